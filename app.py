@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Example app: the seed's two front doors, each with its maintenance construct.
+
+* ``MaintenanceAlbExample`` (ALB as the interface): VPC without NAT gateways, internet-facing
+  ALB, a listener whose default action answers 404, blue/green target groups, the app rule at
+  priority 100 for ``example.com`` and ``AlbMaintenance`` at priority 10.
+* ``MaintenanceCloudFrontExample`` (CloudFront as the interface, us-east-1): a distribution in
+  front of its own HTTP origin, with ``CloudFrontMaintenance`` in its web ACL.
+
+Toggle with ``npx cdk synth -c maintenance=true``. The allowlist comes from the context key
+``office_cidrs`` (a JSON list in cdk.json, or a comma-separated string with -c); by default the
+documentation ranges 203.0.113.0/24 and 2001:db8::/48.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from constructs import Construct
+
+from maintenance_constructs import AlbMaintenance, CloudFrontMaintenance, MaintenanceResponse
+
+OFFICE_CIDRS_CONTEXT_KEY = "office_cidrs"
+DEFAULT_OFFICE_CIDRS = ("203.0.113.0/24", "2001:db8::/48")
+APP_HOST = "example.com"
+MAINTENANCE_BODY = {
+    "code": "service_unavailable",
+    "hint": "現在メンテナンス中です。",  # the seed's hint: "under maintenance"
+}
+
+
+def office_cidrs(scope: Construct) -> list[str]:
+    """The allowlist from context: a JSON list, or a comma-separated string from ``-c``."""
+    value = scope.node.try_get_context(OFFICE_CIDRS_CONTEXT_KEY)
+    if value is None:
+        return list(DEFAULT_OFFICE_CIDRS)
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return list(value)
+
+
+class AlbExampleStack(cdk.Stack):
+    """ALB as the interface: clients reach the load balancer directly."""
+
+    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
+        super().__init__(scope, id, **kwargs)
+        vpc = ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=0)
+        alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
+        listener = alb.add_listener(
+            "Http",
+            port=80,
+            default_action=elbv2.ListenerAction.fixed_response(404, content_type="text/plain"),
+        )
+        # Blue/green target groups, as for an ECS service deployed with CodeDeploy.
+        blue, green = (
+            elbv2.ApplicationTargetGroup(
+                self,
+                name,
+                vpc=vpc,
+                port=80,
+                target_type=elbv2.TargetType.IP,
+                health_check=elbv2.HealthCheck(path="/health"),
+            )
+            for name in ("Blue", "Green")
+        )
+        listener.add_target_groups(
+            "App",
+            priority=100,
+            conditions=[elbv2.ListenerCondition.host_headers([APP_HOST])],
+            target_groups=[blue],
+        )
+        self.green = green
+        self.maintenance = AlbMaintenance(
+            self,
+            "Maintenance",
+            listener=listener,
+            host_headers=[APP_HOST],
+            allowed_cidrs=office_cidrs(self),
+            target_groups=[blue],
+            priority=10,
+            response=MaintenanceResponse.json(MAINTENANCE_BODY),
+            bypass_paths=["/health"],
+        )
+
+
+class CloudFrontExampleStack(cdk.Stack):
+    """CloudFront as the interface: the WAF web ACL sees the viewer's address."""
+
+    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
+        super().__init__(scope, id, **kwargs)
+        self.maintenance = CloudFrontMaintenance(
+            self,
+            "Maintenance",
+            allowed_cidrs=office_cidrs(self),
+            response=MaintenanceResponse.json(MAINTENANCE_BODY, retry_after=600),
+            bypass_paths=["/health"],
+            priority=10,
+        )
+        cloudfront.Distribution(
+            self,
+            "Cdn",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.HttpOrigin(
+                    "origin.example.com",
+                    protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+                ),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            ),
+            web_acl_id=self.maintenance.web_acl_arn,
+        )
+
+
+STACK_NAMES: Sequence[str] = ("MaintenanceAlbExample", "MaintenanceCloudFrontExample")
+
+
+def build_app(context: Mapping[str, Any] | None = None, *, outdir: str | None = None) -> cdk.App:
+    """The example app; ``context`` is what ``-c`` would give (tests pass it directly)."""
+    app = cdk.App(context=dict(context or {}), outdir=outdir)
+    AlbExampleStack(app, STACK_NAMES[0], env=cdk.Environment(region="ap-northeast-1"))
+    CloudFrontExampleStack(app, STACK_NAMES[1], env=cdk.Environment(region="us-east-1"))
+    return app
+
+
+if __name__ == "__main__":
+    build_app().synth()

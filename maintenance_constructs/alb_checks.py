@@ -1,0 +1,135 @@
+"""Whole-tree checks for AlbMaintenance, run by ``node.add_validation`` at synth time.
+
+They look at every listener rule in the app that sits on the same listener, as CloudFormation
+will see it, so rules added after the construct are checked too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jsii
+from aws_cdk import Annotations, Stack
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from constructs import IConstruct, IValidation
+
+from .alb_plan import PlannedRule
+from .values import host_patterns_overlap
+
+__all__ = ["ListenerRuleView", "ListenerChecks", "listener_rules"]
+
+
+@dataclass(frozen=True)
+class ListenerRuleView:
+    """What matters of another rule on the listener: where it is, its priority and hosts
+    (``None`` when it has no host-header condition, so it matches every host)."""
+
+    path: str
+    priority: int | None
+    hosts: tuple[str, ...] | None
+
+
+def _hosts_of(conditions: Any) -> tuple[str, ...] | None:
+    if not isinstance(conditions, list):
+        return None
+    for condition in conditions:
+        if not isinstance(condition, dict) or condition.get("field") != "host-header":
+            continue
+        config = condition.get("hostHeaderConfig") or {}
+        values = config.get("values") or condition.get("values") or []
+        return tuple(str(v) for v in values)
+    return None
+
+
+def listener_rules(root: IConstruct, listener_arn: str) -> list[ListenerRuleView]:
+    """Every ``AWS::ElasticLoadBalancingV2::ListenerRule`` in the tree on ``listener_arn``."""
+    views = []
+    for construct in root.node.find_all():
+        if not isinstance(construct, elbv2.CfnListenerRule):
+            continue
+        if construct.listener_arn != listener_arn:
+            continue
+        stack = Stack.of(construct)
+        priority = stack.resolve(construct.priority)
+        views.append(
+            ListenerRuleView(
+                path=construct.node.path,
+                priority=priority if isinstance(priority, int) else None,
+                hosts=_hosts_of(stack.resolve(construct.conditions)),
+            )
+        )
+    return views
+
+
+@jsii.implements(IValidation)
+class ListenerChecks:
+    """Refuses priority clashes and earlier rules that would catch our hosts first; warns when
+    the listener's default action forwards to targets."""
+
+    def __init__(
+        self,
+        owner: IConstruct,
+        listener: elbv2.IApplicationListener,
+        plan: Sequence[PlannedRule],
+    ) -> None:
+        self.owner = owner
+        self.listener = listener
+        self.plan = plan
+
+    def validate(self) -> list[str]:
+        errors: list[str] = []
+        if not self.plan:
+            return errors
+        ours = {rule.priority for rule in self.plan}
+        first = min(ours)
+        our_hosts = {host for rule in self.plan for host in rule.hosts}
+        others = [
+            view
+            for view in listener_rules(self.owner.node.root, self.listener.listener_arn)
+            if not view.path.startswith(self.owner.node.path + "/")
+        ]
+        for view in others:
+            if view.priority in ours:
+                errors.append(
+                    f"priority: {view.priority} is already used by the listener rule "
+                    f"{view.path}; the maintenance rules take {min(ours)}..{max(ours)}. Pass a "
+                    "priority range that no other rule on this listener uses (ALB rejects "
+                    "duplicates at deploy time)."
+                )
+            elif view.priority is not None and view.priority < first:
+                clash = _overlap(view.hosts, our_hosts)
+                if clash:
+                    errors.append(
+                        f"priority: the listener rule {view.path} has priority {view.priority}, "
+                        f"before the maintenance rules ({first}..), and matches {clash}; it "
+                        "would keep serving those requests during maintenance. Pass a priority "
+                        f"below {view.priority}, or move that rule after "
+                        f"{max(ours)}."
+                    )
+        self._warn_forwarding_default()
+        return errors
+
+    def _warn_forwarding_default(self) -> None:
+        resource = self.listener.node.default_child
+        if not isinstance(resource, elbv2.CfnListener):
+            return
+        actions = Stack.of(resource).resolve(resource.default_actions)
+        types = [a.get("type") for a in actions or [] if isinstance(a, dict)]
+        if "forward" in types or "authenticate-oidc" in types or "authenticate-cognito" in types:
+            Annotations.of(self.owner).add_warning_v2(
+                "maintenance-constructs:listenerDefaultForwards",
+                f"The listener {self.listener.node.path} forwards requests that match no rule "
+                "to targets: clients using the load balancer's DNS name or IP reach the app "
+                "past the maintenance rules. Give the listener a fixed 404 default action "
+                "(elbv2.ListenerAction.fixed_response(404, content_type='text/plain')).",
+            )
+
+
+def _overlap(hosts: tuple[str, ...] | None, ours: set[str]) -> str:
+    if hosts is None:
+        return "every host (it has no host-header condition)"
+    hits = sorted({o for o in ours for h in hosts if host_patterns_overlap(h, o)})
+    return ("hosts " + ", ".join(hits)) if hits else ""
+

@@ -1,0 +1,197 @@
+"""Pure rule planning for AlbMaintenance: which values go into which listener rule.
+
+No CDK here, so the arithmetic can be tested (and benchmarked) without a stack. An ALB rule may
+hold at most :data:`MAX_VALUES_PER_RULE` condition values in total and
+:data:`MAX_WILDCARDS_PER_RULE` wildcards; the planner splits hosts, CIDRs and paths across the
+fewest rules that respect both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from .errors import MaintenanceConfigError
+from .values import wildcard_count
+
+__all__ = [
+    "BROWSER_ACCEPT_PATTERN",
+    "MAX_RULES_PER_LOAD_BALANCER",
+    "MAX_VALUES_PER_RULE",
+    "MAX_WILDCARDS_PER_RULE",
+    "PlannedRule",
+    "RuleKind",
+    "block_count",
+    "plan_rules",
+]
+
+MAX_VALUES_PER_RULE = 5
+"""Condition values per rule (hosts, CIDRs, paths and header values together); not adjustable."""
+MAX_WILDCARDS_PER_RULE = 5
+"""Wildcard characters (``*`` and ``?``) per rule."""
+MAX_RULES_PER_LOAD_BALANCER = 100
+"""Listener rules per load balancer, default rules excluded (the default quota)."""
+MIN_PRIORITY, MAX_PRIORITY = 1, 50000
+BROWSER_ACCEPT_PATTERN = "*text/html*"
+"""The ``Accept`` header value the browser rule matches."""
+
+RuleKind = Literal["bypass", "allow", "browser", "maintenance"]
+
+
+@dataclass(frozen=True)
+class PlannedRule:
+    """One listener rule: its role, priority and the values of each condition."""
+
+    kind: RuleKind
+    priority: int
+    hosts: tuple[str, ...]
+    source_ips: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    accept: tuple[str, ...] = ()
+
+    @property
+    def value_count(self) -> int:
+        """Condition values the rule spends of :data:`MAX_VALUES_PER_RULE`."""
+        return len(self.hosts) + len(self.source_ips) + len(self.paths) + len(self.accept)
+
+    @property
+    def wildcards(self) -> int:
+        """Wildcards the rule spends of :data:`MAX_WILDCARDS_PER_RULE`."""
+        values = (*self.hosts, *self.paths, *self.accept)
+        return sum(wildcard_count(v) for v in values)
+
+
+Block = tuple[int, int, int, int]  # host start, host count, other start, other count
+
+
+@lru_cache(maxsize=None)
+def _cover(hosts: int, others: int, budget: int) -> tuple[Block, ...]:
+    """Fewest blocks (host subset x other subset, sizes adding up to at most ``budget``) that
+    cover every host/other pair, found by guillotine splits."""
+    if hosts == 0 or others == 0:
+        return ()
+    if hosts + others <= budget:
+        return ((0, hosts, 0, others),)
+    best: tuple[Block, ...] | None = None
+    for cut in range(1, hosts // 2 + 1):
+        left, right = _cover(cut, others, budget), _cover(hosts - cut, others, budget)
+        candidate = left + tuple((h + cut, hn, o, on) for h, hn, o, on in right)
+        if best is None or len(candidate) < len(best):
+            best = candidate
+    for cut in range(1, others // 2 + 1):
+        low, high = _cover(hosts, cut, budget), _cover(hosts, others - cut, budget)
+        candidate = low + tuple((h, hn, o + cut, on) for h, hn, o, on in high)
+        if best is None or len(candidate) < len(best):
+            best = candidate
+    assert best is not None
+    return best
+
+
+def block_count(hosts: int, others: int, budget: int = MAX_VALUES_PER_RULE) -> int:
+    """How many rules the planner uses to pair ``hosts`` hosts with ``others`` CIDRs or paths."""
+    return len(_cover(hosts, others, budget))
+
+
+def _pack(values: Sequence[str], *, max_values: int, max_wildcards: int) -> list[list[str]]:
+    """Split values into groups within both limits (first fit, most wildcards first)."""
+    groups: list[list[str]] = []
+    for value in sorted(values, key=wildcard_count, reverse=True):
+        for group in groups:
+            if len(group) < max_values and (
+                sum(map(wildcard_count, group)) + wildcard_count(value) <= max_wildcards
+            ):
+                group.append(value)
+                break
+        else:
+            groups.append([value])
+    order = {v: i for i, v in enumerate(values)}
+    return sorted((sorted(g, key=order.__getitem__) for g in groups), key=lambda g: order[g[0]])
+
+
+def _pairs(
+    hosts: Sequence[str], others: Sequence[str], spare_wildcards: int
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    result = []
+    for h, hn, o, on in _cover(len(hosts), len(others), MAX_VALUES_PER_RULE):
+        block_hosts, block_others = hosts[h : h + hn], others[o : o + on]
+        other_wildcards = sum(map(wildcard_count, block_others))
+        if sum(map(wildcard_count, block_hosts)) + other_wildcards <= spare_wildcards:
+            result.append((tuple(block_hosts), tuple(block_others)))
+            continue
+        # Rare: wildcard-heavy values. Keep the block's values, split its hosts further.
+        for group in _pack(
+            block_hosts, max_values=hn, max_wildcards=spare_wildcards - other_wildcards
+        ):
+            result.append((tuple(group), tuple(block_others)))
+    return result
+
+
+def plan_rules(
+    *,
+    hosts: Sequence[str],
+    cidrs: Sequence[str],
+    bypass_paths: Sequence[str] = (),
+    browser: bool = False,
+    first_priority: int = 10,
+) -> list[PlannedRule]:
+    """Plan the maintenance rules in evaluation order with consecutive priorities.
+
+    Order: bypass (host + path -> forward), allow (host + source IP -> forward), browser
+    (host + ``Accept`` -> HTML response), maintenance (host -> response). Inputs are assumed
+    already normalised (see :mod:`maintenance_constructs.values`).
+    """
+    _check_single_values(hosts, bypass_paths)
+    groups: list[tuple[RuleKind, tuple[str, ...], tuple[str, ...]]] = []
+    groups += [("bypass", h, p) for h, p in _pairs(hosts, bypass_paths, MAX_WILDCARDS_PER_RULE)]
+    groups += [("allow", h, c) for h, c in _pairs(hosts, cidrs, MAX_WILDCARDS_PER_RULE)]
+    if browser:
+        spare = MAX_WILDCARDS_PER_RULE - wildcard_count(BROWSER_ACCEPT_PATTERN)
+        groups += [
+            ("browser", tuple(g), (BROWSER_ACCEPT_PATTERN,))
+            for g in _pack(hosts, max_values=MAX_VALUES_PER_RULE - 1, max_wildcards=spare)
+        ]
+    groups += [
+        ("maintenance", tuple(g), ())
+        for g in _pack(
+            hosts, max_values=MAX_VALUES_PER_RULE, max_wildcards=MAX_WILDCARDS_PER_RULE
+        )
+    ]
+    if len(groups) > MAX_RULES_PER_LOAD_BALANCER:
+        raise MaintenanceConfigError(
+            f"allowed_cidrs/host_headers/bypass_paths: {len(hosts)} hosts, {len(cidrs)} CIDRs "
+            f"and {len(bypass_paths)} bypass paths need {len(groups)} listener rules, over the "
+            f"{MAX_RULES_PER_LOAD_BALANCER} rules a load balancer allows. Shorten the allowlist "
+            "(merge ranges), or put maintenance on CloudFront with CloudFrontMaintenance, whose "
+            "WAF IP sets hold 10,000 addresses each."
+        )
+    last = first_priority + len(groups) - 1
+    if last > MAX_PRIORITY:
+        raise MaintenanceConfigError(
+            f"priority: {first_priority} plus {len(groups)} consecutive rules ends at {last}, "
+            f"above the ALB's maximum {MAX_PRIORITY}; pass priority={MAX_PRIORITY - len(groups) + 1}"
+            " or lower."
+        )
+    rules = []
+    for offset, (kind, group_hosts, others) in enumerate(groups):
+        field = {"bypass": "paths", "allow": "source_ips", "browser": "accept"}.get(kind)
+        extra = {field: others} if field else {}
+        rules.append(
+            PlannedRule(
+                kind=kind, priority=first_priority + offset, hosts=group_hosts, **extra
+            )
+        )
+    return rules
+
+
+def _check_single_values(hosts: Sequence[str], paths: Sequence[str]) -> None:
+    for parameter, values in (("host_headers", hosts), ("bypass_paths", paths)):
+        for value in values:
+            if wildcard_count(value) > MAX_WILDCARDS_PER_RULE - 1:
+                raise MaintenanceConfigError(
+                    f"{parameter}: {value!r} has {wildcard_count(value)} wildcards; a rule "
+                    f"allows {MAX_WILDCARDS_PER_RULE} in total and the value must share its "
+                    "rule with at least one other. Use at most "
+                    f"{MAX_WILDCARDS_PER_RULE - 1} '*' or '?' per value."
+                )

@@ -1,0 +1,185 @@
+"""MaintenanceResponse: what blocked clients receive, shared by the ALB and CloudFront constructs."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import MaintenanceConfigError
+
+__all__ = ["DEFAULT_JSON_BODY", "MaintenanceResponse"]
+
+DEFAULT_JSON_BODY: Mapping[str, str] = {
+    "code": "service_unavailable",
+    "hint": "The service is under maintenance. Please try again later.",
+}
+"""The seed's JSON body, with an English hint."""
+
+CONTENT_TYPES = ("application/json", "text/html", "text/plain")
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+
+
+@dataclass(frozen=True)
+class MaintenanceResponse:
+    """The answer given to requests that maintenance mode turns away.
+
+    Build one with :meth:`json`, :meth:`html` or :meth:`text`. ``status_code`` defaults to 503.
+    ``retry_after`` (seconds) becomes a ``Retry-After`` header where the front door can send
+    headers (WAF); an ALB fixed response cannot, and the ALB construct warns that it is not sent.
+    ``headers`` are further response headers, with the same caveat. Sizes are checked by the
+    construct that uses the response, against that service's limit in UTF-8 bytes.
+    """
+
+    body: str
+    content_type: str = "application/json"
+    status_code: int = 503
+    retry_after: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.content_type not in CONTENT_TYPES:
+            raise MaintenanceConfigError(
+                f"response.content_type: {self.content_type!r} is not supported; use one of "
+                f"{', '.join(CONTENT_TYPES)} (MaintenanceResponse.json/html/text)."
+            )
+        if isinstance(self.status_code, bool) or not isinstance(self.status_code, int) or not (
+            200 <= self.status_code <= 599
+        ):
+            raise MaintenanceConfigError(
+                f"response.status_code: {self.status_code!r} is not an HTTP status code both "
+                "front doors accept; use an integer from 200 to 599, normally 503."
+            )
+        if not isinstance(self.body, str) or not self.body:
+            raise MaintenanceConfigError(
+                f"response.body: {self.body!r} is empty or not a string; give the text clients "
+                "should see."
+            )
+        if self.retry_after is not None and (
+            isinstance(self.retry_after, bool)
+            or not isinstance(self.retry_after, int)
+            or self.retry_after < 0
+        ):
+            raise MaintenanceConfigError(
+                f"response.retry_after: {self.retry_after!r} is not a number of seconds; pass a "
+                "non-negative integer such as 600, or None for no Retry-After header."
+            )
+        for name, value in self.headers:
+            _check_header(name, value, has_retry_after=self.retry_after is not None)
+
+    @staticmethod
+    def json(
+        body: Mapping[str, Any] | str = DEFAULT_JSON_BODY,
+        *,
+        status_code: int = 503,
+        retry_after: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MaintenanceResponse:
+        """An ``application/json`` response.
+
+        A mapping is rendered compactly with ``ensure_ascii=False`` (limits count UTF-8 bytes);
+        a string must already be valid JSON. The default body is :data:`DEFAULT_JSON_BODY`.
+        """
+        if isinstance(body, str):
+            try:
+                json.loads(body)
+            except ValueError as error:
+                raise MaintenanceConfigError(
+                    f"response.body: {body!r} is not valid JSON ({error}); pass a dict, or a "
+                    "string that parses as JSON, or use MaintenanceResponse.text()."
+                ) from None
+            text = body
+        elif isinstance(body, Mapping):
+            text = json.dumps(dict(body), ensure_ascii=False, separators=(",", ":"))
+        else:
+            raise MaintenanceConfigError(
+                f"response.body: a {type(body).__name__} ({body!r}) cannot be a JSON body; pass "
+                "a dict or a JSON string."
+            )
+        return MaintenanceResponse(
+            body=text,
+            content_type="application/json",
+            status_code=status_code,
+            retry_after=retry_after,
+            headers=_header_tuple(headers),
+        )
+
+    @staticmethod
+    def html(
+        body: str,
+        *,
+        status_code: int = 503,
+        retry_after: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MaintenanceResponse:
+        """A ``text/html`` response, e.g. a small maintenance page for browsers."""
+        return MaintenanceResponse(
+            body=body,
+            content_type="text/html",
+            status_code=status_code,
+            retry_after=retry_after,
+            headers=_header_tuple(headers),
+        )
+
+    @staticmethod
+    def text(
+        body: str,
+        *,
+        status_code: int = 503,
+        retry_after: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MaintenanceResponse:
+        """A ``text/plain`` response."""
+        return MaintenanceResponse(
+            body=body,
+            content_type="text/plain",
+            status_code=status_code,
+            retry_after=retry_after,
+            headers=_header_tuple(headers),
+        )
+
+    @property
+    def body_bytes(self) -> int:
+        """The body's size in UTF-8 bytes, the unit both services count in."""
+        return len(self.body.encode("utf-8"))
+
+    @property
+    def all_headers(self) -> tuple[tuple[str, str], ...]:
+        """``headers`` plus ``Retry-After`` when ``retry_after`` is set."""
+        extra = () if self.retry_after is None else (("Retry-After", str(self.retry_after)),)
+        return extra + self.headers
+
+
+def _header_tuple(headers: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    if headers is None:
+        return ()
+    if not isinstance(headers, Mapping):
+        raise MaintenanceConfigError(
+            f"response.headers: {headers!r} is not a mapping; pass a dict of header name to "
+            "value, e.g. {'Cache-Control': 'no-store'}."
+        )
+    return tuple((name, value) for name, value in headers.items())
+
+
+def _check_header(name: object, value: object, *, has_retry_after: bool) -> None:
+    if not isinstance(name, str) or not _HEADER_NAME.match(name):
+        raise MaintenanceConfigError(
+            f"response.headers: header name {name!r} is not an HTTP token; use letters, digits "
+            "and - (e.g. 'Cache-Control')."
+        )
+    if name.lower() == "content-type":
+        raise MaintenanceConfigError(
+            f"response.headers: {name!r} cannot be set as a header; choose the content type "
+            "with MaintenanceResponse.json/html/text."
+        )
+    if name.lower() == "retry-after" and has_retry_after:
+        raise MaintenanceConfigError(
+            f"response.headers: {name!r} given twice; drop it from headers and keep "
+            "retry_after=..."
+        )
+    if not isinstance(value, str) or not value:
+        raise MaintenanceConfigError(
+            f"response.headers: header {name!r} has value {value!r}; pass a non-empty string."
+        )

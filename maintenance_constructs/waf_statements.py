@@ -1,0 +1,81 @@
+"""WAF statements for CloudFrontMaintenance, as CDK L1 property objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import aws_wafv2 as wafv2
+
+__all__ = ["block_statement"]
+
+W = wafv2.CfnWebACL
+_NO_TRANSFORMATION = [W.TextTransformationProperty(priority=0, type="NONE")]
+
+
+def _any_of(statements: Sequence[W.StatementProperty]) -> W.StatementProperty:
+    if len(statements) == 1:
+        return statements[0]
+    return W.StatementProperty(or_statement=W.OrStatementProperty(statements=list(statements)))
+
+
+def _not(statement: W.StatementProperty) -> W.StatementProperty:
+    return W.StatementProperty(not_statement=W.NotStatementProperty(statement=statement))
+
+
+def _path_starts_with(prefix: str) -> W.StatementProperty:
+    return W.StatementProperty(
+        byte_match_statement=W.ByteMatchStatementProperty(
+            field_to_match=W.FieldToMatchProperty(uri_path={}),
+            positional_constraint="STARTS_WITH",
+            search_string=prefix,
+            text_transformations=_NO_TRANSFORMATION,
+        )
+    )
+
+
+def _accepts_html() -> W.StatementProperty:
+    return W.StatementProperty(
+        byte_match_statement=W.ByteMatchStatementProperty(
+            field_to_match=W.FieldToMatchProperty(single_header={"Name": "accept"}),
+            positional_constraint="CONTAINS",
+            search_string="text/html",
+            text_transformations=[W.TextTransformationProperty(priority=0, type="LOWERCASE")],
+        )
+    )
+
+
+def _every_request() -> W.StatementProperty:
+    # WAF needs a statement; every URI path has a size of at least 0.
+    return W.StatementProperty(
+        size_constraint_statement=W.SizeConstraintStatementProperty(
+            comparison_operator="GE",
+            field_to_match=W.FieldToMatchProperty(uri_path={}),
+            size=0,
+            text_transformations=_NO_TRANSFORMATION,
+        )
+    )
+
+
+def block_statement(
+    *, ip_set_arns: Sequence[str], bypass_paths: Sequence[str], browser: bool
+) -> W.StatementProperty:
+    """Matches requests from outside every IP set and outside every bypass prefix; with
+    ``browser``, only those whose ``Accept`` header contains ``text/html``."""
+    parts: list[W.StatementProperty] = []
+    if ip_set_arns:
+        refs = [
+            W.StatementProperty(
+                ip_set_reference_statement=W.IPSetReferenceStatementProperty(arn=arn)
+            )
+            for arn in ip_set_arns
+        ]
+        parts.append(_not(_any_of(refs)))
+    if bypass_paths:
+        parts.append(_not(_any_of([_path_starts_with(p) for p in bypass_paths])))
+    if browser:
+        parts.append(_accepts_html())
+    if not parts:
+        return _every_request()
+    if len(parts) == 1:
+        return parts[0]
+    return W.StatementProperty(and_statement=W.AndStatementProperty(statements=parts))

@@ -1,0 +1,49 @@
+# Two commands: `make demo` (the example's off/on toggle diff) and `make test` (everything CI runs).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STACKS := MaintenanceAlbExample MaintenanceCloudFrontExample
+CDK := npx --no-install cdk --no-notices
+
+export PATH := $(BIN):$(PATH)
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+.PHONY: demo test lint typecheck setup clean
+
+$(VENV)/.dev-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.dev-installed node_modules/.installed
+
+## demo: synthesize the example app with maintenance off and on, and print the offline diff.
+demo: setup
+	rm -rf cdk.out.off cdk.out.on
+	$(CDK) synth -q -c maintenance=false -o cdk.out.off
+	$(CDK) synth -q -c maintenance=true -o cdk.out.on
+	@for stack in $(STACKS); do \
+	  echo "=== $$stack: maintenance off -> on"; \
+	  $(CDK) diff --app cdk.out.on --template cdk.out.off/$$stack.template.json $$stack 2>&1 \
+	    | grep -v -e '^Stack ' -e '^$$' -e 'Number of stacks with differences' || true; \
+	done
+
+## test: lint, type check and the whole test suite.
+test: setup lint typecheck
+	$(BIN)/pytest -q
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out cdk.out.off cdk.out.on .pytest_cache .mypy_cache .ruff_cache

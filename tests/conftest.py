@@ -1,0 +1,55 @@
+"""Shared fixtures. Synthesis costs seconds, so synthesized apps are built once per session."""
+
+from __future__ import annotations
+
+import os
+
+# Before the jsii kernel starts: CDK's own template validation costs ~2 s per synthesis and is
+# exercised on purpose in tests/test_example_app.py::test_builtin_template_validation.
+os.environ.setdefault("CDK_VALIDATION", "false")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from collections.abc import Callable, Iterator, Mapping  # noqa: E402
+from typing import Any  # noqa: E402
+
+import aws_cdk as cdk  # noqa: E402
+import pytest  # noqa: E402
+
+import app as example  # noqa: E402
+
+
+def templates(app: cdk.App) -> dict[str, dict[str, Any]]:
+    """Every stack template of an app (nested stages included), keyed by artifact id."""
+    assembly = app.synth()
+    result: dict[str, dict[str, Any]] = {}
+
+    def collect(asm: Any) -> None:
+        for stack in asm.stacks:
+            result[stack.hierarchical_id] = stack.template
+        for artifact in asm.artifacts:
+            nested = getattr(artifact, "nested_assembly", None)
+            if nested is not None:
+                collect(nested)
+
+    collect(assembly)
+    return result
+
+
+@pytest.fixture(scope="session")
+def example_templates() -> Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]]:
+    """Templates of the example app for a context, cached across the session."""
+    cache: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def build(context: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+        key = repr(sorted(context.items()))
+        if key not in cache:
+            cache[key] = templates(example.build_app(context))
+        return cache[key]
+
+    return build
+
+
+@pytest.fixture
+def us_east_stack() -> Iterator[cdk.Stack]:
+    app = cdk.App()
+    yield cdk.Stack(app, "Edge", env=cdk.Environment(region="us-east-1"))

@@ -53,9 +53,10 @@ def listener_rules(root: IConstruct, listener_arn: str) -> list[ListenerRuleView
             continue
         stack = Stack.of(construct)
         priority = stack.resolve(construct.priority)
+        owner = construct.node.scope if construct.node.id == "Resource" else construct
         views.append(
             ListenerRuleView(
-                path=construct.node.path,
+                path=(owner or construct).node.path,
                 priority=priority if isinstance(priority, int) else None,
                 hosts=_hosts_of(stack.resolve(construct.conditions)),
             )

@@ -1,0 +1,99 @@
+"""The example app: both front doors, toggled off and on, offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app import STACK_NAMES
+from helpers import assert_only_maintenance_changes, diff_templates
+
+ROOT = Path(__file__).resolve().parent.parent
+Build = Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]]
+ALB_STACK, EDGE_STACK = STACK_NAMES
+
+
+def _types(template: dict[str, Any], resource_type: str) -> dict[str, Any]:
+    return {k: r for k, r in template["Resources"].items() if r["Type"] == resource_type}
+
+
+def test_off_has_no_maintenance_rules(example_templates: Build) -> None:
+    off = example_templates({"maintenance": False})
+    rules = _types(off[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule")
+    assert [r["Properties"]["Priority"] for r in rules.values()] == [100]
+    (acl,) = _types(off[EDGE_STACK], "AWS::WAFv2::WebACL").values()
+    assert acl["Properties"]["Rules"] == []
+
+
+def test_on_adds_the_seed_rules(example_templates: Build) -> None:
+    on = example_templates({"maintenance": "true"})
+    rules = _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule")
+    assert sorted(r["Properties"]["Priority"] for r in rules.values()) == [10, 11, 12, 100]
+    (acl,) = _types(on[EDGE_STACK], "AWS::WAFv2::WebACL").values()
+    (rule,) = acl["Properties"]["Rules"]
+    assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 503
+
+
+@pytest.mark.parametrize("on_value", [True, "true", "yes", 1])
+def test_toggle_touches_only_maintenance_rules(example_templates: Build, on_value: Any) -> None:
+    off, on = example_templates({"maintenance": "false"}), example_templates({"maintenance": on_value})
+    for stack in STACK_NAMES:
+        diff = diff_templates(off[stack], on[stack])
+        acls = set(_types(off[stack], "AWS::WAFv2::WebACL"))
+        assert_only_maintenance_changes(diff, acls)
+        assert not diff.empty
+
+
+def test_selector_for_one_stack(example_templates: Build) -> None:
+    off, alb_only = example_templates({}), example_templates({"maintenance": ALB_STACK})
+    assert diff_templates(off[EDGE_STACK], alb_only[EDGE_STACK]).empty
+    assert diff_templates(off[ALB_STACK], alb_only[ALB_STACK]).added
+
+
+def test_office_cidrs_from_cli_string(example_templates: Build) -> None:
+    on = example_templates({"maintenance": "true", "office_cidrs": "198.51.100.0/24, 192.0.2.7"})
+    allow = [r for r in _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule").values()
+             if r["Properties"]["Priority"] == 11]
+    assert allow[0]["Properties"]["Conditions"][1]["SourceIpConfig"]["Values"] == ["192.0.2.7/32", "198.51.100.0/24"]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "CDK_VALIDATION"}
+    # cdk.json runs `python3 app.py`: the interpreter running the tests must be the one found.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.update(extra)
+    return env
+
+
+def test_builtin_template_validation(tmp_path: Path) -> None:
+    """CDK's own template validation on, with its warnings turned into errors."""
+    context = {"maintenance": "true", "@aws-cdk/core:validateAgainstDefaultRules": True}
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env=_env(CDK_CONTEXT_JSON=json.dumps(context), CDK_OUTDIR=str(tmp_path)),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Template validation found issues" not in result.stderr
+    assert {p.name for p in tmp_path.glob("*.template.json")} == {f"{s}.template.json" for s in STACK_NAMES}
+
+
+@pytest.mark.skipif(shutil.which("npx") is None or not (ROOT / "node_modules" / ".bin" / "cdk").exists(),
+                    reason="the pinned CDK CLI is installed by `make setup`")
+def test_cli_context_string_reaches_the_app(tmp_path: Path) -> None:
+    """`cdk synth -c maintenance=true` (a string) through the pinned CLI and cdk.json."""
+    result = subprocess.run(
+        ["npx", "--no-install", "cdk", "--no-notices", "synth", "-q", "-c", "maintenance=true", "-o", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=_env(CDK_VALIDATION="false"),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Maintenance mode is ON for MaintenanceAlbExample/Maintenance" in result.stderr
+    template = json.loads((tmp_path / f"{ALB_STACK}.template.json").read_text())
+    assert len(_types(template, "AWS::ElasticLoadBalancingV2::ListenerRule")) == 4

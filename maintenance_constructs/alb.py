@@ -71,7 +71,10 @@ class AlbMaintenance(Construct):
         self.browser_response = browser_response
         forward = _forward_action(target_groups, action)
         _check_priority(priority)
-        for parameter, answer in (("response", self.response), ("browser_response", browser_response)):
+        for parameter, answer in (
+            ("response", self.response),
+            ("browser_response", browser_response),
+        ):
             if answer is not None:
                 self._check_response(parameter, answer)
         cidrs = [str(n) for n in normalize_cidrs(allowed_cidrs)]
@@ -176,8 +179,10 @@ def _forward_action(
 
 
 def _check_priority(priority: object) -> None:
-    if isinstance(priority, bool) or not isinstance(priority, int) or not (
-        MIN_PRIORITY <= priority <= MAX_PRIORITY
+    if (
+        isinstance(priority, bool)
+        or not isinstance(priority, int)
+        or not (MIN_PRIORITY <= priority <= MAX_PRIORITY)
     ):
         raise MaintenanceConfigError(
             f"priority: {priority!r} is not a listener rule priority; pass an integer from "

@@ -18,7 +18,7 @@ from constructs import IConstruct, IValidation
 from .alb_plan import PlannedRule
 from .values import host_patterns_overlap
 
-__all__ = ["ListenerRuleView", "ListenerChecks", "listener_rules"]
+__all__ = ["ListenerChecks", "ListenerRuleView", "listener_rules"]
 
 
 @dataclass(frozen=True)
@@ -133,4 +133,3 @@ def _overlap(hosts: tuple[str, ...] | None, ours: set[str]) -> str:
         return "every host (it has no host-header condition)"
     hits = sorted({o for o in ours for h in hosts if host_patterns_overlap(h, o)})
     return ("hosts " + ", ".join(hits)) if hits else ""
-

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 from .errors import MaintenanceConfigError
@@ -66,7 +66,7 @@ class PlannedRule:
 Block = tuple[int, int, int, int]  # host start, host count, other start, other count
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cover(hosts: int, others: int, budget: int) -> tuple[Block, ...]:
     """Fewest blocks (host subset x other subset, sizes adding up to at most ``budget``) that
     cover every host/other pair, found by guillotine splits."""
@@ -154,9 +154,7 @@ def plan_rules(
         ]
     groups += [
         ("maintenance", tuple(g), ())
-        for g in _pack(
-            hosts, max_values=MAX_VALUES_PER_RULE, max_wildcards=MAX_WILDCARDS_PER_RULE
-        )
+        for g in _pack(hosts, max_values=MAX_VALUES_PER_RULE, max_wildcards=MAX_WILDCARDS_PER_RULE)
     ]
     if len(groups) > MAX_RULES_PER_LOAD_BALANCER:
         raise MaintenanceConfigError(
@@ -170,17 +168,15 @@ def plan_rules(
     if last > MAX_PRIORITY:
         raise MaintenanceConfigError(
             f"priority: {first_priority} plus {len(groups)} consecutive rules ends at {last}, "
-            f"above the ALB's maximum {MAX_PRIORITY}; pass priority={MAX_PRIORITY - len(groups) + 1}"
-            " or lower."
+            f"above the ALB's maximum {MAX_PRIORITY}; pass "
+            f"priority={MAX_PRIORITY - len(groups) + 1} or lower."
         )
     rules = []
     for offset, (kind, group_hosts, others) in enumerate(groups):
         field = {"bypass": "paths", "allow": "source_ips", "browser": "accept"}.get(kind)
         extra = {field: others} if field else {}
         rules.append(
-            PlannedRule(
-                kind=kind, priority=first_priority + offset, hosts=group_hosts, **extra
-            )
+            PlannedRule(kind=kind, priority=first_priority + offset, hosts=group_hosts, **extra)
         )
     return rules
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jsii
@@ -220,7 +220,9 @@ def _rule(
 
 def _check_name(rule_name: object) -> None:
     longest = 128 - len(_BROWSER_SUFFIX)
-    if not isinstance(rule_name, str) or not re.match(rf"^[A-Za-z0-9_-]{{1,{longest}}}$", rule_name):
+    if not isinstance(rule_name, str) or not re.match(
+        rf"^[A-Za-z0-9_-]{{1,{longest}}}$", rule_name
+    ):
         raise MaintenanceConfigError(
             f"rule_name: {rule_name!r} is not a WAF rule/metric name; use 1 to {longest} "
             "characters of A-Z a-z 0-9 _ - (no spaces), e.g. 'Maintenance'."
@@ -260,7 +262,7 @@ def _append(
         )
     existing_rules = web_acl.rules if web_acl.rules is not None else []
     existing_bodies = web_acl.custom_response_bodies or {}
-    if Token.is_unresolved(existing_rules) or Token.is_unresolved(existing_bodies):
+    if not isinstance(existing_rules, list) or not isinstance(existing_bodies, Mapping):
         raise MaintenanceConfigError(
             f"web_acl: the rules or custom_response_bodies of {web_acl.node.path} are a token, "
             "so maintenance rules cannot be appended to them; pass them as lists and dicts."

@@ -1,4 +1,4 @@
-"""MaintenanceResponse: what blocked clients receive, shared by the ALB and CloudFront constructs."""
+"""MaintenanceResponse: what turned-away clients receive, shared by both constructs."""
 
 from __future__ import annotations
 
@@ -45,8 +45,10 @@ class MaintenanceResponse:
                 f"response.content_type: {self.content_type!r} is not supported; use one of "
                 f"{', '.join(CONTENT_TYPES)} (MaintenanceResponse.json/html/text)."
             )
-        if isinstance(self.status_code, bool) or not isinstance(self.status_code, int) or not (
-            200 <= self.status_code <= 599
+        if (
+            isinstance(self.status_code, bool)
+            or not isinstance(self.status_code, int)
+            or not (200 <= self.status_code <= 599)
         ):
             raise MaintenanceConfigError(
                 f"response.status_code: {self.status_code!r} is not an HTTP status code both "
@@ -176,8 +178,7 @@ def _check_header(name: object, value: object, *, has_retry_after: bool) -> None
         )
     if name.lower() == "retry-after" and has_retry_after:
         raise MaintenanceConfigError(
-            f"response.headers: {name!r} given twice; drop it from headers and keep "
-            "retry_after=..."
+            f"response.headers: {name!r} given twice; drop it from headers and keep retry_after=..."
         )
     if not isinstance(value, str) or not value:
         raise MaintenanceConfigError(

@@ -165,8 +165,11 @@ def host_patterns_overlap(first: str, second: str) -> bool:
             stack.append((i, j + 1))
             if i < len(a):
                 stack.append((i + 1, j))
-        if i < len(a) and j < len(b) and "*" not in (a[i], b[j]) and (
-            a[i] == b[j] or "?" in (a[i], b[j])
+        if (
+            i < len(a)
+            and j < len(b)
+            and "*" not in (a[i], b[j])
+            and (a[i] == b[j] or "?" in (a[i], b[j]))
         ):
             stack.append((i + 1, j + 1))
     return False

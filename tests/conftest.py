@@ -9,13 +9,13 @@ import os
 os.environ.setdefault("CDK_VALIDATION", "false")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from collections.abc import Callable, Iterator, Mapping  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
-import aws_cdk as cdk  # noqa: E402
-import pytest  # noqa: E402
+import aws_cdk as cdk
+import pytest
 
-import app as example  # noqa: E402
+import app as example
 
 
 def templates(app: cdk.App) -> dict[str, dict[str, Any]]:

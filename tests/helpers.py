@@ -34,16 +34,27 @@ def diff_templates(old: dict[str, Any], new: dict[str, Any]) -> TemplateDiff:
         after.pop("Metadata", None)
         if before != after:
             props_a, props_b = before.get("Properties", {}), after.get("Properties", {})
-            keys = sorted(k for k in props_a.keys() | props_b.keys() if props_a.get(k) != props_b.get(k))
-            outside = sorted(k for k in before.keys() | after.keys() if k != "Properties" and before.get(k) != after.get(k))
+            keys = sorted(
+                k for k in props_a.keys() | props_b.keys() if props_a.get(k) != props_b.get(k)
+            )
+            outside = sorted(
+                k
+                for k in before.keys() | after.keys()
+                if k != "Properties" and before.get(k) != after.get(k)
+            )
             changed[key] = keys + outside
     return TemplateDiff(added=added, removed=removed, changed=changed)
 
 
-def assert_only_maintenance_changes(diff: TemplateDiff, web_acl_ids: set[str] = frozenset()) -> None:
+def assert_only_maintenance_changes(
+    diff: TemplateDiff, web_acl_ids: set[str] = frozenset()
+) -> None:
     """The toggle's promise: only listener rules come and go, and only web ACL Rules change."""
     for logical_id, resource_type in {**diff.added, **diff.removed}.items():
-        assert resource_type == "AWS::ElasticLoadBalancingV2::ListenerRule", (logical_id, resource_type)
+        assert resource_type == "AWS::ElasticLoadBalancingV2::ListenerRule", (
+            logical_id,
+            resource_type,
+        )
         assert "Maintenance" in logical_id, logical_id
     for logical_id, keys in diff.changed.items():
         assert logical_id in web_acl_ids and keys == ["Rules"], (logical_id, keys)

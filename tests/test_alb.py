@@ -15,6 +15,7 @@ from maintenance_constructs import AlbMaintenance, MaintenanceConfigError, Maint
 
 Match = assertions.Match
 RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
+SEED_JSON = '{"code":"service_unavailable","hint":"現在メンテナンス中です。"}'
 
 
 class Env:
@@ -23,8 +24,15 @@ class Env:
     def __init__(self, *, default_forward: bool = False) -> None:
         self.app = cdk.App()
         self.stack = cdk.Stack(self.app, "Web", env=cdk.Environment(region="eu-west-1"))
-        vpc = ec2.Vpc(self.stack, "Vpc", nat_gateways=0, max_azs=2, subnet_configuration=[
-            ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC)])
+        vpc = ec2.Vpc(
+            self.stack,
+            "Vpc",
+            nat_gateways=0,
+            max_azs=2,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC)
+            ],
+        )
         alb = elbv2.ApplicationLoadBalancer(self.stack, "Alb", vpc=vpc, internet_facing=True)
         self.blue = elbv2.ApplicationTargetGroup(
             self.stack, "Blue", vpc=vpc, port=80, target_type=elbv2.TargetType.IP
@@ -68,7 +76,9 @@ def seed() -> Env:
     env = Env()
     env.add(
         allowed_cidrs=["203.0.113.0/24", "198.51.100.7"],
-        response=MaintenanceResponse.json({"code": "service_unavailable", "hint": "現在メンテナンス中です。"}),
+        response=MaintenanceResponse.json(
+            {"code": "service_unavailable", "hint": "現在メンテナンス中です。"}
+        ),
     )
     return env
 
@@ -76,24 +86,34 @@ def seed() -> Env:
 def test_seed_configuration(seed: Env) -> None:
     template = seed.template()
     template.resource_count_is(RULE, 2)
-    template.has_resource_properties(RULE, {
-        "Priority": 10,
-        "Conditions": [_hosts("example.com"), _ips("198.51.100.7/32", "203.0.113.0/24")],
-        "Actions": [{"Type": "forward", "TargetGroupArn": {"Ref": Match.string_like_regexp("Blue")}}],
-        "ListenerArn": {"Ref": Match.string_like_regexp("AlbHttp")},
-    })
-    template.has_resource_properties(RULE, {
-        "Priority": 11,
-        "Conditions": [_hosts("example.com")],
-        "Actions": [{
-            "Type": "fixed-response",
-            "FixedResponseConfig": {
-                "StatusCode": "503",
-                "ContentType": "application/json",
-                "MessageBody": '{"code":"service_unavailable","hint":"現在メンテナンス中です。"}',
-            },
-        }],
-    })
+    template.has_resource_properties(
+        RULE,
+        {
+            "Priority": 10,
+            "Conditions": [_hosts("example.com"), _ips("198.51.100.7/32", "203.0.113.0/24")],
+            "Actions": [
+                {"Type": "forward", "TargetGroupArn": {"Ref": Match.string_like_regexp("Blue")}}
+            ],
+            "ListenerArn": {"Ref": Match.string_like_regexp("AlbHttp")},
+        },
+    )
+    template.has_resource_properties(
+        RULE,
+        {
+            "Priority": 11,
+            "Conditions": [_hosts("example.com")],
+            "Actions": [
+                {
+                    "Type": "fixed-response",
+                    "FixedResponseConfig": {
+                        "StatusCode": "503",
+                        "ContentType": "application/json",
+                        "MessageBody": SEED_JSON,
+                    },
+                }
+            ],
+        },
+    )
 
 
 def test_seed_attributes(seed: Env) -> None:
@@ -126,31 +146,75 @@ def test_multi_host_ipv4_ipv6_chunked_bypass_and_browser() -> None:
     allow = [r for r in rules if "source-ip" in json.dumps(r["Conditions"])]
     assert len(allow) == 2  # 2 hosts x 6 CIDRs = 12 pairs, 6 per rule
     for rule in rules:
-        values = sum(len(next(iter(v for k, v in c.items() if k.endswith("Config")))["Values"]) for c in rule["Conditions"])
+        values = sum(
+            len(next(iter(v for k, v in c.items() if k.endswith("Config")))["Values"])
+            for c in rule["Conditions"]
+        )
         assert values <= 5
     browser = rules[-2]
-    assert browser["Conditions"][-1] == {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "Accept", "Values": ["*text/html*"]}}
-    assert browser["Actions"][0]["FixedResponseConfig"] == {"StatusCode": "503", "ContentType": "text/html", "MessageBody": "<h1>Back soon</h1>"}
+    assert browser["Conditions"][-1] == {
+        "Field": "http-header",
+        "HttpHeaderConfig": {"HttpHeaderName": "Accept", "Values": ["*text/html*"]},
+    }
+    assert browser["Actions"][0]["FixedResponseConfig"] == {
+        "StatusCode": "503",
+        "ContentType": "text/html",
+        "MessageBody": "<h1>Back soon</h1>",
+    }
     assert rules[-1]["Conditions"] == [_hosts("example.com", "www.example.com")]
 
 
 def test_action_instead_of_target_groups() -> None:
     env = Env()
-    env.add(target_groups=None, action=elbv2.ListenerAction.forward([env.blue], stickiness_duration=cdk.Duration.minutes(5)), allowed_cidrs=["203.0.113.0/24"])
-    env.template().has_resource_properties(RULE, {
-        "Priority": 10,
-        "Actions": [{"Type": "forward", "ForwardConfig": Match.object_like({"TargetGroupStickinessConfig": {"Enabled": True, "DurationSeconds": 300}})}],
-    })
+    env.add(
+        target_groups=None,
+        action=elbv2.ListenerAction.forward(
+            [env.blue], stickiness_duration=cdk.Duration.minutes(5)
+        ),
+        allowed_cidrs=["203.0.113.0/24"],
+    )
+    env.template().has_resource_properties(
+        RULE,
+        {
+            "Priority": 10,
+            "Actions": [
+                {
+                    "Type": "forward",
+                    "ForwardConfig": Match.object_like(
+                        {"TargetGroupStickinessConfig": {"Enabled": True, "DurationSeconds": 300}}
+                    ),
+                }
+            ],
+        },
+    )
 
 
 def test_imported_listener() -> None:
     app = cdk.App()
     stack = cdk.Stack(app, "Imported", env=cdk.Environment(region="eu-west-1"))
-    arn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/web/1234567890abcdef/1234567890abcdef"
+    arn = (
+        "arn:aws:elasticloadbalancing:eu-west-1:111111111111:"
+        "listener/app/web/1234567890abcdef/1234567890abcdef"
+    )
     listener = elbv2.ApplicationListener.from_application_listener_attributes(
-        stack, "Listener", listener_arn=arn, security_group=ec2.SecurityGroup.from_security_group_id(stack, "Sg", "sg-12345678"))
-    tg = elbv2.ApplicationTargetGroup.from_target_group_attributes(stack, "Tg", target_group_arn="arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/blue/1234567890abcdef")
-    AlbMaintenance(stack, "Maintenance", listener=listener, host_headers=["example.com"], target_groups=[tg], enabled=True)
+        stack,
+        "Listener",
+        listener_arn=arn,
+        security_group=ec2.SecurityGroup.from_security_group_id(stack, "Sg", "sg-12345678"),
+    )
+    tg = elbv2.ApplicationTargetGroup.from_target_group_attributes(
+        stack,
+        "Tg",
+        target_group_arn="arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/blue/1234567890abcdef",
+    )
+    AlbMaintenance(
+        stack,
+        "Maintenance",
+        listener=listener,
+        host_headers=["example.com"],
+        target_groups=[tg],
+        enabled=True,
+    )
     template = assertions.Template.from_stack(stack)
     template.resource_count_is(RULE, 1)
     template.has_resource_properties(RULE, {"ListenerArn": arn, "Priority": 10})
@@ -186,7 +250,12 @@ def _synth_error(env: Env) -> str:
 
 def test_priority_clash_with_existing_rule() -> None:
     env = Env()
-    env.listener.add_action("Other", priority=11, conditions=[elbv2.ListenerCondition.host_headers(["other.example.org"])], action=elbv2.ListenerAction.fixed_response(200))
+    env.listener.add_action(
+        "Other",
+        priority=11,
+        conditions=[elbv2.ListenerCondition.host_headers(["other.example.org"])],
+        action=elbv2.ListenerAction.fixed_response(200),
+    )
     env.add(allowed_cidrs=["203.0.113.0/24"])
     message = _synth_error(env)
     assert "priority: 11 is already used by the listener rule Web/Alb/Http/OtherRule;" in message
@@ -194,29 +263,52 @@ def test_priority_clash_with_existing_rule() -> None:
 
 def test_earlier_rule_with_overlapping_host_is_refused() -> None:
     env = Env()
-    env.listener.add_target_groups("Catch", priority=5, conditions=[elbv2.ListenerCondition.host_headers(["*.com"])], target_groups=[env.blue])
+    env.listener.add_target_groups(
+        "Catch",
+        priority=5,
+        conditions=[elbv2.ListenerCondition.host_headers(["*.com"])],
+        target_groups=[env.blue],
+    )
     env.add()
     message = _synth_error(env)
-    assert "has priority 5, before the maintenance rules (10..), and matches hosts example.com" in message
+    assert (
+        "has priority 5, before the maintenance rules (10..), and matches hosts example.com"
+        in message
+    )
 
 
 def test_earlier_rule_without_host_condition_is_refused() -> None:
     env = Env()
-    env.listener.add_target_groups("Api", priority=3, conditions=[elbv2.ListenerCondition.path_patterns(["/api/*"])], target_groups=[env.blue])
+    env.listener.add_target_groups(
+        "Api",
+        priority=3,
+        conditions=[elbv2.ListenerCondition.path_patterns(["/api/*"])],
+        target_groups=[env.blue],
+    )
     env.add()
     assert "matches every host (it has no host-header condition)" in _synth_error(env)
 
 
 def test_clash_is_reported_while_disabled_too() -> None:
     env = Env()
-    env.listener.add_action("Other", priority=10, conditions=[elbv2.ListenerCondition.host_headers(["other.example.org"])], action=elbv2.ListenerAction.fixed_response(200))
+    env.listener.add_action(
+        "Other",
+        priority=10,
+        conditions=[elbv2.ListenerCondition.host_headers(["other.example.org"])],
+        action=elbv2.ListenerAction.fixed_response(200),
+    )
     env.add(enabled=False)
     assert "priority: 10 is already used" in _synth_error(env)
 
 
 def test_earlier_rule_for_other_hosts_is_fine() -> None:
     env = Env()
-    env.listener.add_action("Other", priority=5, conditions=[elbv2.ListenerCondition.host_headers(["other.example.org"])], action=elbv2.ListenerAction.fixed_response(200))
+    env.listener.add_action(
+        "Other",
+        priority=5,
+        conditions=[elbv2.ListenerCondition.host_headers(["other.example.org"])],
+        action=elbv2.ListenerAction.fixed_response(200),
+    )
     env.add()
     env.app.synth()
 
@@ -233,12 +325,21 @@ _counter = iter(range(10_000))
     ("kwargs", "fragments"),
     [
         ({"host_headers": []}, ["host_headers: received []"]),
-        ({"host_headers": "example.com"}, ["host_headers: expected a list of strings, received 'example.com'"]),
+        (
+            {"host_headers": "example.com"},
+            ["host_headers: expected a list of strings, received 'example.com'"],
+        ),
         ({"host_headers": ["exa mple.com"]}, ["host_headers: 'exa mple.com'"]),
         ({"target_groups": None}, ["target_groups/action: neither given"]),
-        ({"action": elbv2.ListenerAction.fixed_response(200), "target_groups": "blue"}, ["target_groups/action: both given"]),
+        (
+            {"action": elbv2.ListenerAction.fixed_response(200), "target_groups": "blue"},
+            ["target_groups/action: both given"],
+        ),
         ({"target_groups": []}, ["target_groups: received []"]),
-        ({"allowed_cidrs": ["10.0.0.1/8"]}, ["allowed_cidrs: '10.0.0.1/8' has host bits set", "'10.0.0.0/8'"]),
+        (
+            {"allowed_cidrs": ["10.0.0.1/8"]},
+            ["allowed_cidrs: '10.0.0.1/8' has host bits set", "'10.0.0.0/8'"],
+        ),
         ({"allowed_cidrs": ["0.0.0.0/0"]}, ["allowed_cidrs: '0.0.0.0/0' allows every address"]),
         ({"allowed_cidrs": ["::/0"]}, ["allowed_cidrs: '::/0'"]),
         ({"allowed_cidrs": ["office"]}, ["allowed_cidrs: 'office' is not an IPv4 or IPv6"]),
@@ -246,13 +347,34 @@ _counter = iter(range(10_000))
         ({"priority": 50001}, ["priority: 50001"]),
         ({"priority": "10"}, ["priority: '10'"]),
         ({"priority": 49999, "allowed_cidrs": ["203.0.113.0/24"]}, []),
-        ({"priority": 50000, "allowed_cidrs": ["203.0.113.0/24"]}, ["priority: 50000 plus 2 consecutive rules ends at 50001", "priority=49999"]),
-        ({"response": MaintenanceResponse.text("é" * 513)}, ["response.body: 1026 UTF-8 bytes", "1024"]),
-        ({"response": MaintenanceResponse.text("x", status_code=302)}, ["response.status_code: 302", "2XX, 4XX or 5XX"]),
-        ({"browser_response": MaintenanceResponse.html("<p>" + "x" * 1100)}, ["browser_response.body: 1103 UTF-8 bytes"]),
+        (
+            {"priority": 50000, "allowed_cidrs": ["203.0.113.0/24"]},
+            ["priority: 50000 plus 2 consecutive rules ends at 50001", "priority=49999"],
+        ),
+        (
+            {"response": MaintenanceResponse.text("é" * 513)},
+            ["response.body: 1026 UTF-8 bytes", "1024"],
+        ),
+        (
+            {"response": MaintenanceResponse.text("x", status_code=302)},
+            ["response.status_code: 302", "2XX, 4XX or 5XX"],
+        ),
+        (
+            {"browser_response": MaintenanceResponse.html("<p>" + "x" * 1100)},
+            ["browser_response.body: 1103 UTF-8 bytes"],
+        ),
         ({"bypass_paths": ["health"]}, ["bypass_paths: 'health' must start with '/'"]),
-        ({"host_headers": ["a.example.com"], "allowed_cidrs": [f"10.{i // 128}.{(i % 128) * 2}.0/24" for i in range(400)]}, ["over the 100 rules", "CloudFrontMaintenance"]),
-        ({"host_headers": ["*?*?*.example.com"]}, ["host_headers: '*?*?*.example.com' has 5 wildcards"]),
+        (
+            {
+                "host_headers": ["a.example.com"],
+                "allowed_cidrs": [f"10.{i // 128}.{(i % 128) * 2}.0/24" for i in range(400)],
+            },
+            ["over the 100 rules", "CloudFrontMaintenance"],
+        ),
+        (
+            {"host_headers": ["*?*?*.example.com"]},
+            ["host_headers: '*?*?*.example.com' has 5 wildcards"],
+        ),
         ({"enabled": "on"}, ["enabled: expected True, False or None, received 'on'"]),
     ],
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -32,7 +32,7 @@ def _optimum(hosts: int, others: int) -> int:
         for os_ in itertools.combinations(range(others), b)
     ]
 
-    @lru_cache(maxsize=None)
+    @cache
     def solve(uncovered: frozenset[tuple[int, int]], limit: int) -> int:
         if not uncovered:
             return 0
@@ -45,10 +45,14 @@ def _optimum(hosts: int, others: int) -> int:
                 best = min(best, 1 + solve(uncovered - block, min(limit, best) - 1))
         return best
 
-    return solve(frozenset(itertools.product(range(hosts), range(others))), block_count(hosts, others))
+    return solve(
+        frozenset(itertools.product(range(hosts), range(others))), block_count(hosts, others)
+    )
 
 
-@pytest.mark.parametrize(("hosts", "others"), [(h, c) for h in range(1, 4) for c in range(1, 7)] + [(4, 4)])
+@pytest.mark.parametrize(
+    ("hosts", "others"), [(h, c) for h in range(1, 4) for c in range(1, 7)] + [(4, 4)]
+)
 def test_planner_matches_exhaustive_optimum(hosts: int, others: int) -> None:
     assert block_count(hosts, others) == _optimum(hosts, others)
 
@@ -89,7 +93,9 @@ def test_four_hosts_four_cidrs_fit_in_three_rules() -> None:
 
 
 def test_order_and_consecutive_priorities() -> None:
-    rules = plan_rules(hosts=HOSTS[:2], cidrs=CIDRS[:2], bypass_paths=["/health"], browser=True, first_priority=40)
+    rules = plan_rules(
+        hosts=HOSTS[:2], cidrs=CIDRS[:2], bypass_paths=["/health"], browser=True, first_priority=40
+    )
     assert [r.kind for r in rules] == ["bypass", "allow", "browser", "maintenance"]
     assert [r.priority for r in rules] == [40, 41, 42, 43]
     assert rules[2].accept == ("*text/html*",)
@@ -101,7 +107,9 @@ def test_order_and_consecutive_priorities() -> None:
 def test_every_rule_within_quota_and_every_pair_covered(hosts: int, cidrs: int, paths: int) -> None:
     host_values = ["*.example.com", *HOSTS][:hosts]
     path_values = ["/health", "/status/*"][:paths]
-    rules = plan_rules(hosts=host_values, cidrs=CIDRS[:cidrs], bypass_paths=path_values, browser=True)
+    rules = plan_rules(
+        hosts=host_values, cidrs=CIDRS[:cidrs], bypass_paths=path_values, browser=True
+    )
     for rule in rules:
         assert rule.value_count <= MAX_VALUES_PER_RULE
         assert rule.wildcards <= MAX_WILDCARDS_PER_RULE
@@ -130,5 +138,8 @@ def test_too_many_rules_suggests_cloudfront() -> None:
 
 
 def test_last_priority_must_fit() -> None:
-    with pytest.raises(MaintenanceConfigError, match=r"priority: 49999 plus 3 consecutive rules ends at 50001.*priority=49998"):
+    with pytest.raises(
+        MaintenanceConfigError,
+        match=r"priority: 49999 plus 3 consecutive rules ends at 50001.*priority=49998",
+    ):
         plan_rules(hosts=HOSTS[:1], cidrs=CIDRS[:1], bypass_paths=["/h"], first_priority=49999)

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import assert_only_maintenance_changes, diff_templates
 
 from app import STACK_NAMES
-from helpers import assert_only_maintenance_changes, diff_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 Build = Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]]
@@ -44,7 +44,10 @@ def test_on_adds_the_seed_rules(example_templates: Build) -> None:
 
 @pytest.mark.parametrize("on_value", [True, "true", "yes", 1])
 def test_toggle_touches_only_maintenance_rules(example_templates: Build, on_value: Any) -> None:
-    off, on = example_templates({"maintenance": "false"}), example_templates({"maintenance": on_value})
+    off, on = (
+        example_templates({"maintenance": "false"}),
+        example_templates({"maintenance": on_value}),
+    )
     for stack in STACK_NAMES:
         diff = diff_templates(off[stack], on[stack])
         acls = set(_types(off[stack], "AWS::WAFv2::WebACL"))
@@ -60,9 +63,15 @@ def test_selector_for_one_stack(example_templates: Build) -> None:
 
 def test_office_cidrs_from_cli_string(example_templates: Build) -> None:
     on = example_templates({"maintenance": "true", "office_cidrs": "198.51.100.0/24, 192.0.2.7"})
-    allow = [r for r in _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule").values()
-             if r["Properties"]["Priority"] == 11]
-    assert allow[0]["Properties"]["Conditions"][1]["SourceIpConfig"]["Values"] == ["192.0.2.7/32", "198.51.100.0/24"]
+    allow = [
+        r
+        for r in _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule").values()
+        if r["Properties"]["Priority"] == 11
+    ]
+    assert allow[0]["Properties"]["Conditions"][1]["SourceIpConfig"]["Values"] == [
+        "192.0.2.7/32",
+        "198.51.100.0/24",
+    ]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -77,21 +86,44 @@ def test_builtin_template_validation(tmp_path: Path) -> None:
     """CDK's own template validation on, with its warnings turned into errors."""
     context = {"maintenance": "true", "@aws-cdk/core:validateAgainstDefaultRules": True}
     result = subprocess.run(
-        [sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env=_env(CDK_CONTEXT_JSON=json.dumps(context), CDK_OUTDIR=str(tmp_path)),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Template validation found issues" not in result.stderr
-    assert {p.name for p in tmp_path.glob("*.template.json")} == {f"{s}.template.json" for s in STACK_NAMES}
+    assert {p.name for p in tmp_path.glob("*.template.json")} == {
+        f"{s}.template.json" for s in STACK_NAMES
+    }
 
 
-@pytest.mark.skipif(shutil.which("npx") is None or not (ROOT / "node_modules" / ".bin" / "cdk").exists(),
-                    reason="the pinned CDK CLI is installed by `make setup`")
+@pytest.mark.skipif(
+    shutil.which("npx") is None or not (ROOT / "node_modules" / ".bin" / "cdk").exists(),
+    reason="the pinned CDK CLI is installed by `make setup`",
+)
 def test_cli_context_string_reaches_the_app(tmp_path: Path) -> None:
     """`cdk synth -c maintenance=true` (a string) through the pinned CLI and cdk.json."""
     result = subprocess.run(
-        ["npx", "--no-install", "cdk", "--no-notices", "synth", "-q", "-c", "maintenance=true", "-o", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, env=_env(CDK_VALIDATION="false"),
+        [
+            "npx",
+            "--no-install",
+            "cdk",
+            "--no-notices",
+            "synth",
+            "-q",
+            "-c",
+            "maintenance=true",
+            "-o",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=_env(CDK_VALIDATION="false"),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Maintenance mode is ON for MaintenanceAlbExample/Maintenance" in result.stderr

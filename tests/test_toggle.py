@@ -100,7 +100,9 @@ def test_explicit_enabled_wins(context: Any, explicit: bool) -> None:
 
 
 def test_enabled_must_be_bool() -> None:
-    with pytest.raises(MaintenanceConfigError, match=r"enabled: expected True, False or None, received 'yes'"):
+    with pytest.raises(
+        MaintenanceConfigError, match=r"enabled: expected True, False or None, received 'yes'"
+    ):
         CloudFrontMaintenance(_edge(cdk.App()), "Maintenance", enabled="yes")  # type: ignore[arg-type]
 
 

@@ -18,11 +18,22 @@ from maintenance_constructs.values import (
 
 def test_cidrs_are_normalised_and_collapsed() -> None:
     networks = normalize_cidrs(
-        ["198.51.100.7", "203.0.113.0/25", "203.0.113.128/25", "203.0.113.5/32", "2001:db8::1",
-         "2001:db8::/48", " 10.0.0.0/8 ", "10.1.0.0/16"]
+        [
+            "198.51.100.7",
+            "203.0.113.0/25",
+            "203.0.113.128/25",
+            "203.0.113.5/32",
+            "2001:db8::1",
+            "2001:db8::/48",
+            " 10.0.0.0/8 ",
+            "10.1.0.0/16",
+        ]
     )
     assert [str(n) for n in networks] == [
-        "10.0.0.0/8", "198.51.100.7/32", "203.0.113.0/24", "2001:db8::/48",
+        "10.0.0.0/8",
+        "198.51.100.7/32",
+        "203.0.113.0/24",
+        "2001:db8::/48",
     ]
 
 
@@ -45,12 +56,18 @@ def test_bad_cidrs(value: str, fragment: str) -> None:
 
 
 def test_cidrs_must_be_a_list() -> None:
-    with pytest.raises(MaintenanceConfigError, match=r"allowed_cidrs: expected a list of strings, received '10.0.0.0/8'"):
+    with pytest.raises(
+        MaintenanceConfigError,
+        match=r"allowed_cidrs: expected a list of strings, received '10.0.0.0/8'",
+    ):
         normalize_cidrs("10.0.0.0/8")
 
 
 def test_hosts_deduplicated_case_insensitively() -> None:
-    assert normalize_hosts(["Example.com", "example.COM", "*.example.com"]) == ["Example.com", "*.example.com"]
+    assert normalize_hosts(["Example.com", "example.COM", "*.example.com"]) == [
+        "Example.com",
+        "*.example.com",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -71,7 +88,9 @@ def test_bad_hosts(value: str, fragment: str) -> None:
 
 
 def test_empty_hosts() -> None:
-    with pytest.raises(MaintenanceConfigError, match=r"host_headers: received \[\]; list at least one host"):
+    with pytest.raises(
+        MaintenanceConfigError, match=r"host_headers: received \[\]; list at least one host"
+    ):
         normalize_hosts([])
 
 
@@ -113,17 +132,25 @@ def test_host_pattern_overlap(a: str, b: str, expected: bool) -> None:
 def test_json_default_body_is_the_seeds() -> None:
     response = MaintenanceResponse.json()
     assert json.loads(response.body) == dict(DEFAULT_JSON_BODY)
-    assert (response.status_code, response.content_type, response.retry_after) == (503, "application/json", None)
+    assert (response.status_code, response.content_type, response.retry_after) == (
+        503,
+        "application/json",
+        None,
+    )
 
 
 def test_json_body_is_compact_utf8() -> None:
-    response = MaintenanceResponse.json({"code": "service_unavailable", "hint": "現在メンテナンス中です。"})
+    response = MaintenanceResponse.json(
+        {"code": "service_unavailable", "hint": "現在メンテナンス中です。"}
+    )
     assert response.body == '{"code":"service_unavailable","hint":"現在メンテナンス中です。"}'
     assert response.body_bytes == len(response.body.encode("utf-8")) > len(response.body)
 
 
 def test_html_text_and_headers() -> None:
-    html = MaintenanceResponse.html("<h1>Back soon</h1>", retry_after=600, headers={"Cache-Control": "no-store"})
+    html = MaintenanceResponse.html(
+        "<h1>Back soon</h1>", retry_after=600, headers={"Cache-Control": "no-store"}
+    )
     assert html.content_type == "text/html"
     assert html.all_headers == (("Retry-After", "600"), ("Cache-Control", "no-store"))
     assert MaintenanceResponse.text("down", status_code=500).status_code == 500
@@ -138,17 +165,32 @@ def test_response_is_frozen() -> None:
 @pytest.mark.parametrize(
     ("build", "fragment"),
     [
-        (lambda: MaintenanceResponse.json("{not json"), "response.body: '{not json' is not valid JSON"),
+        (
+            lambda: MaintenanceResponse.json("{not json"),
+            "response.body: '{not json' is not valid JSON",
+        ),
         (lambda: MaintenanceResponse.json(42), "response.body: a int (42) cannot be a JSON body"),
         (lambda: MaintenanceResponse.text(""), "response.body: '' is empty"),
         (lambda: MaintenanceResponse.text("x", status_code=99), "response.status_code: 99"),
         (lambda: MaintenanceResponse.text("x", status_code=600), "response.status_code: 600"),
         (lambda: MaintenanceResponse.text("x", status_code="503"), "response.status_code: '503'"),
         (lambda: MaintenanceResponse.text("x", retry_after=-1), "response.retry_after: -1"),
-        (lambda: MaintenanceResponse(body="x", content_type="text/css"), "response.content_type: 'text/css'"),
-        (lambda: MaintenanceResponse.text("x", headers={"Bad Name": "v"}), "header name 'Bad Name'"),
-        (lambda: MaintenanceResponse.text("x", headers={"Content-Type": "a"}), "'Content-Type' cannot be set"),
-        (lambda: MaintenanceResponse.text("x", retry_after=5, headers={"retry-after": "5"}), "given twice"),
+        (
+            lambda: MaintenanceResponse(body="x", content_type="text/css"),
+            "response.content_type: 'text/css'",
+        ),
+        (
+            lambda: MaintenanceResponse.text("x", headers={"Bad Name": "v"}),
+            "header name 'Bad Name'",
+        ),
+        (
+            lambda: MaintenanceResponse.text("x", headers={"Content-Type": "a"}),
+            "'Content-Type' cannot be set",
+        ),
+        (
+            lambda: MaintenanceResponse.text("x", retry_after=5, headers={"retry-after": "5"}),
+            "given twice",
+        ),
         (lambda: MaintenanceResponse.text("x", headers={"X-A": ""}), "header 'X-A' has value ''"),
     ],
 )

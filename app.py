@@ -31,7 +31,11 @@ DEFAULT_OFFICE_CIDRS = ("203.0.113.0/24", "2001:db8::/48")
 APP_HOST = "example.com"
 MAINTENANCE_BODY = {
     "code": "service_unavailable",
-    "hint": "現在メンテナンス中です。",  # the seed's hint: "under maintenance"
+    "hint": "現在メンテナンス中です。",  # the seed's ALB hint: "under maintenance"
+}
+EDGE_MAINTENANCE_BODY = {
+    "code": "service_unavailable",
+    "hint": "現在システムのメンテナンス中です。",  # the seed's CloudFront hint
 }
 
 
@@ -98,7 +102,7 @@ class CloudFrontExampleStack(cdk.Stack):
             self,
             "Maintenance",
             allowed_cidrs=office_cidrs(self),
-            response=MaintenanceResponse.json(MAINTENANCE_BODY, retry_after=600),
+            response=MaintenanceResponse.json(EDGE_MAINTENANCE_BODY, retry_after=600),
             bypass_paths=["/health"],
             priority=10,
         )

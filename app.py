@@ -49,11 +49,32 @@ def office_cidrs(scope: Construct) -> list[str]:
     return list(value)
 
 
-class AlbExampleStack(cdk.Stack):
-    """ALB as the interface: clients reach the load balancer directly."""
+def acknowledge(scope: Construct, reasons: Mapping[str, str]) -> None:
+    """Acknowledge cdk-nag (AwsSolutions) findings on the example's own resources, with why."""
+    cdk.Validations.of(scope).acknowledge(
+        *(
+            cdk.Acknowledgment(id=f"AwsSolutions::{rule}", reason=why)
+            for rule, why in reasons.items()
+        )
+    )
 
-    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
-        super().__init__(scope, id, **kwargs)
+
+class AlbExampleStack(cdk.Stack):
+    """ALB as the interface: clients reach the load balancer directly.
+
+    ``include_maintenance=False`` builds the same stack without ``AlbMaintenance`` (used to prove
+    that the construct, while off, adds nothing).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        env: cdk.Environment | None = None,
+        include_maintenance: bool = True,
+    ) -> None:
+        super().__init__(scope, id, env=env)
         vpc = ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=0)
         alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
         listener = alb.add_listener(
@@ -80,6 +101,20 @@ class AlbExampleStack(cdk.Stack):
             target_groups=[blue],
         )
         self.green = green
+        acknowledge(
+            self,
+            {
+                "AwsSolutions-VPC7": "Example VPC without workloads; flow logs are the "
+                "application team's choice and unrelated to maintenance rules.",
+                "AwsSolutions-ELB2": "Example ALB; access logs need a log bucket the example "
+                "does not own.",
+                "AwsSolutions-EC23": "An internet-facing ALB must accept 0.0.0.0/0 and ::/0 on "
+                "its listener port; the allowlist is enforced by the maintenance rules.",
+            },
+        )
+        self.maintenance: AlbMaintenance | None = None
+        if not include_maintenance:
+            return
         self.maintenance = AlbMaintenance(
             self,
             "Maintenance",
@@ -94,17 +129,42 @@ class AlbExampleStack(cdk.Stack):
 
 
 class CloudFrontExampleStack(cdk.Stack):
-    """CloudFront as the interface: the WAF web ACL sees the viewer's address."""
+    """CloudFront as the interface: the WAF web ACL sees the viewer's address.
 
-    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
-        super().__init__(scope, id, **kwargs)
-        self.maintenance = CloudFrontMaintenance(
+    ``include_maintenance=False`` builds the distribution without a web ACL.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        env: cdk.Environment | None = None,
+        include_maintenance: bool = True,
+    ) -> None:
+        super().__init__(scope, id, env=env)
+        acknowledge(
             self,
-            "Maintenance",
-            allowed_cidrs=office_cidrs(self),
-            response=MaintenanceResponse.json(EDGE_MAINTENANCE_BODY, retry_after=600),
-            bypass_paths=["/health"],
-            priority=10,
+            {
+                "AwsSolutions-CFR1": "Example distribution for a worldwide audience: no geo "
+                "restriction.",
+                "AwsSolutions-CFR3": "Example distribution; access logs need a log bucket the "
+                "example does not own.",
+                "AwsSolutions-CFR4": "Example uses the default CloudFront certificate, which "
+                "fixes the viewer TLS policy; a custom domain and certificate set TLSv1.2_2021.",
+            },
+        )
+        self.maintenance = (
+            CloudFrontMaintenance(
+                self,
+                "Maintenance",
+                allowed_cidrs=office_cidrs(self),
+                response=MaintenanceResponse.json(EDGE_MAINTENANCE_BODY, retry_after=600),
+                bypass_paths=["/health"],
+                priority=10,
+            )
+            if include_maintenance
+            else None
         )
         cloudfront.Distribution(
             self,
@@ -116,18 +176,33 @@ class CloudFrontExampleStack(cdk.Stack):
                 ),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
             ),
-            web_acl_id=self.maintenance.web_acl_arn,
+            web_acl_id=self.maintenance.web_acl_arn if self.maintenance else None,
         )
 
 
 STACK_NAMES: Sequence[str] = ("MaintenanceAlbExample", "MaintenanceCloudFrontExample")
 
 
-def build_app(context: Mapping[str, Any] | None = None, *, outdir: str | None = None) -> cdk.App:
+def build_app(
+    context: Mapping[str, Any] | None = None,
+    *,
+    outdir: str | None = None,
+    include_maintenance: bool = True,
+) -> cdk.App:
     """The example app; ``context`` is what ``-c`` would give (tests pass it directly)."""
     app = cdk.App(context=dict(context or {}), outdir=outdir)
-    AlbExampleStack(app, STACK_NAMES[0], env=cdk.Environment(region="ap-northeast-1"))
-    CloudFrontExampleStack(app, STACK_NAMES[1], env=cdk.Environment(region="us-east-1"))
+    AlbExampleStack(
+        app,
+        STACK_NAMES[0],
+        env=cdk.Environment(region="ap-northeast-1"),
+        include_maintenance=include_maintenance,
+    )
+    CloudFrontExampleStack(
+        app,
+        STACK_NAMES[1],
+        env=cdk.Environment(region="us-east-1"),
+        include_maintenance=include_maintenance,
+    )
     return app
 
 

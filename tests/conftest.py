@@ -14,25 +14,9 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from helpers import templates
 
 import app as example
-
-
-def templates(app: cdk.App) -> dict[str, dict[str, Any]]:
-    """Every stack template of an app (nested stages included), keyed by artifact id."""
-    assembly = app.synth()
-    result: dict[str, dict[str, Any]] = {}
-
-    def collect(asm: Any) -> None:
-        for stack in asm.stacks:
-            result[stack.hierarchical_id] = stack.template
-        for artifact in asm.artifacts:
-            nested = getattr(artifact, "nested_assembly", None)
-            if nested is not None:
-                collect(nested)
-
-    collect(assembly)
-    return result
 
 
 @pytest.fixture(scope="session")

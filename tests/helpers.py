@@ -1,64 +1,136 @@
-"""Small helpers the tests share: template diffs and message assertions."""
+"""Template comparison helpers for the toggle's safety promise."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import assertions
+
+LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
+WEB_ACL = "AWS::WAFv2::WebACL"
+Template = Mapping[str, Any]
+
+
+def templates(app: cdk.App) -> dict[str, dict[str, Any]]:
+    """Every stack template of an app (nested stages included), keyed by artifact id."""
+    assembly = app.synth()
+    result: dict[str, dict[str, Any]] = {}
+
+    def collect(asm: Any) -> None:
+        for stack in asm.stacks:
+            result[stack.hierarchical_id] = stack.template
+        for artifact in asm.artifacts:
+            nested = getattr(artifact, "nested_assembly", None)
+            if nested is not None:
+                collect(nested)
+
+    collect(assembly)
+    return result
 
 
 @dataclass(frozen=True)
 class TemplateDiff:
-    """What changed between two templates, by logical ID."""
+    """What changed between two templates' Resources, by logical ID (Metadata ignored)."""
 
     added: dict[str, str] = field(default_factory=dict)  # logical id -> type
     removed: dict[str, str] = field(default_factory=dict)
-    changed: dict[str, list[str]] = field(default_factory=dict)  # logical id -> property keys
+    changed: dict[str, list[str]] = field(default_factory=dict)  # logical id -> changed keys
 
     @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed)
 
 
-def diff_templates(old: dict[str, Any], new: dict[str, Any]) -> TemplateDiff:
-    """Compare the Resources of two templates (Metadata ignored, properties by top-level key)."""
+def _strip(resource: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in resource.items() if k != "Metadata"}
+
+
+def diff_templates(old: Template, new: Template) -> TemplateDiff:
+    """Compare two templates resource by resource; properties are compared by top-level key."""
     a, b = old.get("Resources", {}), new.get("Resources", {})
-    added = {k: v["Type"] for k, v in b.items() if k not in a}
-    removed = {k: v["Type"] for k, v in a.items() if k not in b}
     changed = {}
     for key in a.keys() & b.keys():
-        before, after = dict(a[key]), dict(b[key])
-        before.pop("Metadata", None)
-        after.pop("Metadata", None)
-        if before != after:
-            props_a, props_b = before.get("Properties", {}), after.get("Properties", {})
-            keys = sorted(
-                k for k in props_a.keys() | props_b.keys() if props_a.get(k) != props_b.get(k)
-            )
-            outside = sorted(
-                k
-                for k in before.keys() | after.keys()
-                if k != "Properties" and before.get(k) != after.get(k)
-            )
-            changed[key] = keys + outside
-    return TemplateDiff(added=added, removed=removed, changed=changed)
+        before, after = _strip(a[key]), _strip(b[key])
+        if before == after:
+            continue
+        props_a, props_b = before.get("Properties", {}), after.get("Properties", {})
+        keys = [
+            k for k in sorted(props_a.keys() | props_b.keys()) if props_a.get(k) != props_b.get(k)
+        ]
+        keys += [
+            k
+            for k in sorted(before.keys() | after.keys())
+            if k != "Properties" and before.get(k) != after.get(k)
+        ]
+        changed[key] = keys
+    return TemplateDiff(
+        added={k: v["Type"] for k, v in b.items() if k not in a},
+        removed={k: v["Type"] for k, v in a.items() if k not in b},
+        changed=changed,
+    )
 
 
-def assert_only_maintenance_changes(
-    diff: TemplateDiff, web_acl_ids: set[str] = frozenset()
-) -> None:
-    """The toggle's promise: only listener rules come and go, and only web ACL Rules change."""
-    for logical_id, resource_type in {**diff.added, **diff.removed}.items():
-        assert resource_type == "AWS::ElasticLoadBalancingV2::ListenerRule", (
-            logical_id,
-            resource_type,
-        )
-        assert "Maintenance" in logical_id, logical_id
+def _path(resource: Mapping[str, Any]) -> str:
+    return str(resource.get("Metadata", {}).get("aws:cdk:path", ""))
+
+
+def assert_toggle_invariants(
+    off: Template, on: Template, *, marker: str = "/Maintenance/"
+) -> TemplateDiff:
+    """Prove the toggle's promise between two templates of one stack (either direction):
+
+    * resources only come and go if they are listener rules of a maintenance construct
+      (``marker`` in their construct path; needs path metadata);
+    * the only changed property anywhere is the ``Rules`` of a web ACL;
+    * no listener rule present in both changes its ``ListenerArn``;
+    * no new rule takes a priority an existing rule holds on the same listener.
+    """
+    diff = diff_templates(off, on)
+    old, new = off["Resources"], on["Resources"]
+    for logical_id, resource_type in diff.added.items():
+        assert resource_type == LISTENER_RULE, f"{logical_id} ({resource_type}) appears"
+        assert marker in _path(new[logical_id]), f"{logical_id} is not a maintenance rule"
+    for logical_id, resource_type in diff.removed.items():
+        assert resource_type == LISTENER_RULE, f"{logical_id} ({resource_type}) disappears"
+        assert marker in _path(old[logical_id]), f"{logical_id} is not a maintenance rule"
     for logical_id, keys in diff.changed.items():
-        assert logical_id in web_acl_ids and keys == ["Rules"], (logical_id, keys)
+        assert new[logical_id]["Type"] == WEB_ACL and keys == ["Rules"], (logical_id, keys)
+    for logical_id in old.keys() & new.keys():
+        if old[logical_id]["Type"] == LISTENER_RULE:
+            before, after = old[logical_id]["Properties"], new[logical_id]["Properties"]
+            assert before["ListenerArn"] == after["ListenerArn"], f"{logical_id} would be replaced"
+    held = {
+        (repr(r["Properties"]["ListenerArn"]), r["Properties"]["Priority"])
+        for r in old.values()
+        if r["Type"] == LISTENER_RULE
+    }
+    for logical_id in diff.added:
+        props = new[logical_id]["Properties"]
+        key = (repr(props["ListenerArn"]), props["Priority"])
+        assert key not in held, f"{logical_id} takes priority {props['Priority']}, still held"
+    return diff
 
 
-def synth_template(stack: cdk.Stack) -> assertions.Template:
-    return assertions.Template.from_stack(stack)
+ALWAYS_PRESENT = {"AWS::WAFv2::IPSet", WEB_ACL}
+
+
+def assert_off_matches_without(off: Template, without: Template) -> None:
+    """The off template equals the app built without the construct, apart from the construct's
+    always-present resources (IP sets, web ACL, response bodies) and the web ACL's attachment
+    to a distribution."""
+    diff = diff_templates(without, off)
+    assert not diff.removed, diff.removed
+    for logical_id, resource_type in diff.added.items():
+        assert resource_type in ALWAYS_PRESENT, f"{logical_id} ({resource_type}) added while off"
+    for logical_id, keys in diff.changed.items():
+        resource_type = off["Resources"][logical_id]["Type"]
+        if resource_type == WEB_ACL:  # an existing web ACL gains the response bodies
+            assert keys == ["CustomResponseBodies"], (logical_id, keys)
+            continue
+        assert resource_type == "AWS::CloudFront::Distribution", (logical_id, keys)
+        before = without["Resources"][logical_id]["Properties"]["DistributionConfig"]
+        after = dict(off["Resources"][logical_id]["Properties"]["DistributionConfig"])
+        assert "WebACLId" not in before and after.pop("WebACLId")
+        assert before == after, f"{logical_id} changes beyond its WebACLId"

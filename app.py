@@ -77,6 +77,22 @@ class AlbExampleStack(cdk.Stack):
         super().__init__(scope, id, env=env)
         vpc = ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=0)
         alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
+        acknowledge(
+            vpc,
+            {
+                "AwsSolutions-VPC7": "Example VPC without workloads; flow logs are the "
+                "application team's choice and unrelated to maintenance rules.",
+            },
+        )
+        acknowledge(
+            alb,
+            {
+                "AwsSolutions-ELB2": "Example ALB; access logs need a log bucket the example "
+                "does not own.",
+                "AwsSolutions-EC23": "An internet-facing ALB must accept 0.0.0.0/0 and ::/0 on "
+                "its listener port; the allowlist is enforced by the maintenance rules.",
+            },
+        )
         listener = alb.add_listener(
             "Http",
             port=80,
@@ -101,17 +117,6 @@ class AlbExampleStack(cdk.Stack):
             target_groups=[blue],
         )
         self.green = green
-        acknowledge(
-            self,
-            {
-                "AwsSolutions-VPC7": "Example VPC without workloads; flow logs are the "
-                "application team's choice and unrelated to maintenance rules.",
-                "AwsSolutions-ELB2": "Example ALB; access logs need a log bucket the example "
-                "does not own.",
-                "AwsSolutions-EC23": "An internet-facing ALB must accept 0.0.0.0/0 and ::/0 on "
-                "its listener port; the allowlist is enforced by the maintenance rules.",
-            },
-        )
         self.maintenance: AlbMaintenance | None = None
         if not include_maintenance:
             return
@@ -143,17 +148,6 @@ class CloudFrontExampleStack(cdk.Stack):
         include_maintenance: bool = True,
     ) -> None:
         super().__init__(scope, id, env=env)
-        acknowledge(
-            self,
-            {
-                "AwsSolutions-CFR1": "Example distribution for a worldwide audience: no geo "
-                "restriction.",
-                "AwsSolutions-CFR3": "Example distribution; access logs need a log bucket the "
-                "example does not own.",
-                "AwsSolutions-CFR4": "Example uses the default CloudFront certificate, which "
-                "fixes the viewer TLS policy; a custom domain and certificate set TLSv1.2_2021.",
-            },
-        )
         self.maintenance = (
             CloudFrontMaintenance(
                 self,
@@ -166,7 +160,7 @@ class CloudFrontExampleStack(cdk.Stack):
             if include_maintenance
             else None
         )
-        cloudfront.Distribution(
+        distribution = cloudfront.Distribution(
             self,
             "Cdn",
             default_behavior=cloudfront.BehaviorOptions(
@@ -177,6 +171,17 @@ class CloudFrontExampleStack(cdk.Stack):
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
             ),
             web_acl_id=self.maintenance.web_acl_arn if self.maintenance else None,
+        )
+        acknowledge(
+            distribution,
+            {
+                "AwsSolutions-CFR1": "Example distribution for a worldwide audience: no geo "
+                "restriction.",
+                "AwsSolutions-CFR3": "Example distribution; access logs need a log bucket the "
+                "example does not own.",
+                "AwsSolutions-CFR4": "Example uses the default CloudFront certificate, which "
+                "fixes the viewer TLS policy; a custom domain and certificate set TLSv1.2_2021.",
+            },
         )
 
 

@@ -97,7 +97,7 @@ class MaintenanceResponse:
             text = json.dumps(dict(body), ensure_ascii=False, separators=(",", ":"))
         else:
             raise MaintenanceConfigError(
-                f"response.body: a {type(body).__name__} ({body!r}) cannot be a JSON body; pass "
+                f"response.body: {body!r} ({type(body).__name__}) cannot be a JSON body; pass "
                 "a dict or a JSON string."
             )
         return MaintenanceResponse(

@@ -10,49 +10,20 @@ import pytest
 from aws_cdk import assertions
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from bad_inputs import AlbEnv
 
-from maintenance_constructs import AlbMaintenance, MaintenanceConfigError, MaintenanceResponse
+from maintenance_constructs import AlbMaintenance, MaintenanceResponse
 
 Match = assertions.Match
 RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
 SEED_JSON = '{"code":"service_unavailable","hint":"現在メンテナンス中です。"}'
 
 
-class Env:
-    """A stack with a VPC, an ALB listener (404 default) and a blue target group."""
+class Env(AlbEnv):
+    """The shared ALB test stack, with template accessors."""
 
-    def __init__(self, *, default_forward: bool = False) -> None:
-        self.app = cdk.App()
-        self.stack = cdk.Stack(self.app, "Web", env=cdk.Environment(region="eu-west-1"))
-        vpc = ec2.Vpc(
-            self.stack,
-            "Vpc",
-            nat_gateways=0,
-            max_azs=2,
-            subnet_configuration=[
-                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC)
-            ],
-        )
-        alb = elbv2.ApplicationLoadBalancer(self.stack, "Alb", vpc=vpc, internet_facing=True)
-        self.blue = elbv2.ApplicationTargetGroup(
-            self.stack, "Blue", vpc=vpc, port=80, target_type=elbv2.TargetType.IP
-        )
-        default = (
-            elbv2.ListenerAction.forward([self.blue])
-            if default_forward
-            else elbv2.ListenerAction.fixed_response(404, content_type="text/plain")
-        )
-        self.listener = alb.add_listener("Http", port=80, default_action=default)
-
-    def add(self, **kwargs: Any) -> AlbMaintenance:
-        kwargs.setdefault("listener", self.listener)
-        kwargs.setdefault("host_headers", ["example.com"])
-        if "action" not in kwargs:
-            kwargs.setdefault("target_groups", [self.blue])
-        if kwargs.get("target_groups") == "blue":
-            kwargs["target_groups"] = [self.blue]
-        kwargs.setdefault("enabled", True)
-        return AlbMaintenance(self.stack, kwargs.pop("id", "Maintenance"), **kwargs)
+    def add(self, **overrides: Any) -> AlbMaintenance:
+        return self.maintenance(**overrides)
 
     def template(self) -> assertions.Template:
         return assertions.Template.from_stack(self.stack)
@@ -167,7 +138,6 @@ def test_multi_host_ipv4_ipv6_chunked_bypass_and_browser() -> None:
 def test_action_instead_of_target_groups() -> None:
     env = Env()
     env.add(
-        target_groups=None,
         action=elbv2.ListenerAction.forward(
             [env.blue], stickiness_duration=cdk.Duration.minutes(5)
         ),
@@ -248,47 +218,6 @@ def _synth_error(env: Env) -> str:
     return str(error.value)
 
 
-def test_priority_clash_with_existing_rule() -> None:
-    env = Env()
-    env.listener.add_action(
-        "Other",
-        priority=11,
-        conditions=[elbv2.ListenerCondition.host_headers(["other.example.org"])],
-        action=elbv2.ListenerAction.fixed_response(200),
-    )
-    env.add(allowed_cidrs=["203.0.113.0/24"])
-    message = _synth_error(env)
-    assert "priority: 11 is already used by the listener rule Web/Alb/Http/OtherRule;" in message
-
-
-def test_earlier_rule_with_overlapping_host_is_refused() -> None:
-    env = Env()
-    env.listener.add_target_groups(
-        "Catch",
-        priority=5,
-        conditions=[elbv2.ListenerCondition.host_headers(["*.com"])],
-        target_groups=[env.blue],
-    )
-    env.add()
-    message = _synth_error(env)
-    assert (
-        "has priority 5, before the maintenance rules (10..), and matches hosts example.com"
-        in message
-    )
-
-
-def test_earlier_rule_without_host_condition_is_refused() -> None:
-    env = Env()
-    env.listener.add_target_groups(
-        "Api",
-        priority=3,
-        conditions=[elbv2.ListenerCondition.path_patterns(["/api/*"])],
-        target_groups=[env.blue],
-    )
-    env.add()
-    assert "matches every host (it has no host-header condition)" in _synth_error(env)
-
-
 def test_clash_is_reported_while_disabled_too() -> None:
     env = Env()
     env.listener.add_action(
@@ -311,78 +240,3 @@ def test_earlier_rule_for_other_hosts_is_fine() -> None:
     )
     env.add()
     env.app.synth()
-
-
-@pytest.fixture(scope="module")
-def error_env() -> Env:
-    return Env()
-
-
-_counter = iter(range(10_000))
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "fragments"),
-    [
-        ({"host_headers": []}, ["host_headers: received []"]),
-        (
-            {"host_headers": "example.com"},
-            ["host_headers: expected a list of strings, received 'example.com'"],
-        ),
-        ({"host_headers": ["exa mple.com"]}, ["host_headers: 'exa mple.com'"]),
-        ({"target_groups": None}, ["target_groups/action: neither given"]),
-        (
-            {"action": elbv2.ListenerAction.fixed_response(200), "target_groups": "blue"},
-            ["target_groups/action: both given"],
-        ),
-        ({"target_groups": []}, ["target_groups: received []"]),
-        (
-            {"allowed_cidrs": ["10.0.0.1/8"]},
-            ["allowed_cidrs: '10.0.0.1/8' has host bits set", "'10.0.0.0/8'"],
-        ),
-        ({"allowed_cidrs": ["0.0.0.0/0"]}, ["allowed_cidrs: '0.0.0.0/0' allows every address"]),
-        ({"allowed_cidrs": ["::/0"]}, ["allowed_cidrs: '::/0'"]),
-        ({"allowed_cidrs": ["office"]}, ["allowed_cidrs: 'office' is not an IPv4 or IPv6"]),
-        ({"priority": 0}, ["priority: 0 is not a listener rule priority", "1 to 50000"]),
-        ({"priority": 50001}, ["priority: 50001"]),
-        ({"priority": "10"}, ["priority: '10'"]),
-        ({"priority": 49999, "allowed_cidrs": ["203.0.113.0/24"]}, []),
-        (
-            {"priority": 50000, "allowed_cidrs": ["203.0.113.0/24"]},
-            ["priority: 50000 plus 2 consecutive rules ends at 50001", "priority=49999"],
-        ),
-        (
-            {"response": MaintenanceResponse.text("é" * 513)},
-            ["response.body: 1026 UTF-8 bytes", "1024"],
-        ),
-        (
-            {"response": MaintenanceResponse.text("x", status_code=302)},
-            ["response.status_code: 302", "2XX, 4XX or 5XX"],
-        ),
-        (
-            {"browser_response": MaintenanceResponse.html("<p>" + "x" * 1100)},
-            ["browser_response.body: 1103 UTF-8 bytes"],
-        ),
-        ({"bypass_paths": ["health"]}, ["bypass_paths: 'health' must start with '/'"]),
-        (
-            {
-                "host_headers": ["a.example.com"],
-                "allowed_cidrs": [f"10.{i // 128}.{(i % 128) * 2}.0/24" for i in range(400)],
-            },
-            ["over the 100 rules", "CloudFrontMaintenance"],
-        ),
-        (
-            {"host_headers": ["*?*?*.example.com"]},
-            ["host_headers: '*?*?*.example.com' has 5 wildcards"],
-        ),
-        ({"enabled": "on"}, ["enabled: expected True, False or None, received 'on'"]),
-    ],
-)
-def test_bad_input(error_env: Env, kwargs: dict[str, Any], fragments: list[str]) -> None:
-    if not fragments:
-        error_env.add(id=f"Ok{next(_counter)}", **kwargs)  # accepted: the boundary case is valid
-        return
-    with pytest.raises(MaintenanceConfigError) as error:
-        error_env.add(id=f"Bad{next(_counter)}", **kwargs)
-    for fragment in fragments:
-        assert fragment in str(error.value)

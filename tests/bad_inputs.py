@@ -1,0 +1,409 @@
+"""The bad-input matrix: every input the constructs and the toggle refuse, in one table.
+
+``tests/test_bad_inputs.py`` runs each case and checks that ``docs/errors.md`` is this table
+rendered with the messages users really see. Regenerate the page after changing a message:
+
+    .venv/bin/python tests/bad_inputs.py > docs/errors.md
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("CDK_VALIDATION", "false")
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_wafv2 as wafv2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from maintenance_constructs import (
+    AlbMaintenance,
+    CloudFrontMaintenance,
+    MaintenanceConfigError,
+    MaintenanceResponse,
+)
+
+W = wafv2.CfnWebACL
+
+
+@dataclass(frozen=True)
+class Case:
+    """One refused input: where, which parameter, the value as the message shows it."""
+
+    area: str
+    parameter: str
+    value: str
+    run: Callable[[], Any]
+
+
+class AlbEnv:
+    """A fresh app with a VPC, an ALB listener (404 default) and a blue target group."""
+
+    def __init__(self, *, default_forward: bool = False) -> None:
+        self.app = cdk.App()
+        self.stack = cdk.Stack(self.app, "Web", env=cdk.Environment(region="eu-west-1"))
+        vpc = ec2.Vpc(
+            self.stack,
+            "Vpc",
+            nat_gateways=0,
+            max_azs=2,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC)
+            ],
+        )
+        alb = elbv2.ApplicationLoadBalancer(self.stack, "Alb", vpc=vpc, internet_facing=True)
+        self.blue = elbv2.ApplicationTargetGroup(
+            self.stack, "Blue", vpc=vpc, port=80, target_type=elbv2.TargetType.IP
+        )
+        default = (
+            elbv2.ListenerAction.forward([self.blue])
+            if default_forward
+            else elbv2.ListenerAction.fixed_response(404, content_type="text/plain")
+        )
+        self.listener = alb.add_listener("Http", port=80, default_action=default)
+
+    def other_rule(self, id: str, priority: int, condition: elbv2.ListenerCondition) -> None:
+        self.listener.add_action(
+            id,
+            priority=priority,
+            conditions=[condition],
+            action=elbv2.ListenerAction.fixed_response(200),
+        )
+
+    def maintenance(self, id: str = "Maintenance", **overrides: Any) -> AlbMaintenance:
+        arguments: dict[str, Any] = {
+            "listener": self.listener,
+            "host_headers": ["example.com"],
+            "target_groups": [self.blue],
+            "enabled": True,
+        }
+        arguments.update(overrides)
+        if arguments.get("target_groups") == "blue":
+            arguments["target_groups"] = [self.blue]
+        if "action" in overrides and "target_groups" not in overrides:
+            del arguments["target_groups"]
+        return AlbMaintenance(self.stack, id, **arguments)
+
+
+def alb(**overrides: Any) -> Callable[[], Any]:
+    return lambda: AlbEnv().maintenance(**overrides)
+
+
+def alb_synth(
+    priority: int, condition: elbv2.ListenerCondition, **overrides: Any
+) -> Callable[[], Any]:
+    def run() -> None:
+        env = AlbEnv()
+        env.other_rule("Other", priority, condition)
+        env.maintenance(**overrides)
+        env.app.synth()
+
+    return run
+
+
+def edge_stack(region: str = "us-east-1") -> cdk.Stack:
+    return cdk.Stack(cdk.App(), "Edge", env=cdk.Environment(region=region))
+
+
+def cloudfront(region: str = "us-east-1", **overrides: Any) -> Callable[[], Any]:
+    return lambda: CloudFrontMaintenance(edge_stack(region), "Maintenance", **overrides)
+
+
+def existing_acl(stack: cdk.Stack, scope: str = "CLOUDFRONT") -> wafv2.CfnWebACL:
+    visibility = W.VisibilityConfigProperty(
+        cloud_watch_metrics_enabled=True, metric_name="edge", sampled_requests_enabled=True
+    )
+    return W(
+        stack,
+        "Acl",
+        scope=scope,
+        default_action=W.DefaultActionProperty(allow={}),
+        visibility_config=visibility,
+        rules=[
+            W.RuleProperty(
+                name="RateLimit",
+                priority=1,
+                action=W.RuleActionProperty(block={}),
+                statement=W.StatementProperty(
+                    rate_based_statement=W.RateBasedStatementProperty(
+                        aggregate_key_type="IP", limit=2000
+                    )
+                ),
+                visibility_config=visibility,
+            )
+        ],
+        custom_response_bodies={
+            "blocked": W.CustomResponseBodyProperty(content="blocked", content_type="TEXT_PLAIN")
+        },
+    )
+
+
+def cloudfront_existing(
+    scope: str = "CLOUDFRONT", *, synth: bool = False, **overrides: Any
+) -> Callable[[], Any]:
+    def run() -> None:
+        stack = edge_stack()
+        CloudFrontMaintenance(
+            stack, "Maintenance", web_acl=existing_acl(stack, scope), enabled=True, **overrides
+        )
+        if synth:
+            stack.node.root.synth()  # type: ignore[attr-defined]
+
+    return run
+
+
+def toggle(value: Any) -> Callable[[], Any]:
+    def run() -> None:
+        app = cdk.App(context={"maintenance": value})
+        for stage_id in ("Staging", "Prod"):
+            stack = cdk.Stack(
+                cdk.Stage(app, stage_id), "Edge", env=cdk.Environment(region="us-east-1")
+            )
+            CloudFrontMaintenance(stack, "Maintenance")
+        app.synth()
+
+    return run
+
+
+def response(factory: Callable[[], MaintenanceResponse]) -> Callable[[], Any]:
+    return lambda: AlbEnv().maintenance(response=factory())
+
+
+NON_ADJACENT_400 = [f"10.{i // 128}.{(i % 128) * 2}.0/24" for i in range(400)]
+HOSTS_10K = [f"10.{i // 256 % 256}.{i % 256}.{(i // 65536) * 2}/32" for i in range(10_001)]
+
+CASES: list[Case] = [
+    # -- toggle ------------------------------------------------------------------------------
+    Case("toggle", "context 'maintenance'", "2", toggle(2)),
+    Case("toggle", "context 'maintenance'", "1.5", toggle(1.5)),
+    Case("toggle", "context 'maintenance'", "['Prod']", toggle(["Prod"])),
+    Case("toggle", "context 'maintenance'", "'true,Prod'", toggle("true,Prod")),
+    Case("toggle", "context 'maintenance'", "'Prod,,Staging'", toggle("Prod,,Staging")),
+    Case("toggle", "context 'maintenance'", "'Prod/'", toggle("Prod/")),
+    Case("toggle", "context 'maintenance'", "'Prdo'", toggle("Prdo")),
+    Case("toggle", "context 'maintenance'", "'Stagin'", toggle("Prod,Stagin")),
+    Case("toggle", "enabled", "'yes'", cloudfront(enabled="yes")),
+    # -- response ----------------------------------------------------------------------------
+    Case(
+        "response",
+        "response.body",
+        "'{not json'",
+        response(lambda: MaintenanceResponse.json("{not json")),
+    ),
+    Case("response", "response.body", "42", response(lambda: MaintenanceResponse.json(42))),  # type: ignore[arg-type]
+    Case("response", "response.body", "''", response(lambda: MaintenanceResponse.text(""))),
+    Case(
+        "response",
+        "response.status_code",
+        "99",
+        response(lambda: MaintenanceResponse.text("x", status_code=99)),
+    ),
+    Case(
+        "response",
+        "response.status_code",
+        "600",
+        response(lambda: MaintenanceResponse.text("x", status_code=600)),
+    ),
+    Case(
+        "response",
+        "response.status_code",
+        "'503'",
+        response(lambda: MaintenanceResponse.text("x", status_code="503")),
+    ),  # type: ignore[arg-type]
+    Case(
+        "response",
+        "response.retry_after",
+        "-1",
+        response(lambda: MaintenanceResponse.text("x", retry_after=-1)),
+    ),
+    Case(
+        "response",
+        "response.content_type",
+        "'text/css'",
+        response(lambda: MaintenanceResponse(body="x", content_type="text/css")),
+    ),
+    Case(
+        "response",
+        "response.headers",
+        "'Bad Name'",
+        response(lambda: MaintenanceResponse.text("x", headers={"Bad Name": "v"})),
+    ),
+    Case(
+        "response",
+        "response.headers",
+        "'Content-Type'",
+        response(lambda: MaintenanceResponse.text("x", headers={"Content-Type": "a"})),
+    ),
+    Case(
+        "response",
+        "response.headers",
+        "'retry-after'",
+        response(
+            lambda: MaintenanceResponse.text("x", retry_after=5, headers={"retry-after": "5"})
+        ),
+    ),
+    Case(
+        "response",
+        "response.headers",
+        "''",
+        response(lambda: MaintenanceResponse.text("x", headers={"X-A": ""})),
+    ),
+    # -- ALB -----------------------------------------------------------------------------------
+    Case("ALB", "host_headers", "[]", alb(host_headers=[])),
+    Case("ALB", "host_headers", "'example.com'", alb(host_headers="example.com")),
+    Case("ALB", "host_headers", "'localhost'", alb(host_headers=["localhost"])),
+    Case("ALB", "host_headers", "'example.com:8443'", alb(host_headers=["example.com:8443"])),
+    Case("ALB", "host_headers", "'example.123'", alb(host_headers=["example.123"])),
+    Case("ALB", "host_headers", "'aaaa", alb(host_headers=["a" * 125 + ".com"])),
+    Case("ALB", "host_headers", "'*?*?*.example.com'", alb(host_headers=["*?*?*.example.com"])),
+    Case("ALB", "target_groups/action", "neither", alb(target_groups=None)),
+    Case(
+        "ALB",
+        "target_groups/action",
+        "both",
+        alb(target_groups="blue", action=elbv2.ListenerAction.fixed_response(200)),
+    ),
+    Case("ALB", "target_groups", "[]", alb(target_groups=[])),
+    Case("ALB", "allowed_cidrs", "'10.0.0.1/8'", alb(allowed_cidrs=["10.0.0.1/8"])),
+    Case("ALB", "allowed_cidrs", "'0.0.0.0/0'", alb(allowed_cidrs=["0.0.0.0/0"])),
+    Case("ALB", "allowed_cidrs", "'::/0'", alb(allowed_cidrs=["::/0"])),
+    Case("ALB", "allowed_cidrs", "'office'", alb(allowed_cidrs=["office"])),
+    Case("ALB", "allowed_cidrs", "'10.0.0.0/8'", alb(allowed_cidrs="10.0.0.0/8")),
+    Case("ALB", "priority", "0", alb(priority=0)),
+    Case("ALB", "priority", "50001", alb(priority=50001)),
+    Case("ALB", "priority", "'10'", alb(priority="10")),
+    Case("ALB", "priority", "50000", alb(priority=50000, allowed_cidrs=["203.0.113.0/24"])),
+    Case("ALB", "response.body", "1026", alb(response=MaintenanceResponse.text("é" * 513))),
+    Case(
+        "ALB",
+        "response.status_code",
+        "302",
+        alb(response=MaintenanceResponse.text("x", status_code=302)),
+    ),
+    Case(
+        "ALB",
+        "browser_response.body",
+        "1103",
+        alb(browser_response=MaintenanceResponse.html("<p>" + "x" * 1100)),
+    ),
+    Case("ALB", "bypass_paths", "'health'", alb(bypass_paths=["health"])),
+    Case("ALB", "bypass_paths", "'/health check'", alb(bypass_paths=["/health check"])),
+    Case(
+        "ALB",
+        "allowed_cidrs/host_headers/bypass_paths",
+        "400 CIDRs",
+        alb(allowed_cidrs=NON_ADJACENT_400),
+    ),
+    Case(
+        "ALB",
+        "priority",
+        "11",
+        alb_synth(
+            11,
+            elbv2.ListenerCondition.host_headers(["other.example.org"]),
+            allowed_cidrs=["203.0.113.0/24"],
+        ),
+    ),
+    Case("ALB", "priority", "5", alb_synth(5, elbv2.ListenerCondition.host_headers(["*.com"]))),
+    Case("ALB", "priority", "3", alb_synth(3, elbv2.ListenerCondition.path_patterns(["/api/*"]))),
+    Case("ALB", "enabled", "'on'", alb(enabled="on")),
+    # -- CloudFront ----------------------------------------------------------------------------
+    Case("CloudFront", "region", "'eu-west-1'", cloudfront(region="eu-west-1")),
+    Case(
+        "CloudFront",
+        "allowed_cidrs",
+        "'203.0.113.9/24'",
+        cloudfront(allowed_cidrs=["203.0.113.9/24"]),
+    ),
+    Case("CloudFront", "allowed_cidrs", "'::/0'", cloudfront(allowed_cidrs=["::/0"])),
+    Case(
+        "CloudFront", "allowed_cidrs", "'2001:db8::zz'", cloudfront(allowed_cidrs=["2001:db8::zz"])
+    ),
+    Case("CloudFront", "allowed_cidrs", "10001", cloudfront(allowed_cidrs=HOSTS_10K)),
+    Case(
+        "CloudFront",
+        "response.body",
+        "4097",
+        cloudfront(response=MaintenanceResponse.text("x" * 4097)),
+    ),
+    Case(
+        "CloudFront",
+        "response.headers",
+        "11",
+        cloudfront(
+            response=MaintenanceResponse.text(
+                "x", headers={f"X-{i}": "v" for i in range(10)}, retry_after=1
+            )
+        ),
+    ),
+    Case(
+        "CloudFront",
+        "response.headers",
+        "'X-Bad#Name'",
+        cloudfront(response=MaintenanceResponse.text("x", headers={"X-Bad#Name": "v"})),
+    ),
+    Case("CloudFront", "rule_name", "'Maintenance mode'", cloudfront(rule_name="Maintenance mode")),
+    Case("CloudFront", "rule_name", "'xxxx", cloudfront(rule_name="x" * 121)),
+    Case("CloudFront", "priority", "-1", cloudfront(priority=-1)),
+    Case("CloudFront", "bypass_paths", "'/static/*'", cloudfront(bypass_paths=["/static/*"])),
+    Case("CloudFront", "web_acl", "'REGIONAL'", cloudfront_existing("REGIONAL")),
+    Case("CloudFront", "web_acl", "'blocked'", cloudfront_existing(rule_name="blocked")),
+    Case("CloudFront", "priority", "1", cloudfront_existing(synth=True, priority=1)),
+    Case(
+        "CloudFront",
+        "rule_name",
+        "'RateLimit'",
+        cloudfront_existing(synth=True, rule_name="RateLimit"),
+    ),
+]
+
+
+def message_of(case: Case) -> str:
+    """Run a case and return the message the user sees; fail if it is accepted."""
+    try:
+        case.run()
+    except MaintenanceConfigError as error:
+        return str(error)
+    except RuntimeError as error:  # synth-time validation, reported by CDK
+        text = str(error)
+        if not text.startswith("ValidationFailedWithErrors"):
+            raise
+        return " ".join(line.strip() for line in text.splitlines()[1:] if line.strip())
+    raise AssertionError(f"{case.area} {case.parameter}={case.value} was accepted")
+
+
+def render(messages: list[str]) -> str:
+    """docs/errors.md from the cases and their messages."""
+    lines = [
+        "# Errors at synth time",
+        "",
+        "Every input the constructs and the toggle refuse, with the message you see. Each row",
+        "is a test case (`tests/bad_inputs.py`): the page is regenerated from the messages the",
+        "code really raises, and the test suite fails if it drifts.",
+        "",
+        "Errors raised while your app builds its constructs are `MaintenanceConfigError` (a",
+        "`ValueError`); checks that need the whole app (priority clashes, selectors, existing",
+        "web ACL rules) run when the app synthesizes and are reported by CDK as",
+        "`Validation failed with the following errors: [construct path] message`.",
+        "",
+        f"{len(CASES)} cases.",
+        "",
+        "| # | area | parameter | value | message |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for number, (case, message) in enumerate(zip(CASES, messages, strict=True), start=1):
+        cells = [str(number), case.area, f"`{case.parameter}`", f"`{case.value}`", message]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render([message_of(case) for case in CASES]))

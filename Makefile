@@ -9,7 +9,7 @@ export PATH := $(BIN):$(PATH)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: demo test lint typecheck setup clean
+.PHONY: demo test lint typecheck docs setup clean
 
 $(VENV)/.dev-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,12 @@ demo: setup
 	    | grep -v -e '^Stack ' -e '^$$' -e 'Number of stacks with differences' || true; \
 	done
 
-## test: lint, type check and the whole test suite.
-test: setup lint typecheck
+## test: lint, type check, the docs site (strict) and the whole test suite.
+test: setup lint typecheck docs
 	$(BIN)/pytest -q
+
+docs: $(VENV)/.dev-installed
+	$(BIN)/mkdocs build --strict --site-dir $(CURDIR)/site
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -46,4 +49,4 @@ typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out cdk.out.off cdk.out.on .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules cdk.out cdk.out.off cdk.out.on site .pytest_cache .mypy_cache .ruff_cache

@@ -24,3 +24,12 @@ def test_docs_have_python_examples() -> None:
 @pytest.mark.parametrize("code", BLOCKS)
 def test_code_block_runs(code: str) -> None:
     exec(compile(code, "<doc block>", "exec"), {"__name__": "__doc_block__"})
+
+
+def test_readme_links_resolve() -> None:
+    """mkdocs --strict checks links inside docs/; this checks the README's relative links."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text)
+    assert targets
+    for target in targets:
+        assert (ROOT / target).exists(), target

@@ -13,8 +13,8 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 $(VENV)/.dev-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	# --no-compile: byte-compiling all of aws-cdk-lib up front doubles the install time.
+	$(BIN)/python -m pip install -q --no-compile -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -1,4 +1,6 @@
 # Two commands: `make demo` (the example's off/on toggle diff) and `make test` (everything CI runs).
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
@@ -38,9 +40,10 @@ demo: setup
 # The checks run two at a time (2 cores): a cold mypy over aws-cdk-lib's types takes a minute.
 test: setup
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck docs pytest
+	@tail -n 1 .pytest-summary  # pytest's closing line, last, after the parallel checks
 
 pytest: $(VENV)/.dev-installed node_modules/.installed
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q | tee .pytest-summary
 
 docs: $(VENV)/.dev-installed
 	$(BIN)/mkdocs build --strict --site-dir $(CURDIR)/site

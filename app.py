@@ -63,7 +63,8 @@ class AlbExampleStack(cdk.Stack):
     """ALB as the interface: clients reach the load balancer directly.
 
     ``include_maintenance=False`` builds the same stack without ``AlbMaintenance`` (used to prove
-    that the construct, while off, adds nothing).
+    that the construct, while off, adds nothing). ``availability_zones`` is for environments with
+    an account, where CDK would otherwise look the zones up.
     """
 
     def __init__(
@@ -73,9 +74,17 @@ class AlbExampleStack(cdk.Stack):
         *,
         env: cdk.Environment | None = None,
         include_maintenance: bool = True,
+        availability_zones: Sequence[str] | None = None,
     ) -> None:
         super().__init__(scope, id, env=env)
-        vpc = ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=0)
+        # Explicit zones keep synthesis offline when env has an account (no AZ lookup).
+        vpc = ec2.Vpc(
+            self,
+            "Vpc",
+            nat_gateways=0,
+            max_azs=None if availability_zones else 2,
+            availability_zones=list(availability_zones) if availability_zones else None,
+        )
         alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
         acknowledge(
             vpc,

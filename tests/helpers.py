@@ -8,6 +8,8 @@ from typing import Any
 
 import aws_cdk as cdk
 
+PATH_METADATA = {"aws:cdk:enable-path-metadata": True}
+"""Context that puts each resource's construct path in its Metadata."""
 LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
 WEB_ACL = "AWS::WAFv2::WebACL"
 Template = Mapping[str, Any]
@@ -21,12 +23,11 @@ def templates(app: cdk.App) -> dict[str, dict[str, Any]]:
     def collect(asm: Any) -> None:
         for stack in asm.stacks:
             result[stack.hierarchical_id] = stack.template
-        for artifact in asm.artifacts:
-            nested = getattr(artifact, "nested_assembly", None)
-            if nested is not None:
-                collect(nested)
+        for nested in asm.nested_assemblies:
+            collect(nested.nested_assembly)
 
     collect(assembly)
+    assert result, "the app synthesized no stack"
     return result
 
 

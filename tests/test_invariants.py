@@ -13,12 +13,11 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_wafv2 as wafv2
-from helpers import assert_off_matches_without, assert_toggle_invariants, templates
+from helpers import PATH_METADATA, assert_off_matches_without, assert_toggle_invariants, templates
 
 import app as example
 from maintenance_constructs import AlbMaintenance, CloudFrontMaintenance
 
-PATH_METADATA = {"aws:cdk:enable-path-metadata": True}
 Builder = Callable[[cdk.App, bool], None]
 LISTENER_ARN = (
     "arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:"

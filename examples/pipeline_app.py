@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""CDK Pipelines example: one Stage class (app stack + edge stack) deployed as Staging and Prod.
+
+Put one stage into maintenance by committing a selector to ``examples/cdk.json``
+(``"maintenance": "Prod"``) or, for one synth, ``npx cdk synth -c maintenance=Prod`` from
+``examples/``. It synthesizes offline: the source is a CodeConnections connection with a
+placeholder ARN, and the accounts are placeholders.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import pipelines
+from constructs import Construct
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the example stacks in app.py
+
+from app import AlbExampleStack, CloudFrontExampleStack
+
+ACCOUNT = "111111111111"  # placeholder: your deployment account
+APP_REGION = "ap-northeast-1"
+CONNECTION_ARN = (
+    f"arn:aws:codeconnections:{APP_REGION}:{ACCOUNT}:connection/"
+    "00000000-0000-0000-0000-000000000000"
+)
+STAGES = ("Staging", "Prod")
+
+
+class WebStage(cdk.Stage):
+    """The application (ALB as the interface) and its edge (CloudFront in us-east-1)."""
+
+    def __init__(self, scope: Construct, id: str, *, account: str = ACCOUNT) -> None:
+        super().__init__(scope, id)
+        AlbExampleStack(
+            self,
+            "Web",
+            env=cdk.Environment(account=account, region=APP_REGION),
+            availability_zones=[f"{APP_REGION}a", f"{APP_REGION}c"],
+        )
+        CloudFrontExampleStack(
+            self, "Edge", env=cdk.Environment(account=account, region="us-east-1")
+        )
+
+
+class PipelineStack(cdk.Stack):
+    """A self-mutating pipeline that deploys Staging, then Prod."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id, env=cdk.Environment(account=ACCOUNT, region=APP_REGION))
+        pipeline = pipelines.CodePipeline(
+            self,
+            "Pipeline",
+            cross_account_keys=False,
+            synth=pipelines.ShellStep(
+                "Synth",
+                input=pipelines.CodePipelineSource.connection(
+                    "example/web", "main", connection_arn=CONNECTION_ARN
+                ),
+                commands=[
+                    "python3 -m pip install -e .",
+                    "npm ci",
+                    "cd examples && npx cdk synth",
+                ],
+                primary_output_directory="examples/cdk.out",
+            ),
+        )
+        for stage_id in STAGES:
+            pipeline.add_stage(WebStage(scope, stage_id))
+
+
+def build_pipeline_app(
+    context: Mapping[str, Any] | None = None, *, outdir: str | None = None
+) -> cdk.App:
+    """The pipeline app; ``context`` is what ``-c`` and cdk.json would give."""
+    app = cdk.App(context=dict(context or {}), outdir=outdir)
+    PipelineStack(app, "MaintenancePipeline")
+    return app
+
+
+if __name__ == "__main__":
+    build_pipeline_app().synth()

@@ -1,0 +1,115 @@
+"""The CDK Pipelines example: one stage into maintenance while the other keeps serving."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import LISTENER_RULE, PATH_METADATA, WEB_ACL, assert_toggle_invariants, templates
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "examples"))
+
+from pipeline_app import build_pipeline_app  # noqa: E402
+
+STAGE_STACKS = ("Staging/Web", "Staging/Edge", "Prod/Web", "Prod/Edge")
+
+
+@cache
+def synth(value: str) -> dict[str, Any]:
+    return templates(build_pipeline_app({**PATH_METADATA, "maintenance": value}))
+
+
+def in_maintenance(template: dict[str, Any]) -> bool:
+    resources = template["Resources"].values()
+    rules = [r for r in resources if r["Type"] == LISTENER_RULE]
+    acl_rules = [
+        rule for r in resources if r["Type"] == WEB_ACL for rule in r["Properties"]["Rules"]
+    ]
+    return len(rules) > 1 or bool(acl_rules)
+
+
+def states(value: str) -> dict[str, bool]:
+    return {stack: in_maintenance(synth(value)[stack]) for stack in STAGE_STACKS}
+
+
+def test_off() -> None:
+    assert not any(states("false").values())
+
+
+def test_prod_selector_puts_only_prod_in_place() -> None:
+    assert states("Prod") == {
+        "Staging/Web": False,
+        "Staging/Edge": False,
+        "Prod/Web": True,
+        "Prod/Edge": True,
+    }
+    for stack in STAGE_STACKS:
+        assert_toggle_invariants(synth("false")[stack], synth("Prod")[stack])
+    assert synth("false")["MaintenancePipeline"] == synth("Prod")["MaintenancePipeline"]
+
+
+def test_true_puts_every_stage_in_place() -> None:
+    assert all(states("true").values())
+
+
+def test_typo_fails_naming_the_stages() -> None:
+    with pytest.raises(RuntimeError) as error:
+        build_pipeline_app({"maintenance": "Prdo"}).synth()
+    message = str(error.value)
+    assert "selector 'Prdo'" in message
+    for path in ("Prod/Web/Maintenance", "Prod/Edge/Maintenance", "Staging/Web/Maintenance"):
+        assert path in message
+
+
+@pytest.mark.skipif(
+    shutil.which("npx") is None or not (ROOT / "node_modules" / ".bin" / "cdk").exists(),
+    reason="the pinned CDK CLI is installed by `make setup`",
+)
+def test_cli_selector_overrides_committed_false(tmp_path: Path) -> None:
+    """examples/cdk.json says "maintenance": false; `-c maintenance=Staging` wins for one synth."""
+    assert (
+        json.loads((ROOT / "examples" / "cdk.json").read_text())["context"]["maintenance"] is False
+    )
+    env = {**os.environ, "CDK_VALIDATION": "false"}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    result = subprocess.run(
+        [
+            "npx",
+            "--no-install",
+            "cdk",
+            "--no-notices",
+            "synth",
+            "-q",
+            "-c",
+            "maintenance=Staging",
+            "-o",
+            str(tmp_path),
+        ],
+        cwd=ROOT / "examples",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    nested = {
+        a["properties"]["directoryName"]
+        for a in manifest["artifacts"].values()
+        if a["type"] == "cdk:cloud-assembly"
+    }
+    found = {}
+    for directory in nested:
+        for path in (tmp_path / directory).glob("*.template.json"):
+            found[path.parent.name + "/" + path.name] = in_maintenance(json.loads(path.read_text()))
+    staging = [v for k, v in found.items() if "Staging" in k]
+    prod = [v for k, v in found.items() if "Prod" in k]
+    assert staging == [True, True] and prod == [False, False], found

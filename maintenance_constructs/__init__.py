@@ -2,13 +2,24 @@
 
 ``cdk deploy -c maintenance=true`` puts every maintenance construct of the app into maintenance;
 ``-c maintenance=Prod`` only those under the construct id ``Prod``.
+
+The constructs are imported on first use, so tools that only parse the toggle (the
+``maintenance-constructs`` command) do not start the CDK's JavaScript runtime.
 """
 
-from .alb import ALB_MAX_BODY_BYTES, AlbMaintenance
-from .cloudfront import WAF_MAX_BODY_BYTES, CloudFrontMaintenance
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import MaintenanceConfigError
-from .response import DEFAULT_JSON_BODY, MaintenanceResponse
-from .toggle import MAINTENANCE_CONTEXT_KEY, is_maintenance_enabled, parse_toggle_value
+from .toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
+
+if TYPE_CHECKING:
+    from .alb import ALB_MAX_BODY_BYTES, AlbMaintenance
+    from .cloudfront import WAF_MAX_BODY_BYTES, CloudFrontMaintenance
+    from .response import DEFAULT_JSON_BODY, MaintenanceResponse
+    from .toggle import is_maintenance_enabled
 
 __all__ = [
     "ALB_MAX_BODY_BYTES",
@@ -22,3 +33,25 @@ __all__ = [
     "is_maintenance_enabled",
     "parse_toggle_value",
 ]
+
+_LAZY = {
+    "ALB_MAX_BODY_BYTES": ".alb",
+    "AlbMaintenance": ".alb",
+    "WAF_MAX_BODY_BYTES": ".cloudfront",
+    "CloudFrontMaintenance": ".cloudfront",
+    "DEFAULT_JSON_BODY": ".response",
+    "MaintenanceResponse": ".response",
+    "is_maintenance_enabled": ".toggle",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

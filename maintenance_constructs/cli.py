@@ -1,0 +1,174 @@
+"""``maintenance-constructs``: the persistent toggle in cdk.json, and its status.
+
+    maintenance-constructs set on|off [--cdk-json PATH]
+    maintenance-constructs set --only Prod[,Staging] [--cdk-json PATH] [--no-check]
+    maintenance-constructs status [--cdk-json PATH] [--app CMD]
+
+``set`` writes the ``maintenance`` context value into cdk.json, keeping every other key and the
+file's indentation, so the change is committed and deployed by the pipeline like any other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .assembly import load_cdk_json, merged_context, read_states, synthesize
+from .errors import MaintenanceConfigError
+from .toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
+
+__all__ = ["main"]
+
+PROG = "maintenance-constructs"
+
+
+_SCALAR = r'(?:true|false|null|-?\d+(?:\.\d+)?|"(?:[^"\\]|\\.)*")'
+
+
+def _indent(text: str) -> int | str:
+    match = re.search(r"^([ \t]+)\S", text, flags=re.MULTILINE)
+    if match is None:
+        return 2
+    whitespace = match.group(1)
+    return "\t" if whitespace.startswith("\t") else len(whitespace)
+
+
+def _edit_in_place(text: str, value: bool | str) -> str | None:
+    """Change or insert only the maintenance entry, leaving every other byte as it was."""
+    literal = json.dumps(value, ensure_ascii=False)
+    key = re.escape(json.dumps(MAINTENANCE_CONTEXT_KEY))
+    found = list(re.finditer(rf"({key}\s*:\s*){_SCALAR}", text))
+    if len(found) == 1:
+        match = found[0]
+        return text[: match.start()] + match.group(1) + literal + text[match.end() :]
+    opening = list(re.finditer(r'"context"\s*:\s*\{', text))
+    if found or len(opening) != 1:
+        return None
+    head, rest = text[: opening[0].end()], text[opening[0].end() :]
+    leading = rest[: len(rest) - len(rest.lstrip())]
+    entry = f"{json.dumps(MAINTENANCE_CONTEXT_KEY)}: {literal}"
+    if rest.lstrip().startswith("}"):  # empty context object
+        return None if "\n" in leading else head + entry + rest
+    separator = "," if "\n" in leading else ", "
+    return head + leading + entry + separator + rest
+
+
+def write_toggle(cdk_json: Path, value: bool | str) -> None:
+    """Set ``context.maintenance`` in cdk.json, keeping every other key and the formatting."""
+    data = load_cdk_json(cdk_json)
+    text = cdk_json.read_text(encoding="utf-8")
+    context = data.setdefault("context", {})
+    if not isinstance(context, dict):
+        raise MaintenanceConfigError(
+            f'--cdk-json: "context" in {str(cdk_json)!r} is not an object; make it one.'
+        )
+    context[MAINTENANCE_CONTEXT_KEY] = value
+    edited = _edit_in_place(text, value)
+    if edited is None or json.loads(edited) != data:
+        # Unusual layout: rewrite the whole file with the same indentation.
+        edited = json.dumps(data, indent=_indent(text), ensure_ascii=False)
+        edited += "\n" if text.endswith("\n") else ""
+    cdk_json.write_text(edited, encoding="utf-8")
+
+
+def _app_command(cdk_json: Path, app: str | None) -> str:
+    command = app or load_cdk_json(cdk_json).get("app")
+    if not isinstance(command, str) or not command:
+        raise MaintenanceConfigError(
+            f'--app: no app command given and {str(cdk_json)!r} has no "app"; pass '
+            "--app 'python3 app.py'."
+        )
+    return command
+
+
+def _states(cdk_json: Path, app: str, value: Any) -> list[Any]:
+    with tempfile.TemporaryDirectory(prefix="maintenance-status-") as outdir:
+        context = merged_context(cdk_json, {MAINTENANCE_CONTEXT_KEY: value})
+        synthesize(app, cwd=cdk_json.parent, context=context, outdir=Path(outdir))
+        return read_states(Path(outdir))
+
+
+def _describe(value: Any) -> str:
+    parsed = parse_toggle_value(value)
+    if parsed.selectors:
+        listed = ", ".join("/".join(s) for s in parsed.selectors)
+        return f"selectors: {listed} (constructs whose path contains one of them are ON)"
+    return "ON for every maintenance construct" if parsed.everywhere else "OFF everywhere"
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    cdk_json = Path(args.cdk_json)
+    if (args.state is None) == (args.only is None):
+        given = f"'{args.state}' and --only {args.only}" if args.state else "neither"
+        raise MaintenanceConfigError(
+            f"set: {given} given; use `set on`, `set off`, or `set --only Prod` to put only the "
+            "constructs under 'Prod' into maintenance."
+        )
+    value: bool | str = args.state == "on" if args.state else args.only.strip()
+    if isinstance(value, str):
+        parsed = parse_toggle_value(value)
+        if not parsed.selectors:
+            raise MaintenanceConfigError(
+                f"--only: {value!r} is not a selector list; use `set on` / `set off` for booleans."
+            )
+        if not args.no_check:
+            _states(cdk_json, _app_command(cdk_json, args.app), value)  # refuses unknown selectors
+    load_cdk_json(cdk_json)
+    write_toggle(cdk_json, value)
+    print(f"{cdk_json}: {MAINTENANCE_CONTEXT_KEY} = {json.dumps(value)} ({_describe(value)})")
+    print("Commit the change; the next deploy applies it.")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    cdk_json = Path(args.cdk_json)
+    context = load_cdk_json(cdk_json).get("context", {})
+    value = context.get(MAINTENANCE_CONTEXT_KEY) if isinstance(context, dict) else None
+    shown = "unset" if value is None else json.dumps(value)
+    print(f"{cdk_json}: {MAINTENANCE_CONTEXT_KEY} = {shown}")
+    print(f"interpreted as: {_describe(value)}")
+    if args.app:
+        states = _states(cdk_json, args.app, value)
+        print(f"maintenance constructs of {args.app!r}:")
+        for state in states:
+            note = " (enabled= set in code)" if state.explicit else ""
+            print(f"  {'ON ' if state.enabled else 'off'}  {state.path}{note}")
+        if not states:
+            print("  (none)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    sub = root.add_subparsers(dest="command", required=True)
+    set_ = sub.add_parser("set", help="write the maintenance value into cdk.json")
+    set_.add_argument("state", nargs="?", choices=("on", "off"))
+    set_.add_argument("--only", metavar="SELECTORS", help="e.g. Prod or Prod/Web,Staging")
+    set_.add_argument("--no-check", action="store_true", help="do not synthesize to check --only")
+    set_.add_argument("--app", help='app command (default: cdk.json\'s "app")')
+    set_.set_defaults(handler=cmd_set)
+    status = sub.add_parser("status", help="show the value in cdk.json and what it selects")
+    status.add_argument("--app", help="synthesize this app command to list the constructs")
+    status.set_defaults(handler=cmd_status)
+    for command in (set_, status):
+        command.add_argument("--cdk-json", default="cdk.json", help="default: ./cdk.json")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except MaintenanceConfigError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""`maintenance-constructs set/status`, run as a subprocess on temporary copies of cdk.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = f"{sys.executable} {ROOT / 'app.py'}"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "maintenance_constructs.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copy(ROOT / "cdk.json", tmp_path / "cdk.json")
+    return tmp_path
+
+
+def test_console_script_is_declared() -> None:
+    assert (
+        'maintenance-constructs = "maintenance_constructs.cli:main"'
+        in (ROOT / "pyproject.toml").read_text()
+    )
+
+
+@pytest.mark.parametrize(("state", "literal"), [("on", "true"), ("off", "false")])
+def test_set_changes_only_the_maintenance_line(project: Path, state: str, literal: str) -> None:
+    before = (project / "cdk.json").read_text()
+    result = run("set", state, cwd=project)
+    assert result.returncode == 0, result.stderr
+    after = (project / "cdk.json").read_text()
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
+    assert changed in ([], [('    "maintenance": false', f'    "maintenance": {literal}')])
+    assert json.loads(after)["context"]["maintenance"] is (state == "on")
+    assert "Commit the change" in result.stdout
+
+
+def test_set_keeps_tabs_and_other_keys(tmp_path: Path) -> None:
+    path = tmp_path / "custom.json"
+    path.write_text('{\n\t"app": "x",\n\t"context": {\n\t\t"other": [1, 2]\n\t}\n}\n')
+    result = run("set", "--only", "Prod", "--no-check", "--cdk-json", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    expected = '{\n\t"app": "x",\n\t"context": {\n\t\t"maintenance": "Prod",\n'
+    assert path.read_text() == expected + '\t\t"other": [1, 2]\n\t}\n}\n'
+
+
+def test_set_only_checks_selectors_against_the_app(project: Path) -> None:
+    good = run("set", "--only", "MaintenanceAlbExample", "--app", APP, cwd=project)
+    assert good.returncode == 0, good.stderr
+    assert (
+        json.loads((project / "cdk.json").read_text())["context"]["maintenance"]
+        == "MaintenanceAlbExample"
+    )
+
+    bad = run("set", "--only", "Prdo", "--app", APP, cwd=project)
+    assert bad.returncode == 2
+    assert (
+        "selector 'Prdo'" in bad.stderr and "MaintenanceCloudFrontExample/Maintenance" in bad.stderr
+    )
+    assert bad.stderr.count("matches no maintenance construct") == 1
+    assert (
+        json.loads((project / "cdk.json").read_text())["context"]["maintenance"]
+        == "MaintenanceAlbExample"
+    )
+
+
+def test_status_lists_what_the_value_selects(project: Path) -> None:
+    run("set", "--only", "MaintenanceCloudFrontExample", "--no-check", cwd=project)
+    result = run("status", "--app", APP, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert 'maintenance = "MaintenanceCloudFrontExample"' in result.stdout
+    assert "selectors: MaintenanceCloudFrontExample" in result.stdout
+    assert "off  MaintenanceAlbExample/Maintenance" in result.stdout
+    assert "ON   MaintenanceCloudFrontExample/Maintenance" in result.stdout
+
+
+def test_status_without_app(project: Path) -> None:
+    result = run("status", cwd=project)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[1] == "interpreted as: OFF everywhere"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("set", "on", "--only", "Prod"), "set: 'on' and --only Prod given"),
+        (("set",), "set: neither given"),
+        (("set", "--only", "true"), "--only: 'true' is not a selector list"),
+        (("set", "--only", "Prod,,X", "--no-check"), "the selector list has an empty entry"),
+        (("status", "--cdk-json", "missing.json"), "--cdk-json: 'missing.json' does not exist"),
+    ],
+)
+def test_errors(project: Path, args: tuple[str, ...], fragment: str) -> None:
+    result = run(*args, cwd=project)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_cdk_json_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "cdk.json").write_text('{\n  "app": "x",\n  "context": {\n    "a": 1,\n  }\n}\n')
+    result = run("set", "on", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "is not valid JSON: line 5, column 3" in result.stderr

@@ -25,7 +25,8 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.dev-installed node_modules/.installed
 
-## demo: synthesize the example app with maintenance off and on, and print the offline diff.
+## demo: synthesize the example app with maintenance off and on, print the offline diff, then
+## the preview: what the toggle changes and who gets what in each state.
 demo: setup
 	rm -rf cdk.out.off cdk.out.on
 	$(CDK) synth -q -c maintenance=false -o cdk.out.off
@@ -35,6 +36,8 @@ demo: setup
 	  $(CDK) diff --app cdk.out.on --template cdk.out.off/$$stack.template.json $$stack 2>&1 \
 	    | grep -v -e '^Stack ' -e '^$$' -e 'Number of stacks with differences' || true; \
 	done
+	@echo "=== maintenance-constructs preview"
+	$(BIN)/maintenance-constructs preview
 
 ## test: lint, type check, the docs site (strict) and the whole test suite.
 # The checks run two at a time (2 cores): a cold mypy over aws-cdk-lib's types takes a minute.

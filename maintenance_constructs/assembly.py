@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,8 @@ def merged_context(cdk_json: Path, overrides: Mapping[str, Any]) -> dict[str, An
 def synthesize(app: str, *, cwd: Path, context: Mapping[str, Any], outdir: Path) -> None:
     """Run ``app`` (a shell command such as ``python3 app.py``) into ``outdir``."""
     env = dict(os.environ)
+    # `python3 app.py` should find the interpreter this tool runs in (the project's venv).
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.update(
         CDK_OUTDIR=str(outdir),
         CDK_CONTEXT_JSON=json.dumps({**context, "aws:cdk:enable-path-metadata": True}),

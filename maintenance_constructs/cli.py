@@ -3,6 +3,7 @@
     maintenance-constructs set on|off [--cdk-json PATH]
     maintenance-constructs set --only Prod[,Staging] [--cdk-json PATH] [--no-check]
     maintenance-constructs status [--cdk-json PATH] [--app CMD]
+    maintenance-constructs preview [--app CMD] [-c KEY=VALUE ...] [--json] [--request SPEC]
 
 ``set`` writes the ``maintenance`` context value into cdk.json, keeping every other key and the
 file's indentation, so the change is committed and deployed by the pipeline like any other.
@@ -144,6 +145,44 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _context_overrides(pairs: Sequence[str]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise MaintenanceConfigError(
+                f"-c: {pair!r} is not KEY=VALUE; write e.g. -c maintenance=Prod."
+            )
+        overrides[key] = value  # a string, exactly as `cdk -c` passes it
+    return overrides
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from .preview import build_preview, parse_request, render_text
+
+    cdk_json = Path(args.cdk_json)
+    overrides = _context_overrides(args.context)
+    if cdk_json.is_file():
+        context = merged_context(cdk_json, overrides)
+        app = _app_command(cdk_json, args.app)
+    elif args.app:
+        context, app = overrides, args.app
+    else:
+        load_cdk_json(cdk_json)  # raises: no cdk.json and no --app
+        return 2
+    try:
+        requests = [parse_request(args.request)] if args.request else None
+    except ValueError as error:
+        raise MaintenanceConfigError(str(error)) from None
+    cwd = cdk_json.parent if cdk_json.is_file() else Path.cwd()
+    preview = build_preview(app, cwd=cwd, context=context, requests=requests)
+    if args.json:
+        print(json.dumps(preview.to_json(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(render_text(preview))
+    return 0 if preview.only_maintenance else 3
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     sub = root.add_subparsers(dest="command", required=True)
@@ -156,7 +195,24 @@ def parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="show the value in cdk.json and what it selects")
     status.add_argument("--app", help="synthesize this app command to list the constructs")
     status.set_defaults(handler=cmd_status)
-    for command in (set_, status):
+    preview = sub.add_parser(
+        "preview", help="what the toggle changes and who gets what, off vs on (offline)"
+    )
+    preview.add_argument("--app", help='app command (default: cdk.json\'s "app")')
+    preview.add_argument(
+        "-c",
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="context, as with cdk -c (e.g. -c maintenance=Prod); repeatable",
+    )
+    preview.add_argument("--json", action="store_true", help="machine-readable output")
+    preview.add_argument(
+        "--request", metavar="SPEC", help="one request: host=...,ip=...,path=...,accept=..."
+    )
+    preview.set_defaults(handler=cmd_preview)
+    for command in (set_, status, preview):
         command.add_argument("--cdk-json", default="cdk.json", help="default: ./cdk.json")
     return root
 

@@ -1,0 +1,160 @@
+"""`maintenance-constructs preview` end to end on the example app, in text and JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def preview(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CDK_VALIDATION": "false"}
+    return subprocess.run(
+        [sys.executable, "-m", "maintenance_constructs.cli", "preview", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+@cache
+def json_preview() -> dict:  # type: ignore[type-arg]
+    result = preview("--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_json_changes_are_only_maintenance_rules() -> None:
+    data = json_preview()
+    assert data["only_maintenance_rules"] is True and data["on_value"] is True
+    changes = {(c["stack"], c["type"], c["change"]) for c in data["changes"]}
+    assert changes == {
+        ("MaintenanceAlbExample", "AWS::ElasticLoadBalancingV2::ListenerRule", "added"),
+        ("MaintenanceCloudFrontExample", "AWS::WAFv2::WebACL", "changed"),
+    }
+    assert sum(c["type"].endswith("ListenerRule") for c in data["changes"]) == 3
+    (acl_change,) = [c for c in data["changes"] if c["change"] == "changed"]
+    assert acl_change["paths"] == ["Properties.Rules"]
+
+
+def _row(door: dict, client: str, path: str, accept: str) -> dict:  # type: ignore[type-arg]
+    (row,) = [
+        r
+        for r in door["rows"]
+        if r["client"] == client
+        and r["request"]["path"] == path
+        and r["request"]["accept"].startswith(accept)
+    ]
+    return row
+
+
+def test_json_who_gets_what_alb() -> None:
+    (door,) = [d for d in json_preview()["front_doors"] if d["kind"] == "ALB listener"]
+    assert door["name"] == "MaintenanceAlbExample/Alb/Http"
+    # hosts x {allowed, outside} x 2 families x {/, /health} x {browser, api}
+    assert len(door["rows"]) == 1 * 4 * 2 * 2
+    outside = _row(door, "outside IPv4", "/", "application/json")
+    assert (
+        outside["off"]["action"] == "forward"
+        and outside["off"]["target"] == "MaintenanceAlbExample/Blue"
+    )
+    assert (outside["on"]["action"], outside["on"]["status"], outside["on"]["content_type"]) == (
+        "fixed-response",
+        503,
+        "application/json",
+    )
+    assert json.loads(outside["on"]["body"])["code"] == "service_unavailable"
+    assert _row(door, "allow-listed IPv6", "/", "text/html")["on"]["action"] == "forward"
+    assert _row(door, "outside IPv6", "/health", "text/html")["on"]["action"] == "forward"
+
+
+def test_json_who_gets_what_waf() -> None:
+    (door,) = [d for d in json_preview()["front_doors"] if d["kind"] == "WAF web ACL"]
+    outside = _row(door, "outside IPv6", "/", "text/html")
+    assert outside["off"]["action"] == "allow"
+    assert (outside["on"]["action"], outside["on"]["status"]) == ("block", 503)
+    assert _row(door, "allow-listed IPv4", "/", "text/html")["on"]["action"] == "allow"
+    assert _row(door, "outside IPv4", "/health", "application/json")["on"]["action"] == "allow"
+
+
+def test_text_form_and_single_request() -> None:
+    result = preview("--request", "host=example.com,ip=192.0.2.5,path=/,accept=text/html")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "Only maintenance rules change." in text
+    assert "MaintenanceAllowRule1" in text and "-> maintenance rule" in text
+    assert "Who gets what: ALB listener MaintenanceAlbExample/Alb/Http" in text
+    alb_line = next(line for line in text.splitlines() if "192.0.2.5 (requested)" in line)
+    assert (
+        "forwarded to MaintenanceAlbExample/Blue" in alb_line and "503 application/json" in alb_line
+    )
+
+
+def test_selector_and_context_values_are_respected() -> None:
+    result = preview(
+        "--json",
+        "-c",
+        "maintenance=MaintenanceCloudFrontExample",
+        "-c",
+        "office_cidrs=198.51.100.0/24",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["on_value"] == "MaintenanceCloudFrontExample"
+    assert {c["stack"] for c in data["changes"]} == {"MaintenanceCloudFrontExample"}
+    (door,) = data["front_doors"]
+    assert {r["request"]["ip"] for r in door["rows"] if r["client"] == "allow-listed IPv4"} == {
+        "198.51.100.1"
+    }
+
+
+def test_exit_code_3_when_the_toggle_changes_something_else(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import aws_cdk as cdk\n"
+        "from maintenance_constructs import CloudFrontMaintenance, is_maintenance_enabled\n"
+        "app = cdk.App()\n"
+        "stack = cdk.Stack(app, 'Edge', env=cdk.Environment(region='us-east-1'))\n"
+        "m = CloudFrontMaintenance(stack, 'Maintenance', allowed_cidrs=['203.0.113.0/24'])\n"
+        "topic_name = 'down' if is_maintenance_enabled(m) else 'up'\n"
+        "props = {'TopicName': topic_name}\n"
+        "cdk.CfnResource(stack, 'Topic', type='AWS::SNS::Topic', properties=props)\n"
+        "app.synth()\n"
+    )
+    result = preview(
+        "--app", f"{sys.executable} app.py", "--cdk-json", str(tmp_path / "none.json"), cwd=tmp_path
+    )
+    assert result.returncode == 3, result.stderr
+    assert "Topic (Edge/Topic) [Properties.TopicName]  -> NOT A MAINTENANCE RULE" in result.stdout
+    assert "WARNING: 1 change(s) are not maintenance rules (exit code 3)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("--request", "host=example.com"), "--request: 'host=example.com' has no ip=..."),
+        (("--request", "ip=nope"), "--request: ip='nope' is not an IP address"),
+        (("--request", "port=1,ip=192.0.2.1"), "--request: 'port=1' is not one of"),
+        (("-c", "maintenance"), "-c: 'maintenance' is not KEY=VALUE"),
+    ],
+)
+def test_bad_arguments(args: tuple[str, ...], fragment: str) -> None:
+    result = preview(*args)
+    assert result.returncode == 2 and fragment in result.stderr
+
+
+def test_docs_show_the_real_output() -> None:
+    """docs/preview.md pastes the example app's preview; it must still be what the command says."""
+    doc = (ROOT / "docs" / "preview.md").read_text(encoding="utf-8")
+    pasted = doc.split("## The example app", 1)[1].split("```text\n", 1)[1].split("\n```", 1)[0]
+    result = preview()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip("\n") == pasted

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .response import DEFAULT_JSON_BODY, MaintenanceResponse
     from .toggle import is_maintenance_enabled
 
+__version__ = "0.1.0"
+
 __all__ = [
     "ALB_MAX_BODY_BYTES",
     "DEFAULT_JSON_BODY",

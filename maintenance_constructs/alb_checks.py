@@ -12,6 +12,7 @@ from typing import Any
 
 import jsii
 from aws_cdk import Annotations, Stack
+from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct, IValidation
 
@@ -110,7 +111,32 @@ class ListenerChecks:
                         f"{max(ours)}."
                     )
         self._warn_forwarding_default()
+        self._warn_behind_cloudfront()
         return errors
+
+    def _warn_behind_cloudfront(self) -> None:
+        load_balancer = getattr(self.listener, "load_balancer", None)
+        if load_balancer is None:  # an imported listener: its load balancer is not in the app
+            return
+        for distribution in self.owner.node.root.node.find_all():
+            if not isinstance(distribution, cloudfront.CfnDistribution):
+                continue
+            stack = Stack.of(distribution)
+            dns_name = stack.resolve(load_balancer.load_balancer_dns_name)
+            # Reading distribution_config makes jsii convert a half-resolved struct (and fail);
+            # CfnResource's protected, untyped cfnProperties is resolved on the CDK side instead.
+            properties = stack.resolve(jsii.get(distribution, "cfnProperties"))
+            config = properties.get("distributionConfig") or {}
+            domains = [o.get("domainName") for o in config.get("origins") or []]
+            if dns_name in domains:
+                Annotations.of(self.owner).add_warning_v2(
+                    "maintenance-constructs:albBehindCloudFront",
+                    f"The load balancer {load_balancer.node.path} is the origin of the CloudFront "
+                    f"distribution {distribution.node.path}: the ALB sees CloudFront's addresses, "
+                    "not the viewers', so allowed_cidrs can never match and everyone gets the "
+                    "maintenance response through CloudFront. Put the allowlist on "
+                    "CloudFrontMaintenance (the web ACL sees the viewer's address) instead.",
+                )
 
     def _warn_forwarding_default(self) -> None:
         resource = self.listener.node.default_child

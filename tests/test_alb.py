@@ -8,6 +8,8 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import assertions
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from bad_inputs import AlbEnv
@@ -240,3 +242,39 @@ def test_earlier_rule_for_other_hosts_is_fine() -> None:
     )
     env.add()
     env.app.synth()
+
+
+def _behind(*, same_stack: bool, origin_is_alb: bool) -> list[str]:
+    env = Env()
+    env.add(allowed_cidrs=["203.0.113.0/24"])
+    stack = (
+        env.stack
+        if same_stack
+        else cdk.Stack(env.app, "Cdn", env=cdk.Environment(region="eu-west-1"))
+    )
+    alb = env.listener.load_balancer
+    origin = (
+        origins.LoadBalancerV2Origin(alb)
+        if origin_is_alb
+        else origins.HttpOrigin("origin.example.com")
+    )
+    cloudfront.Distribution(
+        stack, "Distribution", default_behavior=cloudfront.BehaviorOptions(origin=origin)
+    )
+    env.app.synth()
+    return _warnings(env.stack)
+
+
+@pytest.mark.parametrize("same_stack", [True, False])
+def test_alb_behind_cloudfront_is_detected(same_stack: bool) -> None:
+    warnings = _behind(same_stack=same_stack, origin_is_alb=True)
+    assert any(
+        "is the origin of the CloudFront distribution" in w and "CloudFrontMaintenance" in w
+        for w in warnings
+    ), warnings
+
+
+def test_distribution_with_other_origin_is_not_flagged() -> None:
+    assert not any(
+        "CloudFront distribution" in w for w in _behind(same_stack=True, origin_is_alb=False)
+    )

@@ -60,16 +60,36 @@ def _floor(requirement: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("wheel")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """sdist, then the wheel built from the sdist (so the sdist is proven complete too)."""
+    out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(work / "dist"), str(ROOT)],
+        [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
         check=True,
         capture_output=True,
         text=True,
         timeout=600,
     )
-    (wheel,) = (work / "dist").glob("maintenance_constructs-*.whl")
+    return out
+
+
+def test_twine_check_passes_on_wheel_and_sdist(dist: Path) -> None:
+    files = sorted(str(p) for p in dist.iterdir())
+    assert sorted(Path(f).suffix for f in files) == [".gz", ".whl"]
+    result = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("PASSED") == 2
+
+
+@pytest.fixture(scope="module")
+def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("wheel")
+    (wheel,) = dist.glob("maintenance_constructs-*.whl")
     venv.create(work / "venv", with_pip=True)
     python = work / "venv" / "bin" / "python"
     result = subprocess.run(

@@ -11,7 +11,7 @@ export PATH := $(BIN):$(PATH)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: demo test pytest lint typecheck docs setup clean
+.PHONY: demo test pytest bench lint typecheck docs setup clean
 
 $(VENV)/.dev-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ pytest: $(VENV)/.dev-installed node_modules/.installed
 
 docs: $(VENV)/.dev-installed
 	$(BIN)/mkdocs build --strict --site-dir $(CURDIR)/site
+
+## bench: measure synth cost, scale and rule economy on this machine; rewrites docs/benchmarks.md.
+bench: setup
+	$(BIN)/python benchmarks/run.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

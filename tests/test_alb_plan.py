@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from functools import cache
 
 import pytest
 
+from benchmarks.minimum import exhaustive_minimum, lower_bound
 from maintenance_constructs import MaintenanceConfigError
 from maintenance_constructs.alb_plan import (
     MAX_RULES_PER_LOAD_BALANCER,
@@ -20,41 +20,12 @@ HOSTS = [f"h{i}.example.com" for i in range(8)]
 CIDRS = [f"10.0.{i}.0/24" for i in range(30)]
 
 
-def _optimum(hosts: int, others: int) -> int:
-    """The true minimum number of host-subset x other-subset blocks (sizes adding up to at most
-    5) covering every pair, by exhaustive branch and bound."""
-    blocks = [
-        frozenset(itertools.product(hs, os_))
-        for a in range(1, hosts + 1)
-        for b in range(1, others + 1)
-        if a + b <= MAX_VALUES_PER_RULE
-        for hs in itertools.combinations(range(hosts), a)
-        for os_ in itertools.combinations(range(others), b)
-    ]
-
-    @cache
-    def solve(uncovered: frozenset[tuple[int, int]], limit: int) -> int:
-        if not uncovered:
-            return 0
-        if limit == 0:
-            return 99
-        cell = min(uncovered)
-        best = 99
-        for block in blocks:
-            if cell in block:
-                best = min(best, 1 + solve(uncovered - block, min(limit, best) - 1))
-        return best
-
-    return solve(
-        frozenset(itertools.product(range(hosts), range(others))), block_count(hosts, others)
-    )
-
-
 @pytest.mark.parametrize(
     ("hosts", "others"), [(h, c) for h in range(1, 4) for c in range(1, 7)] + [(4, 4)]
 )
 def test_planner_matches_exhaustive_optimum(hosts: int, others: int) -> None:
-    assert block_count(hosts, others) == _optimum(hosts, others)
+    used = block_count(hosts, others)
+    assert exhaustive_minimum(hosts, others, upper=used, seconds=30) == used
 
 
 @pytest.mark.parametrize(("hosts", "others"), [(h, c) for h in range(1, 7) for c in range(0, 25)])
@@ -64,10 +35,8 @@ def test_planner_meets_the_area_and_strip_lower_bounds(hosts: int, others: int) 
         assert used == 0
         return
     # Each rule holds at most 2x3 (or 3x2) pairs; one host pairs with at most 4 others a rule.
-    area_bound = -(-hosts * others // 6)
-    strip_bound = -(-others // 4) if hosts == 1 else -(-hosts // 4) if others == 1 else 0
-    assert used >= max(area_bound, strip_bound)
-    assert used <= max(area_bound, strip_bound) + 1
+    # Reaching the lower bound proves the plan minimal.
+    assert used == lower_bound(hosts, others)
 
 
 def test_one_host_twelve_cidrs_needs_three_allow_rules() -> None:
@@ -83,6 +52,16 @@ def test_seven_hosts_need_two_maintenance_rules() -> None:
     rules = plan_rules(hosts=HOSTS[:7], cidrs=[])
     assert [r.kind for r in rules] == ["maintenance", "maintenance"]
     assert [len(r.hosts) for r in rules] == [5, 2]
+
+
+def test_five_hosts_seven_cidrs_fit_in_six_rules() -> None:
+    # 35 pairs, 6 per rule at most: 6 rules, which no guillotine split reaches (it needs 7).
+    hosts = HOSTS[:5]
+    allow = [r for r in plan_rules(hosts=hosts, cidrs=CIDRS[:7]) if r.kind == "allow"]
+    assert len(allow) == 6
+    assert all(r.value_count <= MAX_VALUES_PER_RULE for r in allow)
+    covered = {(h, c) for r in allow for h in r.hosts for c in r.source_ips}
+    assert covered == set(itertools.product(hosts, CIDRS[:7]))
 
 
 def test_four_hosts_four_cidrs_fit_in_three_rules() -> None:

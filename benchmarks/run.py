@@ -49,17 +49,35 @@ def synth_seconds(include: bool) -> float:
         return time.perf_counter() - start
 
 
+def warm_seconds(include: bool) -> float:
+    """Build and synthesize the example app in this process (runtime already up)."""
+    import app
+
+    with tempfile.TemporaryDirectory() as outdir:
+        start = time.perf_counter()
+        app.build_app({"maintenance": "true"}, outdir=outdir, include_maintenance=include).synth()
+        return time.perf_counter() - start
+
+
 def overhead(pairs: int) -> dict[str, Any]:
     synth_seconds(True)  # warm the file cache and the pip-installed packages
     with_c, without = [], []
     for _ in range(pairs):
         without.append(synth_seconds(False))
         with_c.append(synth_seconds(True))
+    warm_seconds(True), warm_seconds(False)  # load every CDK module this app uses
+    warm_with, warm_without = [], []
+    for _ in range(pairs * 3):
+        warm_without.append(warm_seconds(False))
+        warm_with.append(warm_seconds(True))
     return {
         "pairs": pairs,
         "with": with_c,
         "without": without,
         "ratio": statistics.median(with_c) / statistics.median(without),
+        "warm_with": warm_with,
+        "warm_without": warm_without,
+        "warm_delta": statistics.median(warm_with) - statistics.median(warm_without),
     }
 
 

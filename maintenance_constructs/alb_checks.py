@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsii
-from aws_cdk import Annotations, Stack
-from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import Annotations, CfnResource, Stack
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct, IValidation
 
 from .alb_plan import PlannedRule
+from .cfn import resolved_properties, resources_by_type
 from .values import host_patterns_overlap
 
 __all__ = ["ListenerChecks", "ListenerRuleView", "listener_rules"]
@@ -44,22 +44,25 @@ def _hosts_of(conditions: Any) -> tuple[str, ...] | None:
     return None
 
 
-def listener_rules(root: IConstruct, listener_arn: str) -> list[ListenerRuleView]:
-    """Every ``AWS::ElasticLoadBalancingV2::ListenerRule`` in the tree on ``listener_arn``."""
+LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
+DISTRIBUTION = "AWS::CloudFront::Distribution"
+
+
+def listener_rules(rules: Sequence[CfnResource], listener_arn: str) -> list[ListenerRuleView]:
+    """The listener rules among ``rules`` that sit on ``listener_arn``."""
     views = []
-    for construct in root.node.find_all():
-        if not isinstance(construct, elbv2.CfnListenerRule):
-            continue
+    for construct in rules:
+        assert isinstance(construct, elbv2.CfnListenerRule)
         if construct.listener_arn != listener_arn:
             continue
-        stack = Stack.of(construct)
-        priority = stack.resolve(construct.priority)
+        properties = resolved_properties(construct)
+        priority = properties.get("priority")
         owner = construct.node.scope if construct.node.id == "Resource" else construct
         views.append(
             ListenerRuleView(
                 path=(owner or construct).node.path,
                 priority=priority if isinstance(priority, int) else None,
-                hosts=_hosts_of(stack.resolve(construct.conditions)),
+                hosts=_hosts_of(properties.get("conditions")),
             )
         )
     return views
@@ -87,9 +90,10 @@ class ListenerChecks:
         ours = {rule.priority for rule in self.plan}
         first = min(ours)
         our_hosts = {host for rule in self.plan for host in rule.hosts}
+        found = resources_by_type(self.owner.node.root, LISTENER_RULE, DISTRIBUTION)
         others = [
             view
-            for view in listener_rules(self.owner.node.root, self.listener.listener_arn)
+            for view in listener_rules(found[LISTENER_RULE], self.listener.listener_arn)
             if not view.path.startswith(self.owner.node.path + "/")
         ]
         for view in others:
@@ -111,22 +115,16 @@ class ListenerChecks:
                         f"{max(ours)}."
                     )
         self._warn_forwarding_default()
-        self._warn_behind_cloudfront()
+        self._warn_behind_cloudfront(found[DISTRIBUTION])
         return errors
 
-    def _warn_behind_cloudfront(self) -> None:
+    def _warn_behind_cloudfront(self, distributions: Sequence[CfnResource]) -> None:
         load_balancer = getattr(self.listener, "load_balancer", None)
         if load_balancer is None:  # an imported listener: its load balancer is not in the app
             return
-        for distribution in self.owner.node.root.node.find_all():
-            if not isinstance(distribution, cloudfront.CfnDistribution):
-                continue
-            stack = Stack.of(distribution)
-            dns_name = stack.resolve(load_balancer.load_balancer_dns_name)
-            # Reading distribution_config makes jsii convert a half-resolved struct (and fail);
-            # CfnResource's protected, untyped cfnProperties is resolved on the CDK side instead.
-            properties = stack.resolve(jsii.get(distribution, "cfnProperties"))
-            config = properties.get("distributionConfig") or {}
+        for distribution in distributions:
+            dns_name = Stack.of(distribution).resolve(load_balancer.load_balancer_dns_name)
+            config = resolved_properties(distribution).get("distributionConfig") or {}
             domains = [o.get("domainName") for o in config.get("origins") or []]
             if dns_name in domains:
                 Annotations.of(self.owner).add_warning_v2(
@@ -142,7 +140,7 @@ class ListenerChecks:
         resource = self.listener.node.default_child
         if not isinstance(resource, elbv2.CfnListener):
             return
-        actions = Stack.of(resource).resolve(resource.default_actions)
+        actions = resolved_properties(resource).get("defaultActions")
         types = [a.get("type") for a in actions or [] if isinstance(a, dict)]
         if "forward" in types or "authenticate-oidc" in types or "authenticate-cognito" in types:
             Annotations.of(self.owner).add_warning_v2(

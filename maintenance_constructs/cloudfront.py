@@ -11,6 +11,7 @@ from aws_cdk import Annotations, Names, Stack, Token
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IValidation
 
+from .cfn import resolved_properties
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse
 from .toggle import resolve_enabled
@@ -294,7 +295,7 @@ class _AclChecks:
         self.enabled = enabled
 
     def validate(self) -> list[str]:
-        rules: Any = Stack.of(self.web_acl).resolve(self.web_acl.rules) or []
+        rules: Any = resolved_properties(self.web_acl).get("rules") or []
         errors = []
         path = self.web_acl.node.path
         for rule in rules if isinstance(rules, list) else []:

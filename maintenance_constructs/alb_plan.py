@@ -84,31 +84,53 @@ def _shift(blocks: tuple[Block, ...], hosts: int, others: int) -> tuple[Block, .
     )
 
 
+# Optimal guillotine cuts only ever split off a narrow piece (tiles are at most 7 wide), so
+# trying cuts up to this width keeps planning fast for long allowlists without losing rules.
+_WIDEST_CUT = 24
+
+
 @cache
+def _plan(hosts: int, others: int, budget: int) -> tuple[int, str, int]:
+    """(rule count, how, cut) of the best covering: "leaf" (one block), "pinwheel" (the 5 x 7
+    tile, either way round), or a guillotine cut of hosts ("h") or of others ("o")."""
+    if hosts == 0 or others == 0:
+        return (0, "leaf", 0)
+    if hosts + others <= budget:
+        return (1, "leaf", 0)
+    options = []
+    if budget == MAX_VALUES_PER_RULE and {hosts, others} == {5, 7}:
+        options.append((len(_PINWHEEL_5X7), "pinwheel", 0))
+    for cut in range(1, min(hosts // 2, _WIDEST_CUT) + 1):
+        count = _plan(cut, others, budget)[0] + _plan(hosts - cut, others, budget)[0]
+        options.append((count, "h", cut))
+    for cut in range(1, min(others // 2, _WIDEST_CUT) + 1):
+        count = _plan(hosts, cut, budget)[0] + _plan(hosts, others - cut, budget)[0]
+        options.append((count, "o", cut))
+    return min(options)
+
+
 def _cover(hosts: int, others: int, budget: int) -> tuple[Block, ...]:
     """Fewest blocks (host subset x other subset, sizes adding up to at most ``budget``) that
-    cover every host/other pair: guillotine splits, plus the 5 x 7 pinwheel as a tile."""
-    if hosts == 0 or others == 0:
+    cover every host/other pair: guillotine cuts, plus the 5 x 7 pinwheel as a tile."""
+    count, how, cut = _plan(hosts, others, budget)
+    if count == 0:
         return ()
-    if hosts + others <= budget:
+    if how == "leaf":
         return ((tuple(range(hosts)), tuple(range(others))),)
-    candidates: list[tuple[Block, ...]] = []
-    if budget == MAX_VALUES_PER_RULE and (hosts, others) == (5, 7):
-        candidates.append(_PINWHEEL_5X7)
-    if budget == MAX_VALUES_PER_RULE and (hosts, others) == (7, 5):
-        candidates.append(tuple((os_, hs) for hs, os_ in _PINWHEEL_5X7))
-    for cut in range(1, hosts // 2 + 1):
-        right = _shift(_cover(hosts - cut, others, budget), cut, 0)
-        candidates.append(_cover(cut, others, budget) + right)
-    for cut in range(1, others // 2 + 1):
-        high = _shift(_cover(hosts, others - cut, budget), 0, cut)
-        candidates.append(_cover(hosts, cut, budget) + high)
-    return min(candidates, key=len)
+    if how == "pinwheel":
+        if (hosts, others) == (5, 7):
+            return _PINWHEEL_5X7
+        return tuple((os_, hs) for hs, os_ in _PINWHEEL_5X7)
+    if how == "h":
+        rest = _shift(_cover(hosts - cut, others, budget), cut, 0)
+        return _cover(cut, others, budget) + rest
+    rest = _shift(_cover(hosts, others - cut, budget), 0, cut)
+    return _cover(hosts, cut, budget) + rest
 
 
 def block_count(hosts: int, others: int, budget: int = MAX_VALUES_PER_RULE) -> int:
     """How many rules the planner uses to pair ``hosts`` hosts with ``others`` CIDRs or paths."""
-    return len(_cover(hosts, others, budget))
+    return _plan(hosts, others, budget)[0]
 
 
 def _pack(values: Sequence[str], *, max_values: int, max_wildcards: int) -> list[list[str]]:

@@ -1,0 +1,37 @@
+"""The benchmark script's pure parts: the rule-economy grid (in full) and the page rendering."""
+
+from __future__ import annotations
+
+from benchmarks.run import economy, render
+
+
+def test_rule_economy_grid_is_at_the_minimum_everywhere() -> None:
+    result = economy(seconds=1.0)
+    assert result["rows"] == 6 * 25 * 4
+    assert result["worse"] == []
+    assert result["proofs"]["bound only"] == 0
+
+
+def test_render_states_targets_plainly() -> None:
+    results = {
+        "machine": {"cpus": "2"},
+        "overhead": {
+            "pairs": 1,
+            "with": [1.2],
+            "without": [1.0],
+            "ratio": 1.2,
+            "warm_with": [0.06],
+            "warm_without": [0.02],
+            "warm_delta": 0.04,
+        },
+        "scale": [
+            {"kind": "WAF", "cidrs": 10, "median": 0.1, "spread": 0.0, "bytes": 10, "refused": ""}
+        ],
+        "economy": {"rows": 1, "worse": [], "proofs": {"bound": 1}, "pairs": {}},
+        "suite": 12.0,
+    }
+    page = render(results)
+    assert "**Ratio (median with / median without): 1.200** (target <= 1.05: **missed**)." in page
+    assert "own work (planning, building the rules, the synth-time checks) is **40 ms**." in page
+    assert "Largest case: 0.10 s (target < 10 s: met)." in page
+    assert "took **12.0 s**" in page

@@ -100,13 +100,7 @@ class MaintenanceResponse:
                 f"response.body: {body!r} ({type(body).__name__}) cannot be a JSON body; pass "
                 "a dict or a JSON string."
             )
-        return MaintenanceResponse(
-            body=text,
-            content_type="application/json",
-            status_code=status_code,
-            retry_after=retry_after,
-            headers=_header_tuple(headers),
-        )
+        return _response("application/json", text, status_code, retry_after, headers)
 
     @staticmethod
     def html(
@@ -117,13 +111,7 @@ class MaintenanceResponse:
         headers: Mapping[str, str] | None = None,
     ) -> MaintenanceResponse:
         """A ``text/html`` response, e.g. a small maintenance page for browsers."""
-        return MaintenanceResponse(
-            body=body,
-            content_type="text/html",
-            status_code=status_code,
-            retry_after=retry_after,
-            headers=_header_tuple(headers),
-        )
+        return _response("text/html", body, status_code, retry_after, headers)
 
     @staticmethod
     def text(
@@ -134,13 +122,7 @@ class MaintenanceResponse:
         headers: Mapping[str, str] | None = None,
     ) -> MaintenanceResponse:
         """A ``text/plain`` response."""
-        return MaintenanceResponse(
-            body=body,
-            content_type="text/plain",
-            status_code=status_code,
-            retry_after=retry_after,
-            headers=_header_tuple(headers),
-        )
+        return _response("text/plain", body, status_code, retry_after, headers)
 
     @property
     def body_bytes(self) -> int:
@@ -152,6 +134,22 @@ class MaintenanceResponse:
         """``headers`` plus ``Retry-After`` when ``retry_after`` is set."""
         extra = () if self.retry_after is None else (("Retry-After", str(self.retry_after)),)
         return extra + self.headers
+
+
+def _response(
+    content_type: str,
+    body: str,
+    status_code: int,
+    retry_after: int | None,
+    headers: Mapping[str, str] | None,
+) -> MaintenanceResponse:
+    return MaintenanceResponse(
+        body=body,
+        content_type=content_type,
+        status_code=status_code,
+        retry_after=retry_after,
+        headers=_header_tuple(headers),
+    )
 
 
 def _header_tuple(headers: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:

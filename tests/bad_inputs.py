@@ -18,20 +18,17 @@ from typing import Any
 os.environ.setdefault("CDK_VALIDATION", "false")
 
 import aws_cdk as cdk
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from aws_cdk import aws_wafv2 as wafv2
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
-from maintenance_constructs import (
-    AlbMaintenance,
+from builders import AlbEnv, existing_acl  # noqa: E402
+
+from maintenance_constructs import (  # noqa: E402
     CloudFrontMaintenance,
     MaintenanceConfigError,
     MaintenanceResponse,
 )
-
-W = wafv2.CfnWebACL
 
 
 @dataclass(frozen=True)
@@ -42,55 +39,6 @@ class Case:
     parameter: str
     value: str
     run: Callable[[], Any]
-
-
-class AlbEnv:
-    """A fresh app with a VPC, an ALB listener (404 default) and a blue target group."""
-
-    def __init__(self, *, default_forward: bool = False) -> None:
-        self.app = cdk.App()
-        self.stack = cdk.Stack(self.app, "Web", env=cdk.Environment(region="eu-west-1"))
-        vpc = ec2.Vpc(
-            self.stack,
-            "Vpc",
-            nat_gateways=0,
-            max_azs=2,
-            subnet_configuration=[
-                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC)
-            ],
-        )
-        alb = elbv2.ApplicationLoadBalancer(self.stack, "Alb", vpc=vpc, internet_facing=True)
-        self.blue = elbv2.ApplicationTargetGroup(
-            self.stack, "Blue", vpc=vpc, port=80, target_type=elbv2.TargetType.IP
-        )
-        default = (
-            elbv2.ListenerAction.forward([self.blue])
-            if default_forward
-            else elbv2.ListenerAction.fixed_response(404, content_type="text/plain")
-        )
-        self.listener = alb.add_listener("Http", port=80, default_action=default)
-
-    def other_rule(self, id: str, priority: int, condition: elbv2.ListenerCondition) -> None:
-        self.listener.add_action(
-            id,
-            priority=priority,
-            conditions=[condition],
-            action=elbv2.ListenerAction.fixed_response(200),
-        )
-
-    def maintenance(self, id: str = "Maintenance", **overrides: Any) -> AlbMaintenance:
-        arguments: dict[str, Any] = {
-            "listener": self.listener,
-            "host_headers": ["example.com"],
-            "target_groups": [self.blue],
-            "enabled": True,
-        }
-        arguments.update(overrides)
-        if arguments.get("target_groups") == "blue":
-            arguments["target_groups"] = [self.blue]
-        if "action" in overrides and "target_groups" not in overrides:
-            del arguments["target_groups"]
-        return AlbMaintenance(self.stack, id, **arguments)
 
 
 def alb(**overrides: Any) -> Callable[[], Any]:
@@ -115,35 +63,6 @@ def edge_stack(region: str = "us-east-1") -> cdk.Stack:
 
 def cloudfront(region: str = "us-east-1", **overrides: Any) -> Callable[[], Any]:
     return lambda: CloudFrontMaintenance(edge_stack(region), "Maintenance", **overrides)
-
-
-def existing_acl(stack: cdk.Stack, scope: str = "CLOUDFRONT") -> wafv2.CfnWebACL:
-    visibility = W.VisibilityConfigProperty(
-        cloud_watch_metrics_enabled=True, metric_name="edge", sampled_requests_enabled=True
-    )
-    return W(
-        stack,
-        "Acl",
-        scope=scope,
-        default_action=W.DefaultActionProperty(allow={}),
-        visibility_config=visibility,
-        rules=[
-            W.RuleProperty(
-                name="RateLimit",
-                priority=1,
-                action=W.RuleActionProperty(block={}),
-                statement=W.StatementProperty(
-                    rate_based_statement=W.RateBasedStatementProperty(
-                        aggregate_key_type="IP", limit=2000
-                    )
-                ),
-                visibility_config=visibility,
-            )
-        ],
-        custom_response_bodies={
-            "blocked": W.CustomResponseBodyProperty(content="blocked", content_type="TEXT_PLAIN")
-        },
-    )
 
 
 def cloudfront_existing(

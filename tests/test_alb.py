@@ -10,9 +10,8 @@ import pytest
 from aws_cdk import assertions
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from bad_inputs import AlbEnv
+from builders import LISTENER_ARN, AlbEnv, imported_listener
 
 from maintenance_constructs import AlbMaintenance, MaintenanceResponse
 
@@ -162,34 +161,19 @@ def test_action_instead_of_target_groups() -> None:
 
 
 def test_imported_listener() -> None:
-    app = cdk.App()
-    stack = cdk.Stack(app, "Imported", env=cdk.Environment(region="eu-west-1"))
-    arn = (
-        "arn:aws:elasticloadbalancing:eu-west-1:111111111111:"
-        "listener/app/web/1234567890abcdef/1234567890abcdef"
-    )
-    listener = elbv2.ApplicationListener.from_application_listener_attributes(
-        stack,
-        "Listener",
-        listener_arn=arn,
-        security_group=ec2.SecurityGroup.from_security_group_id(stack, "Sg", "sg-12345678"),
-    )
-    tg = elbv2.ApplicationTargetGroup.from_target_group_attributes(
-        stack,
-        "Tg",
-        target_group_arn="arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/blue/1234567890abcdef",
-    )
+    stack = cdk.Stack(cdk.App(), "Imported", env=cdk.Environment(region="eu-west-1"))
+    listener, blue = imported_listener(stack)
     AlbMaintenance(
         stack,
         "Maintenance",
         listener=listener,
         host_headers=["example.com"],
-        target_groups=[tg],
+        target_groups=[blue],
         enabled=True,
     )
     template = assertions.Template.from_stack(stack)
     template.resource_count_is(RULE, 1)
-    template.has_resource_properties(RULE, {"ListenerArn": arn, "Priority": 10})
+    template.has_resource_properties(RULE, {"ListenerArn": LISTENER_ARN, "Priority": 10})
 
 
 def _warnings(stack: cdk.Stack) -> list[str]:

@@ -8,7 +8,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import assertions
 from aws_cdk import aws_wafv2 as wafv2
-from bad_inputs import existing_acl
+from builders import existing_acl
 from helpers import diff_templates
 
 from maintenance_constructs import (

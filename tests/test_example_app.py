@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
+from builders import needs_cdk_cli, run_cdk
 from helpers import diff_templates
 
 from app import STACK_NAMES
@@ -87,31 +86,10 @@ def test_builtin_template_validation(tmp_path: Path) -> None:
     }
 
 
-@pytest.mark.skipif(
-    shutil.which("npx") is None or not (ROOT / "node_modules" / ".bin" / "cdk").exists(),
-    reason="the pinned CDK CLI is installed by `make setup`",
-)
+@needs_cdk_cli
 def test_cli_context_string_reaches_the_app(tmp_path: Path) -> None:
     """`cdk synth -c maintenance=true` (a string) through the pinned CLI and cdk.json."""
-    result = subprocess.run(
-        [
-            "npx",
-            "--no-install",
-            "cdk",
-            "--no-notices",
-            "synth",
-            "-q",
-            "-c",
-            "maintenance=true",
-            "-o",
-            str(tmp_path),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=_env(CDK_VALIDATION="false"),
-    )
+    result = run_cdk(["synth", "-q", "-c", "maintenance=true", "-o", str(tmp_path)], cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Maintenance mode is ON for MaintenanceAlbExample/Maintenance" in result.stderr
     template = json.loads((tmp_path / f"{ALB_STACK}.template.json").read_text())

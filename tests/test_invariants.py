@@ -10,19 +10,14 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from aws_cdk import aws_wafv2 as wafv2
+from builders import existing_acl, imported_listener
 from helpers import PATH_METADATA, assert_off_matches_without, assert_toggle_invariants, templates
 
 import app as example
 from maintenance_constructs import AlbMaintenance, CloudFrontMaintenance
 
 Builder = Callable[[cdk.App, bool], None]
-LISTENER_ARN = (
-    "arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:"
-    "listener/app/web/1234567890abcdef/1234567890abcdef"
-)
 
 
 def alb_only(app: cdk.App, include: bool) -> None:
@@ -42,19 +37,9 @@ def both(app: cdk.App, include: bool) -> None:
     cloudfront_only(app, include)
 
 
-def imported_listener(app: cdk.App, include: bool) -> None:
-    stack = cdk.Stack(app, "Imported", env=cdk.Environment(region="ap-northeast-1"))
-    listener = elbv2.ApplicationListener.from_application_listener_attributes(
-        stack,
-        "Listener",
-        listener_arn=LISTENER_ARN,
-        security_group=ec2.SecurityGroup.from_security_group_id(stack, "Sg", "sg-12345678"),
-    )
-    blue = elbv2.ApplicationTargetGroup.from_target_group_attributes(
-        stack,
-        "Blue",
-        target_group_arn=LISTENER_ARN.replace("listener/app/web", "targetgroup/blue"),
-    )
+def imported(app: cdk.App, include: bool) -> None:
+    stack = cdk.Stack(app, "Imported", env=cdk.Environment(region="eu-west-1"))
+    listener, blue = imported_listener(stack)
     # The app rule lives in this app too, at 100, as in the seed.
     elbv2.ApplicationListenerRule(
         stack,
@@ -78,30 +63,7 @@ def imported_listener(app: cdk.App, include: bool) -> None:
 
 def existing_web_acl(app: cdk.App, include: bool) -> None:
     stack = cdk.Stack(app, "EdgeExisting", env=cdk.Environment(region="us-east-1"))
-    W = wafv2.CfnWebACL
-    visibility = W.VisibilityConfigProperty(
-        cloud_watch_metrics_enabled=True, metric_name="edge", sampled_requests_enabled=True
-    )
-    acl = W(
-        stack,
-        "Acl",
-        scope="CLOUDFRONT",
-        default_action=W.DefaultActionProperty(allow={}),
-        visibility_config=visibility,
-        rules=[
-            W.RuleProperty(
-                name="RateLimit",
-                priority=0,
-                action=W.RuleActionProperty(block={}),
-                statement=W.StatementProperty(
-                    rate_based_statement=W.RateBasedStatementProperty(
-                        aggregate_key_type="IP", limit=2000
-                    )
-                ),
-                visibility_config=visibility,
-            )
-        ],
-    )
+    acl = existing_acl(stack)
     if include:
         CloudFrontMaintenance(stack, "Maintenance", web_acl=acl, allowed_cidrs=["203.0.113.0/24"])
     cloudfront.Distribution(
@@ -123,7 +85,7 @@ CONFIGS: Mapping[str, Builder] = {
     "alb-only": alb_only,
     "cloudfront-only": cloudfront_only,
     "both": both,
-    "imported-listener": imported_listener,
+    "imported-listener": imported,
     "existing-web-acl": existing_web_acl,
     "nested-stages": nested_stages,
 }

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import needs_cdk_cli, run_cdk
 from helpers import LISTENER_RULE, PATH_METADATA, WEB_ACL, assert_toggle_invariants, templates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,35 +67,14 @@ def test_typo_fails_naming_the_stages() -> None:
         assert path in message
 
 
-@pytest.mark.skipif(
-    shutil.which("npx") is None or not (ROOT / "node_modules" / ".bin" / "cdk").exists(),
-    reason="the pinned CDK CLI is installed by `make setup`",
-)
+@needs_cdk_cli
 def test_cli_selector_overrides_committed_false(tmp_path: Path) -> None:
     """examples/cdk.json says "maintenance": false; `-c maintenance=Staging` wins for one synth."""
     assert (
         json.loads((ROOT / "examples" / "cdk.json").read_text())["context"]["maintenance"] is False
     )
-    env = {**os.environ, "CDK_VALIDATION": "false"}
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    result = subprocess.run(
-        [
-            "npx",
-            "--no-install",
-            "cdk",
-            "--no-notices",
-            "synth",
-            "-q",
-            "-c",
-            "maintenance=Staging",
-            "-o",
-            str(tmp_path),
-        ],
-        cwd=ROOT / "examples",
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
+    result = run_cdk(
+        ["synth", "-q", "-c", "maintenance=Staging", "-o", str(tmp_path)], cwd=ROOT / "examples"
     )
     assert result.returncode == 0, result.stderr[-3000:]
     manifest = json.loads((tmp_path / "manifest.json").read_text())

@@ -120,7 +120,6 @@ def cmd_set(args: argparse.Namespace) -> int:
             )
         if not args.no_check:
             _states(cdk_json, _app_command(cdk_json, args.app), value)  # refuses unknown selectors
-    load_cdk_json(cdk_json)
     write_toggle(cdk_json, value)
     print(f"{cdk_json}: {MAINTENANCE_CONTEXT_KEY} = {json.dumps(value)} ({_describe(value)})")
     print("Commit the change; the next deploy applies it.")

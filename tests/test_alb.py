@@ -206,24 +206,14 @@ def _synth_error(env: Env) -> str:
 
 def test_clash_is_reported_while_disabled_too() -> None:
     env = Env()
-    env.listener.add_action(
-        "Other",
-        priority=10,
-        conditions=[elbv2.ListenerCondition.host_headers(["other.example.org"])],
-        action=elbv2.ListenerAction.fixed_response(200),
-    )
+    env.other_rule("Other", 10, elbv2.ListenerCondition.host_headers(["other.example.org"]))
     env.add(enabled=False)
     assert "priority: 10 is already used" in _synth_error(env)
 
 
 def test_earlier_rule_for_other_hosts_is_fine() -> None:
     env = Env()
-    env.listener.add_action(
-        "Other",
-        priority=5,
-        conditions=[elbv2.ListenerCondition.host_headers(["other.example.org"])],
-        action=elbv2.ListenerAction.fixed_response(200),
-    )
+    env.other_rule("Other", 5, elbv2.ListenerCondition.host_headers(["other.example.org"]))
     env.add()
     env.app.synth()
 

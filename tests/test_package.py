@@ -1,7 +1,8 @@
 """The wheel, installed into a fresh virtual environment without the source tree, works.
 
 This catches package data and dependencies that only the editable install hides. The declared
-floor of aws-cdk-lib is installed explicitly, so the range in pyproject.toml is honest.
+floors of aws-cdk-lib and constructs are installed explicitly, so the ranges in pyproject.toml
+are honest.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ acl = [r for r in assembly.get_stack_by_name("Edge").template["Resources"].value
        if r["Type"] == "AWS::WAFv2::WebACL"][0]
 module = maintenance_constructs.__file__
 acl_rules = len(acl["Properties"]["Rules"])
-print(json.dumps({"module": module, "rules": rules, "acl_rules": acl_rules}))
+from importlib.metadata import version
+versions = {name: version(name) for name in ("aws-cdk-lib", "constructs")}
+print(json.dumps({"module": module, "rules": rules, "acl_rules": acl_rules, "versions": versions}))
 """
 
 
@@ -93,7 +96,9 @@ def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     uv = Path(sys.executable).parent / "uv"  # the dev extra's installer: seconds instead of ~20
     venv.create(work / "venv", with_pip=not uv.exists())
     python = work / "venv" / "bin" / "python"
-    packages = [str(wheel), f"aws-cdk-lib=={_floor('aws-cdk-lib')}"]
+    # The declared floors, installed explicitly: the range in pyproject.toml is what is tested.
+    floors = [f"{name}=={_floor(name)}" for name in ("aws-cdk-lib", "constructs")]
+    packages = [str(wheel), *floors]
     command = (
         [str(uv), "pip", "install", "-q", "--python", str(python), *packages]
         if uv.exists()
@@ -132,6 +137,7 @@ def test_installed_wheel_synthesizes_both_constructs(installed: Path, tmp_path: 
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["module"].startswith(str(installed.parent.parent))
     assert (report["rules"], report["acl_rules"]) == (2, 1)
+    assert report["versions"] == {name: _floor(name) for name in ("aws-cdk-lib", "constructs")}
     assert installed.parent.joinpath("maintenance-constructs").exists()
 
 

@@ -167,8 +167,10 @@ def cmd_preview(args: argparse.Namespace) -> int:
     elif args.app:
         context, app = overrides, args.app
     else:
-        load_cdk_json(cdk_json)  # raises: no cdk.json and no --app
-        return 2
+        raise MaintenanceConfigError(
+            f"--cdk-json: {str(cdk_json)!r} does not exist and no --app was given; run the "
+            "command in your CDK app's folder, or pass --cdk-json or --app 'python3 app.py'."
+        )
     try:
         requests = [parse_request(args.request)] if args.request else None
     except ValueError as error:

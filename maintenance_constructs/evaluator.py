@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["Answer", "Request", "evaluate_listener", "evaluate_web_acl"]
+__all__ = ["Answer", "Request", "condition_values", "evaluate_listener", "evaluate_web_acl"]
 
 
 @dataclass(frozen=True)
@@ -81,20 +81,25 @@ def _in_cidrs(ip: str, cidrs: Sequence[str]) -> bool:
     )
 
 
-def _values(condition: Mapping[str, Any], config: str) -> list[str]:
-    return list((condition.get(config) or {}).get("Values") or condition.get("Values") or [])
+def condition_values(condition: Mapping[str, Any]) -> list[str]:
+    """The values of a ListenerRule condition: from its ``...Config`` block, or the legacy
+    top-level ``Values``."""
+    config: Mapping[str, Any] = next(
+        (v for k, v in condition.items() if k.endswith("Config") and isinstance(v, Mapping)), {}
+    )
+    return list(config.get("Values") or condition.get("Values") or [])
 
 
 def _condition_matches(condition: Mapping[str, Any], request: Request) -> bool:
     field_name = condition.get("Field")
     if field_name == "host-header":
-        values = _values(condition, "HostHeaderConfig")
+        values = condition_values(condition)
         return any(_wildcard(v, False).match(request.host) for v in values)
     if field_name == "path-pattern":
-        values = _values(condition, "PathPatternConfig")
+        values = condition_values(condition)
         return any(_wildcard(v, True).match(request.path) for v in values)
     if field_name == "source-ip":
-        return _in_cidrs(request.ip, _values(condition, "SourceIpConfig"))
+        return _in_cidrs(request.ip, condition_values(condition))
     if field_name == "http-header":
         config = condition.get("HttpHeaderConfig") or {}
         value = request.header(str(config.get("HttpHeaderName", "")))

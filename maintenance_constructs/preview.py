@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .assembly import StackTemplate, read_states, read_templates, synthesize
-from .evaluator import Answer, Request, evaluate_listener, evaluate_web_acl
+from .evaluator import Answer, Request, condition_values, evaluate_listener, evaluate_web_acl
 from .toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 
 __all__ = ["Change", "FrontDoor", "Preview", "Row", "build_preview", "parse_request"]
@@ -201,10 +201,7 @@ def _conditions(props: Mapping[str, Any], field: str) -> list[str]:
     values: list[str] = []
     for condition in props.get("Conditions") or []:
         if condition.get("Field") == field:
-            config: Mapping[str, Any] = next(
-                (v for k, v in condition.items() if k.endswith("Config")), {}
-            )
-            values += config.get("Values") or condition.get("Values") or []
+            values += condition_values(condition)
     return values
 
 

@@ -157,14 +157,13 @@ def host_patterns_overlap(first: str, second: str) -> bool:
         if i == len(a) and j == len(b):
             return True
         if i < len(a) and a[i] == "*":
-            stack.append((i + 1, j))
+            stack.append((i + 1, j))  # the star matches nothing more
             if j < len(b):
-                stack.append((i, j + 1) if b[j] != "*" else (i + 1, j))
-                stack.append((i, j + 1))
+                stack.append((i, j + 1))  # the star takes b's next character
         if j < len(b) and b[j] == "*":
             stack.append((i, j + 1))
             if i < len(a):
-                stack.append((i + 1, j))
+                stack.append((i + 1, j))  # b's star takes a's next character
         if (
             i < len(a)
             and j < len(b)

@@ -158,3 +158,9 @@ def test_docs_show_the_real_output() -> None:
     result = preview()
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip("\n") == pasted
+
+
+def test_no_cdk_json_and_no_app(tmp_path: Path) -> None:
+    result = preview(cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--cdk-json: 'cdk.json' does not exist and no --app was given" in result.stderr

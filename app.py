@@ -3,7 +3,9 @@
 
 * ``MaintenanceAlbExample`` (ALB as the interface): VPC without NAT gateways, internet-facing
   ALB, a listener whose default action answers 404, blue/green target groups, the app rule at
-  priority 100 for ``example.com`` and ``AlbMaintenance`` at priority 10.
+  priority 100 for ``example.com`` and ``AlbMaintenance`` at priority 10 (its rules keep to the
+  priorities 10..99); and an admin listener on port 8080, reached by the load balancer's DNS
+  name, whose ``AlbMaintenance`` has no host names and covers every request.
 * ``MaintenanceCloudFrontExample`` (CloudFront as the interface, us-east-1): a distribution in
   front of its own HTTP origin, with ``CloudFrontMaintenance`` in its web ACL.
 
@@ -126,7 +128,24 @@ class AlbExampleStack(cdk.Stack):
             target_groups=[blue],
         )
         self.green = green
+        # An admin console on port 8080, reached by the load balancer's DNS name (no host
+        # names): its listener forwards by default, as ecs_patterns services do.
+        admin_group = elbv2.ApplicationTargetGroup(
+            self,
+            "Admin",
+            vpc=vpc,
+            port=8080,
+            target_type=elbv2.TargetType.IP,
+            health_check=elbv2.HealthCheck(path="/health"),
+        )
+        admin = alb.add_listener(
+            "Admin",
+            port=8080,
+            protocol=elbv2.ApplicationProtocol.HTTP,
+            default_action=elbv2.ListenerAction.forward([admin_group]),
+        )
         self.maintenance: AlbMaintenance | None = None
+        self.admin_maintenance: AlbMaintenance | None = None
         if not include_maintenance:
             return
         self.maintenance = AlbMaintenance(
@@ -139,6 +158,15 @@ class AlbExampleStack(cdk.Stack):
             priority=10,
             response=MaintenanceResponse.json(MAINTENANCE_BODY),
             bypass_paths=["/health"],
+        )
+        # Without host_headers the rules cover every request on the listener, whatever the
+        # host: the office still reaches the console, everyone else gets the 503.
+        self.admin_maintenance = AlbMaintenance(
+            self,
+            "AdminMaintenance",
+            listener=admin,
+            allowed_cidrs=office_cidrs(self),
+            target_groups=[admin_group],
         )
 
 

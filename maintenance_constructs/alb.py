@@ -8,8 +8,9 @@ from aws_cdk import Annotations
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
-from .alb_checks import ListenerChecks
-from .alb_plan import MAX_PRIORITY, MIN_PRIORITY, PlannedRule, plan_rules
+from .alb_actions import CrossStackValues, check_listener, forward_action
+from .alb_checks import ListenerChecks, register_peer
+from .alb_plan import MAX_PRIORITY, MIN_PRIORITY, PRIORITY_WINDOW, PlannedRule, plan_rules
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse
 from .toggle import resolve_enabled
@@ -24,22 +25,28 @@ ALB_MAX_BODY_BYTES = 1024
 class AlbMaintenance(Construct):
     """Maintenance rules on an ALB listener, present only while maintenance is on.
 
-    While on, in ascending priority from ``priority``: bypass rules (host + path, forwarded for
-    everyone), allow rules (host + source IP, forwarded), an optional browser rule (host +
-    ``Accept: *text/html*``, answered with ``browser_response``) and the maintenance rule(s)
-    (host, answered with ``response``). Requests for other hosts fall through to the listener's
-    default action. While off, the construct creates nothing.
+    While on, in ascending priority: bypass rules (host + path, forwarded for everyone), allow
+    rules (host + source IP, forwarded), an optional browser rule (host + ``Accept:
+    *text/html*``, answered with ``browser_response``) and the maintenance rule(s) (host,
+    answered with ``response``). Requests for other hosts fall through to the listener's
+    default action. While off, the construct creates nothing, and the rest of the app's
+    templates are the same in both states.
 
-    :param listener: the listener to add the rules to, created or imported.
-    :param host_headers: the host names the rules cover; required and non-empty.
+    :param listener: the Application Load Balancer listener to add the rules to, created or
+        imported.
+    :param host_headers: the host names the rules cover. Default (None): every request the
+        listener receives, whatever its host; an empty list is refused.
     :param allowed_cidrs: addresses that still reach the app. Bare addresses become /32 or
         /128, overlaps collapse. Empty (the default) lets nobody through except bypass paths.
     :param target_groups: where allowed requests go (forwarded with equal weight) ...
-    :param action: ... or any listener action instead; give exactly one of the two.
-    :param priority: the first rule's priority; the rules take consecutive priorities.
-        Default 10, like the seed.
+    :param action: ... or any listener action instead (e.g. the app rule's authenticate and
+        forward chain); give exactly one of the two. Either is rendered into the rules without
+        registering the listener with the target groups, so nothing attached to them changes.
+    :param priority: the first of the :data:`PRIORITY_WINDOW` (90) priorities the rules
+        reserve, one band per kind of rule, the 503 rules at the top. Default 10: the window is
+        10..99, so an app rule at 100 comes after it.
     :param response: the answer for everyone else. Default: ``MaintenanceResponse.json()``,
-        503 with the seed's JSON body.
+        503 with a JSON ``service_unavailable`` body.
     :param browser_response: an answer for requests that accept ``text/html``. Default: none,
         browsers get ``response`` too.
     :param bypass_paths: path patterns served normally to everyone (health checks, status).
@@ -53,7 +60,7 @@ class AlbMaintenance(Construct):
         id: str,
         *,
         listener: elbv2.IApplicationListener,
-        host_headers: Sequence[str],
+        host_headers: Sequence[str] | None = None,
         allowed_cidrs: Sequence[str] = (),
         target_groups: Sequence[elbv2.IApplicationTargetGroup] | None = None,
         action: elbv2.ListenerAction | None = None,
@@ -64,12 +71,19 @@ class AlbMaintenance(Construct):
         enabled: bool | None = None,
     ) -> None:
         super().__init__(scope, id)
+        check_listener(listener)
+        self.listener = listener
+        """The listener the rules are planned for."""
         self.enabled: bool = resolve_enabled(self, enabled)
         """Whether the maintenance rules exist in this synthesis."""
         self.response = response if response is not None else MaintenanceResponse.json()
         """The answer for requests that are turned away."""
         self.browser_response = browser_response
-        forward = _forward_action(target_groups, action)
+        # Another stack's listener or target groups are imported through exports that exist in
+        # both states, so that the producer stack's template does not change with the toggle.
+        cross_stack = CrossStackValues(self)
+        listener_arn = cross_stack.localize(listener.listener_arn)
+        forward = forward_action(target_groups, action, localize=cross_stack.localize)
         _check_priority(priority)
         for parameter, answer in (
             ("response", self.response),
@@ -77,9 +91,13 @@ class AlbMaintenance(Construct):
         ):
             if answer is not None:
                 self._check_response(parameter, answer)
+        self.host_headers: list[str] | None = (
+            None if host_headers is None else normalize_hosts(host_headers)
+        )
+        """The hosts the rules cover, normalised; None covers every request."""
         cidrs = [str(n) for n in normalize_cidrs(allowed_cidrs)]
         self.plan: list[PlannedRule] = plan_rules(
-            hosts=normalize_hosts(host_headers),
+            hosts=self.host_headers,
             cidrs=cidrs,
             bypass_paths=normalize_paths(bypass_paths),
             browser=browser_response is not None,
@@ -88,11 +106,14 @@ class AlbMaintenance(Construct):
         """The rules as planned, in evaluation order, whether or not they are created."""
         self.priorities: list[int] = [rule.priority for rule in self.plan]
         """The rules' priorities in evaluation order (planned even while off)."""
+        self.priority_window = range(priority, priority + PRIORITY_WINDOW)
+        """The priorities reserved for the rules, in both states; no other rule may use one."""
         self.rules: list[elbv2.ApplicationListenerRule] = []
         """The listener rules created; empty while maintenance is off."""
         if self.enabled:
-            self.rules = self._create_rules(listener, forward)
-        self.node.add_validation(ListenerChecks(self, listener, self.plan))
+            self.rules = self._create_rules(listener, listener_arn, forward)
+        register_peer(self)
+        self.node.add_validation(ListenerChecks(self, forward))
 
     def _check_response(self, parameter: str, answer: MaintenanceResponse) -> None:
         if answer.body_bytes > ALB_MAX_BODY_BYTES:
@@ -116,27 +137,39 @@ class AlbMaintenance(Construct):
             )
 
     def _create_rules(
-        self, listener: elbv2.IApplicationListener, forward: elbv2.ListenerAction
+        self,
+        listener: elbv2.IApplicationListener,
+        listener_arn: str,
+        forward: elbv2.ListenerAction,
     ) -> list[elbv2.ApplicationListenerRule]:
-        counters: dict[str, int] = {}
         rules = []
         for planned in self.plan:
-            counters[planned.kind] = counters.get(planned.kind, 0) + 1
-            rule_id = f"{planned.kind.capitalize()}Rule{counters[planned.kind]}"
-            rules.append(
-                elbv2.ApplicationListenerRule(
-                    self,
-                    rule_id,
-                    listener=listener,
-                    priority=planned.priority,
-                    conditions=_conditions(planned),
-                    action=self._action(planned, forward),
-                )
+            rule = elbv2.ApplicationListenerRule(
+                self,
+                planned.construct_id,
+                listener=listener,
+                priority=planned.priority,
+                conditions=_conditions(planned),
+                action=self._action(planned, forward),
             )
+            # Whatever aspects say (RemovalPolicies.of(app).retain()), a maintenance rule must
+            # go when maintenance goes off: a retained 503 rule would stay on the listener.
+            resource = rule.node.default_child
+            assert isinstance(resource, elbv2.CfnListenerRule)
+            resource.listener_arn = listener_arn
+            resource.add_override("DeletionPolicy", "Delete")
+            resource.add_override("UpdateReplacePolicy", "Delete")
+            rules.append(rule)
+        # The 503 rules wait for the forwarding rules: on the way in nobody allow-listed sees
+        # the 503; on the way out (deletion runs in reverse) the 503 goes first.
+        forwarding = [r for r, p in zip(rules, self.plan, strict=True) if p.forwards]
+        for rule, planned in zip(rules, self.plan, strict=True):
+            if not planned.forwards and forwarding:
+                rule.node.add_dependency(*forwarding)
         return rules
 
     def _action(self, planned: PlannedRule, forward: elbv2.ListenerAction) -> elbv2.ListenerAction:
-        if planned.kind in ("bypass", "allow"):
+        if planned.forwards:
             return forward
         answer = self.browser_response if planned.kind == "browser" else self.response
         assert answer is not None
@@ -146,7 +179,9 @@ class AlbMaintenance(Construct):
 
 
 def _conditions(planned: PlannedRule) -> list[elbv2.ListenerCondition]:
-    conditions = [elbv2.ListenerCondition.host_headers(list(planned.hosts))]
+    conditions = []
+    if planned.hosts:
+        conditions.append(elbv2.ListenerCondition.host_headers(list(planned.hosts)))
     if planned.paths:
         conditions.append(elbv2.ListenerCondition.path_patterns(list(planned.paths)))
     if planned.source_ips:
@@ -154,28 +189,6 @@ def _conditions(planned: PlannedRule) -> list[elbv2.ListenerCondition]:
     if planned.accept:
         conditions.append(elbv2.ListenerCondition.http_header("Accept", list(planned.accept)))
     return conditions
-
-
-def _forward_action(
-    target_groups: Sequence[elbv2.IApplicationTargetGroup] | None,
-    action: elbv2.ListenerAction | None,
-) -> elbv2.ListenerAction:
-    if (target_groups is None) == (action is None):
-        given = "both" if action is not None else "neither"
-        raise MaintenanceConfigError(
-            f"target_groups/action: {given} given; pass exactly one: target_groups=[blue_tg] "
-            "to forward allowed clients, or action=<the same ListenerAction as your "
-            "production rule> (e.g. with CodeDeploy blue/green)."
-        )
-    if action is not None:
-        return action
-    assert target_groups is not None
-    if isinstance(target_groups, str) or not list(target_groups):
-        raise MaintenanceConfigError(
-            f"target_groups: received {target_groups!r}; pass a non-empty list of target "
-            "groups, or action=..."
-        )
-    return elbv2.ListenerAction.forward(list(target_groups))
 
 
 def _check_priority(priority: object) -> None:
@@ -186,6 +199,7 @@ def _check_priority(priority: object) -> None:
     ):
         raise MaintenanceConfigError(
             f"priority: {priority!r} is not a listener rule priority; pass an integer from "
-            f"{MIN_PRIORITY} to {MAX_PRIORITY}, below your application rules (e.g. 10 when the "
-            "app rule is at 100)."
+            f"{MIN_PRIORITY} to {MAX_PRIORITY - PRIORITY_WINDOW + 1}, the first of the "
+            f"{PRIORITY_WINDOW} priorities the maintenance rules reserve, below your "
+            "application rules (e.g. 10 when the app rule is at 100)."
         )

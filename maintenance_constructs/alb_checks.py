@@ -1,35 +1,47 @@
 """Whole-tree checks for AlbMaintenance, run by ``node.add_validation`` at synth time.
 
-They look at every listener rule in the app that sits on the same listener, as CloudFormation
-will see it, so rules added after the construct are checked too.
+They look at every listener rule in the app, as CloudFormation will see it, and at the rules
+every AlbMaintenance of the app plans, so rules added after the construct are checked too and
+every check gives the same verdict whether maintenance is on or off.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsii
 from aws_cdk import Annotations, CfnResource, Stack
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct, IValidation
 
-from .alb_plan import PlannedRule
+from .alb_actions import AUTHENTICATING_ACTIONS, action_types
+from .alb_plan import MAX_RULES_PER_LOAD_BALANCER, PRIORITY_WINDOW
 from .cfn import resolved_properties, resources_by_type
 from .values import host_patterns_overlap
 
-__all__ = ["ListenerChecks", "ListenerRuleView", "listener_rules"]
+if TYPE_CHECKING:
+    from .alb import AlbMaintenance
+
+__all__ = ["ListenerChecks", "ListenerRuleView", "listener_rules", "register_peer"]
+
+LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
+LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
+DISTRIBUTION = "AWS::CloudFront::Distribution"
 
 
 @dataclass(frozen=True)
 class ListenerRuleView:
-    """What matters of another rule on the listener: where it is, its priority and hosts
-    (``None`` when it has no host-header condition, so it matches every host)."""
+    """What matters of a listener rule: where it is, the listener it sits on (as a token
+    string), its priority, its hosts (``None`` when it has no host-header condition, so it
+    matches every host) and its action types in order."""
 
     path: str
+    listener_arn: str
     priority: int | None
     hosts: tuple[str, ...] | None
+    actions: tuple[str, ...] = ()
 
 
 def _hosts_of(conditions: Any) -> tuple[str, ...] | None:
@@ -44,82 +56,171 @@ def _hosts_of(conditions: Any) -> tuple[str, ...] | None:
     return None
 
 
-LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
-DISTRIBUTION = "AWS::CloudFront::Distribution"
+def _types_of(actions: Any) -> tuple[str, ...]:
+    return tuple(str(a.get("type")) for a in actions or [] if isinstance(a, dict))
 
 
-def listener_rules(rules: Sequence[CfnResource], listener_arn: str) -> list[ListenerRuleView]:
-    """The listener rules among ``rules`` that sit on ``listener_arn``."""
+def listener_rules(rules: Sequence[CfnResource]) -> list[ListenerRuleView]:
+    """Views of listener rule resources (``AWS::ElasticLoadBalancingV2::ListenerRule``)."""
     views = []
     for construct in rules:
         assert isinstance(construct, elbv2.CfnListenerRule)
-        if construct.listener_arn != listener_arn:
-            continue
         properties = resolved_properties(construct)
         priority = properties.get("priority")
         owner = construct.node.scope if construct.node.id == "Resource" else construct
         views.append(
             ListenerRuleView(
                 path=(owner or construct).node.path,
+                listener_arn=str(construct.listener_arn),
                 priority=priority if isinstance(priority, int) else None,
                 hosts=_hosts_of(properties.get("conditions")),
+                actions=_types_of(properties.get("actions")),
             )
         )
     return views
 
 
+_PEERS_ATTRIBUTE = "_maintenance_constructs_alb_peers"
+
+
+def register_peer(construct: AlbMaintenance) -> None:
+    """Make ``construct``'s planned rules known to the checks of every AlbMaintenance."""
+    root = construct.node.root
+    peers: list[AlbMaintenance] | None = getattr(root, _PEERS_ATTRIBUTE, None)
+    if peers is None:
+        peers = []
+        setattr(root, _PEERS_ATTRIBUTE, peers)
+    peers.append(construct)
+
+
+def _peers(root: IConstruct) -> list[AlbMaintenance]:
+    return list(getattr(root, _PEERS_ATTRIBUTE, []))
+
+
+def planned_views(construct: AlbMaintenance) -> list[ListenerRuleView]:
+    """A construct's planned rules as views, whether or not they exist in this synthesis."""
+    return [
+        ListenerRuleView(
+            path=f"{construct.node.path}/{rule.construct_id}",
+            listener_arn=construct.listener.listener_arn,
+            priority=rule.priority,
+            hosts=rule.hosts or None,
+            actions=("forward",) if rule.forwards else ("fixed-response",),
+        )
+        for rule in construct.plan
+    ]
+
+
 @jsii.implements(IValidation)
 class ListenerChecks:
-    """Refuses priority clashes and earlier rules that would catch our hosts first; warns when
-    the listener's default action forwards to targets."""
+    """Refuses rules inside the window, windows that overlap, earlier rules that would catch
+    our hosts first and plans over the rules-per-load-balancer quota; warns when the listener
+    forwards by default, when an app rule authenticates and when the load balancer is behind
+    CloudFront. Planned rules count in both states."""
 
-    def __init__(
-        self,
-        owner: IConstruct,
-        listener: elbv2.IApplicationListener,
-        plan: Sequence[PlannedRule],
-    ) -> None:
+    def __init__(self, owner: AlbMaintenance, forward: elbv2.ListenerAction) -> None:
         self.owner = owner
-        self.listener = listener
-        self.plan = plan
+        self.forward = forward
 
     def validate(self) -> list[str]:
-        errors: list[str] = []
-        if not self.plan:
-            return errors
-        ours = {rule.priority for rule in self.plan}
-        first = min(ours)
-        our_hosts = {host for rule in self.plan for host in rule.hosts}
-        found = resources_by_type(self.owner.node.root, LISTENER_RULE, DISTRIBUTION)
-        others = [
+        owner = self.owner
+        found = resources_by_type(owner.node.root, LISTENER_RULE, LISTENER, DISTRIBUTION)
+        peers = _peers(owner.node.root)
+        peer_paths = tuple(p.node.path + "/" for p in peers)
+        app_rules = [
             view
-            for view in listener_rules(found[LISTENER_RULE], self.listener.listener_arn)
-            if not view.path.startswith(self.owner.node.path + "/")
+            for view in listener_rules(found[LISTENER_RULE])
+            if not (view.path + "/").startswith(peer_paths)
         ]
-        for view in others:
-            if view.priority in ours:
-                errors.append(
-                    f"priority: {view.priority} is already used by the listener rule "
-                    f"{view.path}; the maintenance rules take {min(ours)}..{max(ours)}. Pass a "
-                    "priority range that no other rule on this listener uses (ALB rejects "
-                    "duplicates at deploy time)."
-                )
-            elif view.priority is not None and view.priority < first:
-                clash = _overlap(view.hosts, our_hosts)
-                if clash:
-                    errors.append(
-                        f"priority: the listener rule {view.path} has priority {view.priority}, "
-                        f"before the maintenance rules ({first}..), and matches {clash}; it "
-                        "would keep serving those requests during maintenance. Pass a priority "
-                        f"below {view.priority}, or move that rule after "
-                        f"{max(ours)}."
-                    )
+        ours = owner.listener.listener_arn
+        errors = [
+            *self._window_clashes([v for v in app_rules if v.listener_arn == ours]),
+            *self._peer_clashes(peers[: peers.index(owner)]),
+            *self._earlier_matches(
+                [v for v in app_rules if v.listener_arn == ours]
+                + [
+                    view
+                    for peer in peers
+                    if peer is not owner and peer.listener.listener_arn == ours
+                    for view in planned_views(peer)
+                ]
+            ),
+            *self._quota(found[LISTENER], app_rules, peers),
+        ]
         self._warn_forwarding_default()
+        self._warn_authentication_skipped([v for v in app_rules if v.listener_arn == ours])
         self._warn_behind_cloudfront(found[DISTRIBUTION])
         return errors
 
+    def _window_clashes(self, rules: Sequence[ListenerRuleView]) -> list[str]:
+        window = self.owner.priority_window
+        return [
+            f"priority: the listener rule {view.path} has priority {view.priority}, inside the "
+            f"{_span(window)} that the maintenance rules reserve ({PRIORITY_WINDOW} priorities "
+            f"from priority={window.start}, so that their priorities never move). Give that "
+            f"rule a priority outside {_span(window)}, or pass a priority whose window is free "
+            "(ALB rejects duplicates at deploy time)."
+            for view in rules
+            if view.priority in window
+        ]
+
+    def _peer_clashes(self, earlier: Sequence[AlbMaintenance]) -> list[str]:
+        """Clashes with the constructs created before this one (each clash reported once)."""
+        window = self.owner.priority_window
+        return [
+            f"priority: {window.start} reserves {_span(window)}, overlapping "
+            f"{_span(peer.priority_window)} that {peer.node.path} reserves on the same "
+            f"listener. Give each AlbMaintenance of a listener its own window of "
+            f"{PRIORITY_WINDOW} priorities, e.g. priority={peer.priority_window.stop} here."
+            for peer in earlier
+            if peer.listener.listener_arn == self.owner.listener.listener_arn
+            and set(peer.priority_window) & set(window)
+        ]
+
+    def _earlier_matches(self, rules: Sequence[ListenerRuleView]) -> list[str]:
+        first = self.owner.priority_window.start
+        our_hosts = self.owner.host_headers
+        errors = []
+        for view in rules:
+            if view.priority is None or view.priority >= first:
+                continue
+            clash = _overlap(view.hosts, our_hosts)
+            if clash:
+                errors.append(
+                    f"priority: the listener rule {view.path} has priority {view.priority}, "
+                    f"before the maintenance rules ({first}..), and matches {clash}; it would "
+                    f"keep serving those requests during maintenance. Pass a priority below "
+                    f"{view.priority}, or move that rule after "
+                    f"{self.owner.priority_window.stop - 1}."
+                )
+        return errors
+
+    def _quota(
+        self,
+        listeners: Sequence[CfnResource],
+        app_rules: Sequence[ListenerRuleView],
+        peers: Sequence[AlbMaintenance],
+    ) -> list[str]:
+        on_same_alb = _same_load_balancer(listeners, self.owner.listener.listener_arn)
+        app = sum(1 for v in app_rules if on_same_alb(v.listener_arn))
+        on_alb = [p for p in peers if on_same_alb(p.listener.listener_arn)]
+        planned = {p.node.path: len(p.plan) for p in on_alb}
+        total = app + sum(planned.values())
+        if total <= MAX_RULES_PER_LOAD_BALANCER or on_alb[-1] is not self.owner:
+            return []  # reported once, by the last construct on the load balancer
+        constructs = ", ".join(f"{path} {count}" for path, count in planned.items())
+        return [
+            f"allowed_cidrs/host_headers/bypass_paths: the load balancer of "
+            f"{self.owner.listener.node.path} would hold {total} listener rules with "
+            f"maintenance on ({app} of the app, planned by maintenance constructs: "
+            f"{constructs}), over the {MAX_RULES_PER_LOAD_BALANCER} rules a load balancer "
+            "allows (default quota, counted in both states). Shorten the allowlists (merge "
+            "ranges), raise the quota with AWS Service Quotas, or put maintenance on "
+            "CloudFront with CloudFrontMaintenance."
+        ]
+
     def _warn_behind_cloudfront(self, distributions: Sequence[CfnResource]) -> None:
-        load_balancer = getattr(self.listener, "load_balancer", None)
+        load_balancer = getattr(self.owner.listener, "load_balancer", None)
         if load_balancer is None:  # an imported listener: its load balancer is not in the app
             return
         for distribution in distributions:
@@ -136,23 +237,78 @@ class ListenerChecks:
                     "CloudFrontMaintenance (the web ACL sees the viewer's address) instead.",
                 )
 
-    def _warn_forwarding_default(self) -> None:
-        resource = self.listener.node.default_child
+    def _default_actions(self) -> tuple[str, ...]:
+        resource = self.owner.listener.node.default_child
         if not isinstance(resource, elbv2.CfnListener):
+            return ()
+        return _types_of(resolved_properties(resource).get("defaultActions"))
+
+    def _warn_forwarding_default(self) -> None:
+        if self.owner.host_headers is None:  # the rules catch every request first
             return
-        actions = resolved_properties(resource).get("defaultActions")
-        types = [a.get("type") for a in actions or [] if isinstance(a, dict)]
-        if "forward" in types or "authenticate-oidc" in types or "authenticate-cognito" in types:
+        if not {"forward", *AUTHENTICATING_ACTIONS} & set(self._default_actions()):
+            return
+        Annotations.of(self.owner).add_warning_v2(
+            "maintenance-constructs:listenerDefaultForwards",
+            f"The listener {self.owner.listener.node.path} forwards requests that match no rule "
+            "to targets: requests for other hosts (the load balancer's DNS name, its IP "
+            "address) reach the app past the maintenance rules. add_targets() or "
+            "add_target_groups() without a priority makes that forward the default action. "
+            "Omit host_headers so the maintenance rules cover every request, or give the "
+            "listener a fixed 404 default action (default_action=elbv2.ListenerAction."
+            "fixed_response(404, content_type='text/plain')) and the app a rule with a "
+            "priority. If the default is deliberate, acknowledge this warning: "
+            "Annotations.of(maintenance).acknowledge_warning("
+            "'maintenance-constructs:listenerDefaultForwards', 'why').",
+        )
+
+    def _warn_authentication_skipped(self, rules: Sequence[ListenerRuleView]) -> None:
+        if set(action_types(self.forward)) & set(AUTHENTICATING_ACTIONS):
+            return
+        authenticating = [
+            f"{view.path} ({view.actions[0]})"
+            for view in rules
+            if view.actions[:1] and view.actions[0] in AUTHENTICATING_ACTIONS
+            if _overlap(view.hosts, self.owner.host_headers)
+        ]
+        default = self._default_actions()
+        if self.owner.host_headers is None and default[:1] and default[0] in AUTHENTICATING_ACTIONS:
+            authenticating.append(f"{self.owner.listener.node.path} default action ({default[0]})")
+        if authenticating:
             Annotations.of(self.owner).add_warning_v2(
-                "maintenance-constructs:listenerDefaultForwards",
-                f"The listener {self.listener.node.path} forwards requests that match no rule "
-                "to targets: clients using the load balancer's DNS name or IP reach the app "
-                "past the maintenance rules. Give the listener a fixed 404 default action "
-                "(elbv2.ListenerAction.fixed_response(404, content_type='text/plain')).",
+                "maintenance-constructs:authenticationSkipped",
+                f"{', '.join(authenticating)} authenticates requests before forwarding them, "
+                "but the maintenance bypass and allow rules forward directly: during "
+                "maintenance, allow-listed clients and bypass paths reach the app without "
+                "logging in. Pass action= with the same chain as that rule, e.g. action=elbv2."
+                "ListenerAction.authenticate_oidc(..., next=elbv2.ListenerAction.forward("
+                "[target_group])).",
             )
 
 
-def _overlap(hosts: tuple[str, ...] | None, ours: set[str]) -> str:
+def _same_load_balancer(
+    listeners: Sequence[CfnResource], listener_arn: str
+) -> Callable[[str], bool]:
+    """Whether a listener (by ARN token) is on the same load balancer as ``listener_arn``; an
+    imported listener's load balancer is unknown, so only the listener itself counts."""
+    load_balancer_of = {
+        listener.ref: listener.load_balancer_arn
+        for listener in listeners
+        if isinstance(listener, elbv2.CfnListener)
+    }
+    ours = load_balancer_of.get(listener_arn)
+    if ours is None:
+        return lambda arn: arn == listener_arn
+    return lambda arn: arn == listener_arn or load_balancer_of.get(arn) == ours
+
+
+def _span(window: range) -> str:
+    return f"priorities {window.start}..{window.stop - 1}"
+
+
+def _overlap(hosts: tuple[str, ...] | None, ours: Sequence[str] | None) -> str:
+    if ours is None:
+        return "every request (the maintenance rules have no host condition)"
     if hosts is None:
         return "every host (it has no host-header condition)"
     hits = sorted({o for o in ours for h in hosts if host_patterns_overlap(h, o)})

@@ -4,6 +4,12 @@ No CDK here, so the arithmetic can be tested (and benchmarked) without a stack. 
 hold at most :data:`MAX_VALUES_PER_RULE` condition values in total and
 :data:`MAX_WILDCARDS_PER_RULE` wildcards; the planner splits hosts, CIDRs and paths across the
 fewest rules that respect both.
+
+Priorities are stable: the rules take a window of :data:`PRIORITY_WINDOW` priorities from the
+construct's ``priority``, split into one band per kind (:data:`BANDS`). The n-th rule of a kind
+always has the same construct id and the same priority, so when an edit adds or removes rules,
+no rule is ever created or moved onto a priority another rule still holds (CloudFormation
+creates new rules first and deletes removed ones last; the ALB would answer PriorityInUse).
 """
 
 from __future__ import annotations
@@ -17,11 +23,15 @@ from .errors import MaintenanceConfigError
 from .values import wildcard_count
 
 __all__ = [
+    "BANDS",
     "BROWSER_ACCEPT_PATTERN",
+    "EVERY_PATH",
     "MAX_RULES_PER_LOAD_BALANCER",
     "MAX_VALUES_PER_RULE",
     "MAX_WILDCARDS_PER_RULE",
+    "PRIORITY_WINDOW",
     "PlannedRule",
+    "PriorityBand",
     "RuleKind",
     "block_count",
     "plan_rules",
@@ -37,7 +47,32 @@ MIN_PRIORITY, MAX_PRIORITY = 1, 50000
 BROWSER_ACCEPT_PATTERN = "*text/html*"
 """The ``Accept`` header value the browser rule matches."""
 
+EVERY_PATH = "/*"
+"""The path pattern of the maintenance rule when it covers every host (a rule needs a
+condition; every request path starts with ``/``)."""
+
 RuleKind = Literal["bypass", "allow", "browser", "maintenance"]
+
+
+@dataclass(frozen=True)
+class PriorityBand:
+    """Where the rules of one kind sit in the window: ``offset`` from its first priority, and
+    how many rules of the kind fit."""
+
+    kind: RuleKind
+    offset: int
+    size: int
+
+
+BANDS: tuple[PriorityBand, ...] = (
+    PriorityBand("bypass", 0, 10),
+    PriorityBand("allow", 10, 60),
+    PriorityBand("browser", 70, 10),
+    PriorityBand("maintenance", 80, 10),
+)
+"""The window's bands in evaluation order, the maintenance (fixed 503) rules at its top."""
+PRIORITY_WINDOW = 90
+"""Priorities reserved from ``priority``: 10..99 by default, so an app rule at 100 comes after."""
 
 
 @dataclass(frozen=True)
@@ -47,9 +82,21 @@ class PlannedRule:
     kind: RuleKind
     priority: int
     hosts: tuple[str, ...]
+    number: int = 1
     source_ips: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     accept: tuple[str, ...] = ()
+
+    @property
+    def construct_id(self) -> str:
+        """The rule's construct id, e.g. ``AllowRule2``: the same kind and number always sit
+        on the same priority, so an edit never moves one rule onto another's priority."""
+        return f"{self.kind.capitalize()}Rule{self.number}"
+
+    @property
+    def forwards(self) -> bool:
+        """Whether the rule forwards to the app (bypass and allow) rather than answering."""
+        return self.kind in ("bypass", "allow")
 
     @property
     def value_count(self) -> int:
@@ -172,55 +219,113 @@ def _pairs(
 
 def plan_rules(
     *,
-    hosts: Sequence[str],
+    hosts: Sequence[str] | None,
     cidrs: Sequence[str],
     bypass_paths: Sequence[str] = (),
     browser: bool = False,
     first_priority: int = 10,
 ) -> list[PlannedRule]:
-    """Plan the maintenance rules in evaluation order with consecutive priorities.
+    """Plan the maintenance rules in evaluation order, each kind in its band of the window.
 
     Order: bypass (host + path -> forward), allow (host + source IP -> forward), browser
-    (host + ``Accept`` -> HTML response), maintenance (host -> response). Inputs are assumed
-    already normalised (see :mod:`maintenance_constructs.values`).
+    (host + ``Accept`` -> HTML response), maintenance (host -> response). ``hosts=None`` plans
+    rules for every request on the listener: no host condition, and the maintenance rule
+    matches the path pattern :data:`EVERY_PATH`. Inputs are assumed already normalised (see
+    :mod:`maintenance_constructs.values`).
     """
-    _check_single_values(hosts, bypass_paths)
-    groups: list[tuple[RuleKind, tuple[str, ...], tuple[str, ...]]] = []
-    groups += [("bypass", h, p) for h, p in _pairs(hosts, bypass_paths, MAX_WILDCARDS_PER_RULE)]
-    groups += [("allow", h, c) for h, c in _pairs(hosts, cidrs, MAX_WILDCARDS_PER_RULE)]
-    if browser:
-        spare = MAX_WILDCARDS_PER_RULE - wildcard_count(BROWSER_ACCEPT_PATTERN)
-        groups += [
-            ("browser", tuple(g), (BROWSER_ACCEPT_PATTERN,))
-            for g in _pack(hosts, max_values=MAX_VALUES_PER_RULE - 1, max_wildcards=spare)
-        ]
-    groups += [
-        ("maintenance", tuple(g), ())
-        for g in _pack(hosts, max_values=MAX_VALUES_PER_RULE, max_wildcards=MAX_WILDCARDS_PER_RULE)
-    ]
-    if len(groups) > MAX_RULES_PER_LOAD_BALANCER:
-        raise MaintenanceConfigError(
-            f"allowed_cidrs/host_headers/bypass_paths: {len(hosts)} hosts, {len(cidrs)} CIDRs "
-            f"and {len(bypass_paths)} bypass paths need {len(groups)} listener rules, over the "
-            f"{MAX_RULES_PER_LOAD_BALANCER} rules a load balancer allows. Shorten the allowlist "
-            "(merge ranges), or put maintenance on CloudFront with CloudFrontMaintenance, whose "
-            "WAF IP sets hold 10,000 addresses each."
-        )
-    last = first_priority + len(groups) - 1
+    last = first_priority + PRIORITY_WINDOW - 1
     if last > MAX_PRIORITY:
         raise MaintenanceConfigError(
-            f"priority: {first_priority} plus {len(groups)} consecutive rules ends at {last}, "
-            f"above the ALB's maximum {MAX_PRIORITY}; pass "
-            f"priority={MAX_PRIORITY - len(groups) + 1} or lower."
+            f"priority: {first_priority} reserves {first_priority}..{last} ({PRIORITY_WINDOW} "
+            f"priorities) for the maintenance rules, above the ALB's maximum {MAX_PRIORITY}; "
+            f"pass priority={MAX_PRIORITY - PRIORITY_WINDOW + 1} or lower."
         )
+    groups = _groups(hosts, cidrs, bypass_paths, browser)
     rules = []
-    for offset, (kind, group_hosts, others) in enumerate(groups):
-        field = {"bypass": "paths", "allow": "source_ips", "browser": "accept"}.get(kind)
-        extra = {field: others} if field else {}
-        rules.append(
-            PlannedRule(kind=kind, priority=first_priority + offset, hosts=group_hosts, **extra)
-        )
+    for band in BANDS:
+        planned = groups[band.kind]
+        if len(planned) > band.size:
+            raise _band_overflow(band, planned, hosts, cidrs, bypass_paths, first_priority)
+        for number, (group_hosts, others) in enumerate(planned, start=1):
+            field = _OTHERS_FIELD[band.kind]
+            rules.append(
+                PlannedRule(
+                    kind=band.kind,
+                    priority=first_priority + band.offset + number - 1,
+                    number=number,
+                    hosts=group_hosts,
+                    **{field: others},
+                )
+            )
     return rules
+
+
+_OTHERS_FIELD: dict[RuleKind, str] = {
+    "bypass": "paths",
+    "allow": "source_ips",
+    "browser": "accept",
+    "maintenance": "paths",
+}
+Group = tuple[tuple[str, ...], tuple[str, ...]]  # hosts, the values of the kind's other field
+
+
+def _groups(
+    hosts: Sequence[str] | None,
+    cidrs: Sequence[str],
+    bypass_paths: Sequence[str],
+    browser: bool,
+) -> dict[RuleKind, list[Group]]:
+    """The rules of each kind as (hosts, other values), fewest first."""
+    accept = (BROWSER_ACCEPT_PATTERN,)
+    if hosts is None:  # every request: the other values alone are the condition
+        return {
+            "bypass": [((), tuple(g)) for g in _pack(bypass_paths, **_RULE_LIMITS)],
+            "allow": [((), tuple(g)) for g in _pack(cidrs, **_RULE_LIMITS)],
+            "browser": [((), accept)] if browser else [],
+            "maintenance": [((), (EVERY_PATH,))],
+        }
+    _check_single_values(hosts, bypass_paths)
+    spare = MAX_WILDCARDS_PER_RULE - wildcard_count(BROWSER_ACCEPT_PATTERN)
+    return {
+        "bypass": _pairs(hosts, bypass_paths, MAX_WILDCARDS_PER_RULE),
+        "allow": _pairs(hosts, cidrs, MAX_WILDCARDS_PER_RULE),
+        "browser": [
+            (tuple(g), accept)
+            for g in _pack(hosts, max_values=MAX_VALUES_PER_RULE - 1, max_wildcards=spare)
+        ]
+        if browser
+        else [],
+        "maintenance": [(tuple(g), ()) for g in _pack(hosts, **_RULE_LIMITS)],
+    }
+
+
+_RULE_LIMITS = {"max_values": MAX_VALUES_PER_RULE, "max_wildcards": MAX_WILDCARDS_PER_RULE}
+_BAND_PARAMETERS: dict[RuleKind, str] = {
+    "bypass": "bypass_paths/host_headers",
+    "allow": "allowed_cidrs/host_headers",
+    "browser": "host_headers",
+    "maintenance": "host_headers",
+}
+
+
+def _band_overflow(
+    band: PriorityBand,
+    planned: Sequence[Group],
+    hosts: Sequence[str] | None,
+    cidrs: Sequence[str],
+    bypass_paths: Sequence[str],
+    first_priority: int,
+) -> MaintenanceConfigError:
+    host_text = "every host" if hosts is None else f"{len(hosts)} hosts"
+    first = first_priority + band.offset
+    return MaintenanceConfigError(
+        f"{_BAND_PARAMETERS[band.kind]}: {host_text}, {len(cidrs)} CIDRs and "
+        f"{len(bypass_paths)} bypass paths need {len(planned)} {band.kind} rules; the "
+        f"{band.kind} band holds {band.size} (priorities {first}..{first + band.size - 1}), so "
+        "that the rules never move onto each other's priorities when the lists change. "
+        "Shorten the list (merge ranges, fewer hosts), or put maintenance on CloudFront with "
+        "CloudFrontMaintenance, whose WAF IP sets hold 10,000 addresses each."
+    )
 
 
 def _check_single_values(hosts: Sequence[str], paths: Sequence[str]) -> None:

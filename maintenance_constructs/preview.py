@@ -19,13 +19,23 @@ from .assembly import StackTemplate, read_states, read_templates, synthesize
 from .evaluator import Answer, Request, condition_values, evaluate_listener, evaluate_web_acl
 from .toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 
-__all__ = ["Change", "FrontDoor", "Preview", "Row", "build_preview", "parse_request"]
+__all__ = [
+    "Change",
+    "FrontDoor",
+    "Preview",
+    "Row",
+    "build_preview",
+    "parse_request",
+    "preview_assemblies",
+]
 
 LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 WEB_ACL = "AWS::WAFv2::WebACL"
 IP_SET = "AWS::WAFv2::IPSet"
 OUTSIDE = {4: ("192.0.2.1", "198.51.100.1", "203.0.113.1"), 6: ("2001:db8:ffff::1", "100::1")}
+ANY_HOST = "(any host)"
+"""The sample host for rules that cover every request (e.g. the load balancer's DNS name)."""
 BROWSER, API = "text/html,application/xhtml+xml", "application/json"
 
 
@@ -275,31 +285,69 @@ def _listener_door(
         rows = tuple(Row(r, "requested", *answer(r)) for r in requests)
     else:
         hosts = list(dict.fromkeys(h for p in mine for h in _conditions(p, "host-header")))
+        # Rules without a host condition cover every host: sample one no rule names.
+        hosts = hosts or [ANY_HOST]
         cidrs = list(dict.fromkeys(c for p in mine for c in _conditions(p, "source-ip")))
         paths = list(dict.fromkeys(c for p in mine for c in _conditions(p, "path-pattern")))
+        paths = [p for p in paths if p != "/*"]  # the catch-all of host-less rules: "/" shows it
         rows = _rows([_concrete(h) for h in hosts], cidrs, paths, answer)
     name = names.get(listener_id, str(reference)) if listener_id else str(reference)
     return FrontDoor("ALB listener", name, stack, rows)
 
 
 def _listeners(
-    stack: str,
     off: Mapping[str, Any],
     on: Mapping[str, Any],
     constructs: Sequence[str],
     requests: Sequence[Request] | None,
 ) -> list[FrontDoor]:
+    """The listeners that carry maintenance rules, from resources of every stack (see
+    :func:`_qualified`): a listener in one stack may get its rules from another."""
     by_listener: dict[str, list[Mapping[str, Any]]] = {}
-    references: dict[str, Any] = {}
-    for resource in on.values():
+    references: dict[str, tuple[Any, str]] = {}
+    for qualified_id, resource in on.items():
         if _is_maintenance_rule(resource, constructs):
             reference = resource["Properties"]["ListenerArn"]
             by_listener.setdefault(repr(reference), []).append(resource["Properties"])
-            references[repr(reference)] = reference
+            references[repr(reference)] = (reference, qualified_id.split("/")[0])
     return [
-        _listener_door(stack, references[key], off, on, mine, requests)
+        _listener_door(references[key][1], references[key][0], off, on, mine, requests)
         for key, mine in sorted(by_listener.items())
     ]
+
+
+def _qualified(stacks: Sequence[StackTemplate]) -> dict[str, Any]:
+    """The resources of every stack in one mapping, keyed ``Stack/LogicalId``, with ``Ref``,
+    ``Fn::GetAtt`` and ``Fn::ImportValue`` (of the assembly's own exports) rewritten to those
+    keys, so references across stacks read like references within one."""
+    exports: dict[str, tuple[str, Any]] = {}
+    for stack in stacks:
+        for output in (stack.template.get("Outputs") or {}).values():
+            name = (output.get("Export") or {}).get("Name")
+            if isinstance(name, str):
+                exports[name] = (stack.name, output.get("Value"))
+
+    def rewrite(value: Any, stack: str) -> Any:
+        if isinstance(value, list):
+            return [rewrite(item, stack) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if len(value) == 1:
+            ((key, inner),) = value.items()
+            if key == "Ref" and isinstance(inner, str) and not inner.startswith("AWS::"):
+                return {"Ref": f"{stack}/{inner}"}
+            if key == "Fn::GetAtt" and isinstance(inner, list) and inner:
+                return {"Fn::GetAtt": [f"{stack}/{inner[0]}", *inner[1:]]}
+            if key == "Fn::ImportValue" and isinstance(inner, str) and inner in exports:
+                producer, exported = exports[inner]
+                return rewrite(exported, producer)
+        return {key: rewrite(item, stack) for key, item in value.items()}
+
+    return {
+        f"{stack.name}/{logical_id}": rewrite(resource, stack.name)
+        for stack in stacks
+        for logical_id, resource in stack.template.get("Resources", {}).items()
+    }
 
 
 def _prefixes(statement: Any) -> list[str]:
@@ -351,7 +399,7 @@ def _web_acls(
         rows = (
             tuple(Row(r, "requested", *answer(r)) for r in requests)
             if requests is not None
-            else _rows(["(any host)"], cidrs, list(dict.fromkeys(_prefixes(added))), answer)
+            else _rows([ANY_HOST], cidrs, list(dict.fromkeys(_prefixes(added))), answer)
         )
         doors.append(FrontDoor("WAF web ACL", names.get(logical_id, logical_id), stack, rows))
     return doors
@@ -389,16 +437,27 @@ def build_preview(
             ]
             for run in runs:
                 run.result()
-        off, on = read_templates(off_dir), read_templates(on_dir)
-        constructs = [state.path for state in read_states(on_dir)]
+        return preview_assemblies(off_dir, on_dir, on_value=value, requests=requests)
+
+
+def preview_assemblies(
+    off_dir: Path,
+    on_dir: Path,
+    *,
+    on_value: Any = True,
+    requests: Sequence[Request] | None = None,
+) -> Preview:
+    """The preview of two cloud assemblies of one app, synthesized off and on (with path
+    metadata, as the CDK CLI writes it)."""
+    off, on = read_templates(off_dir), read_templates(on_dir)
+    constructs = [state.path for state in read_states(on_dir)]
     changes = diff_stacks(off, on, constructs)
-    doors: list[FrontDoor] = []
+    doors = _listeners(_qualified(off), _qualified(on), constructs, requests)
     off_by_name = {s.name: s.template.get("Resources", {}) for s in off}
     for stack in on:
         before, after = off_by_name.get(stack.name, {}), stack.template.get("Resources", {})
-        doors += _listeners(stack.name, before, after, constructs, requests)
         doors += _web_acls(stack.name, before, after, requests)
-    return Preview(changes=tuple(changes), front_doors=tuple(doors), on_value=value)
+    return Preview(changes=tuple(changes), front_doors=tuple(doors), on_value=on_value)
 
 
 def render_text(preview: Preview) -> str:

@@ -105,8 +105,9 @@ def normalize_hosts(values: Sequence[str], *, parameter: str = "host_headers") -
     if not hosts:
         raise MaintenanceConfigError(
             f"{parameter}: received {list(values)!r}; list at least one host name (e.g. "
-            "['example.com']). Rules without hosts would catch requests for every site on the "
-            "listener."
+            "['example.com']), or omit the parameter (None) for rules that cover every request "
+            "on the listener. An empty list is refused because it is more likely an allowlist "
+            "read from empty configuration than a wish to cover every site."
         )
     return hosts
 

@@ -57,6 +57,37 @@ def alb_synth(
     return run
 
 
+def alb_listener(make: Callable[[cdk.Stack], Any]) -> Callable[[], Any]:
+    def run() -> None:
+        env = AlbEnv()
+        env.maintenance(listener=make(env.stack))
+
+    return run
+
+
+def alb_two(second_on_own_listener: bool, **second: Any) -> Callable[[], Any]:
+    """Two AlbMaintenance on one load balancer: the second on the same listener or another."""
+
+    def run() -> None:
+        env = AlbEnv()
+        env.maintenance("First", allowed_cidrs=NON_ADJACENT_400[:220])
+        if second_on_own_listener:
+            second["listener"] = env.listener.load_balancer.add_listener(
+                "Admin",
+                port=8080,
+                protocol=elbv2.ApplicationProtocol.HTTP,
+                default_action=elbv2.ListenerAction.fixed_response(404),
+            )
+        env.maintenance("Second", **second)
+        env.app.synth()
+
+    return run
+
+
+LISTENER_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/web/1/2"
+NLB_LISTENER_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/net/nlb/1/2"
+
+
 def edge_stack(region: str = "us-east-1") -> cdk.Stack:
     return cdk.Stack(cdk.App(), "Edge", env=cdk.Environment(region=region))
 
@@ -234,6 +265,42 @@ CASES: list[Case] = [
     Case("ALB", "priority", "5", alb_synth(5, elbv2.ListenerCondition.host_headers(["*.com"]))),
     Case("ALB", "priority", "3", alb_synth(3, elbv2.ListenerCondition.path_patterns(["/api/*"]))),
     Case("ALB", "enabled", "'on'", alb(enabled="on")),
+    Case("ALB", "listener", "None", alb(listener=None)),
+    Case("ALB", "listener", "'arn:aws:elasticloadbalancing:", alb(listener=LISTENER_ARN)),
+    Case(
+        "ALB",
+        "listener",
+        "Web/L1",
+        alb_listener(
+            lambda stack: elbv2.CfnListener(
+                stack,
+                "L1",
+                load_balancer_arn="arn:aws:elasticloadbalancing:eu-west-1:111111111111:"
+                "loadbalancer/app/web/1",
+                port=80,
+                protocol="HTTP",
+                default_actions=[elbv2.CfnListener.ActionProperty(type="fixed-response")],
+            )
+        ),
+    ),
+    Case(
+        "ALB",
+        "listener",
+        "Web/Nlb",
+        alb_listener(
+            lambda stack: elbv2.NetworkListener.from_network_listener_arn(
+                stack, "Nlb", NLB_LISTENER_ARN
+            )
+        ),
+    ),
+    Case("ALB", "priority", "49912", alb(priority=49912)),
+    Case("ALB", "priority", "50", alb_two(False, priority=50)),
+    Case(
+        "ALB",
+        "allowed_cidrs/host_headers/bypass_paths",
+        "102",
+        alb_two(True, allowed_cidrs=NON_ADJACENT_400[220:]),
+    ),
     # -- CloudFront ----------------------------------------------------------------------------
     Case("CloudFront", "region", "'eu-west-1'", cloudfront(region="eu-west-1")),
     Case(

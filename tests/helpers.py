@@ -78,17 +78,22 @@ def _path(resource: Mapping[str, Any]) -> str:
 
 
 def assert_toggle_invariants(
-    off: Template, on: Template, *, marker: str = "/Maintenance/"
+    off: Template, on: Template, *, marker: str = "Maintenance/"
 ) -> TemplateDiff:
     """Prove the toggle's promise between two templates of one stack (either direction):
 
+    * everything but ``Resources`` (Outputs and their Exports, Parameters, Conditions, Rules)
+      is the same;
     * resources only come and go if they are listener rules of a maintenance construct
-      (``marker`` in their construct path; needs path metadata);
+      (``marker`` in their construct path, i.e. a construct id ending in "Maintenance"; needs
+      path metadata);
     * the only changed property anywhere is the ``Rules`` of a web ACL;
     * no listener rule present in both changes its ``ListenerArn``;
     * no new rule takes a priority an existing rule holds on the same listener.
     """
     diff = diff_templates(off, on)
+    for section in (off.keys() | on.keys()) - {"Resources"}:
+        assert off.get(section) == on.get(section), f"the template's {section} change"
     old, new = off["Resources"], on["Resources"]
     for logical_id, resource_type in diff.added.items():
         assert resource_type == LISTENER_RULE, f"{logical_id} ({resource_type}) appears"

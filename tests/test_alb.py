@@ -12,6 +12,7 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from builders import LISTENER_ARN, AlbEnv, imported_listener
+from constructs import Dependable
 
 from maintenance_constructs import AlbMaintenance, MaintenanceResponse
 
@@ -61,7 +62,7 @@ def test_seed_configuration(seed: Env) -> None:
     template.has_resource_properties(
         RULE,
         {
-            "Priority": 10,
+            "Priority": 20,
             "Conditions": [_hosts("example.com"), _ips("198.51.100.7/32", "203.0.113.0/24")],
             "Actions": [
                 {"Type": "forward", "TargetGroupArn": {"Ref": Match.string_like_regexp("Blue")}}
@@ -72,7 +73,7 @@ def test_seed_configuration(seed: Env) -> None:
     template.has_resource_properties(
         RULE,
         {
-            "Priority": 11,
+            "Priority": 90,
             "Conditions": [_hosts("example.com")],
             "Actions": [
                 {
@@ -91,14 +92,14 @@ def test_seed_configuration(seed: Env) -> None:
 def test_seed_attributes(seed: Env) -> None:
     construct = seed.stack.node.find_child("Maintenance")
     assert isinstance(construct, AlbMaintenance)
-    assert construct.enabled and construct.priorities == [10, 11] and len(construct.rules) == 2
+    assert construct.enabled and construct.priorities == [20, 90] and len(construct.rules) == 2
 
 
 def test_disabled_creates_nothing_and_keeps_priorities() -> None:
     env = Env()
     m = env.add(enabled=False, allowed_cidrs=["203.0.113.0/24"])
     env.template().resource_count_is(RULE, 0)
-    assert (m.enabled, m.rules, m.priorities) == (False, [], [10, 11])
+    assert (m.enabled, m.rules, m.priorities) == (False, [], [20, 90])
 
 
 def test_multi_host_ipv4_ipv6_chunked_bypass_and_browser() -> None:
@@ -112,7 +113,8 @@ def test_multi_host_ipv4_ipv6_chunked_bypass_and_browser() -> None:
         priority=20,
     )
     rules = env.rules()
-    assert [r["Priority"] for r in rules] == list(range(20, 20 + len(rules)))
+    # Bands of the window 20..109: bypass 20.., allow 30.., browser 90.., maintenance 100..
+    assert [r["Priority"] for r in rules] == [20, 30, 31, 90, 100]
     kinds = [json.dumps(r["Conditions"]) for r in rules]
     assert "path-pattern" in kinds[0] and "/health" in kinds[0]
     allow = [r for r in rules if "source-ip" in json.dumps(r["Conditions"])]
@@ -147,7 +149,7 @@ def test_action_instead_of_target_groups() -> None:
     env.template().has_resource_properties(
         RULE,
         {
-            "Priority": 10,
+            "Priority": 20,
             "Actions": [
                 {
                     "Type": "forward",
@@ -173,7 +175,7 @@ def test_imported_listener() -> None:
     )
     template = assertions.Template.from_stack(stack)
     template.resource_count_is(RULE, 1)
-    template.has_resource_properties(RULE, {"ListenerArn": LISTENER_ARN, "Priority": 10})
+    template.has_resource_properties(RULE, {"ListenerArn": LISTENER_ARN, "Priority": 90})
 
 
 def _warnings(stack: cdk.Stack) -> list[str]:
@@ -208,7 +210,7 @@ def test_clash_is_reported_while_disabled_too() -> None:
     env = Env()
     env.other_rule("Other", 10, elbv2.ListenerCondition.host_headers(["other.example.org"]))
     env.add(enabled=False)
-    assert "priority: 10 is already used" in _synth_error(env)
+    assert "has priority 10, inside the priorities 10..99" in _synth_error(env)
 
 
 def test_earlier_rule_for_other_hosts_is_fine() -> None:
@@ -252,3 +254,130 @@ def test_distribution_with_other_origin_is_not_flagged() -> None:
     assert not any(
         "CloudFront distribution" in w for w in _behind(same_stack=True, origin_is_alb=False)
     )
+
+
+def test_fixed_response_rules_wait_for_the_forwarding_rules() -> None:
+    """In: nobody allow-listed sees the 503 first. Out (reverse order): the 503 goes first."""
+    env = Env()
+    env.add(
+        allowed_cidrs=["203.0.113.0/24"],
+        bypass_paths=["/health"],
+        browser_response=MaintenanceResponse.html("<h1>Back soon</h1>"),
+    )
+    found = env.template().find_resources(RULE)
+    by_id = {logical_id.split("Maintenance", 1)[1][:-8]: r for logical_id, r in found.items()}
+    forwarding = sorted(
+        k for k, r in found.items() if r["Properties"]["Actions"][0]["Type"] == "forward"
+    )
+    assert len(forwarding) == 2
+    for kind in ("BrowserRule1", "MaintenanceRule1"):
+        assert sorted(by_id[kind]["DependsOn"]) == forwarding
+    assert all("DependsOn" not in found[k] for k in forwarding)
+
+
+def test_retain_aspect_cannot_keep_a_503_rule_on_the_listener() -> None:
+    env = Env()
+    env.add(allowed_cidrs=["203.0.113.0/24"])
+    env.other_rule("AppRule", 100, elbv2.ListenerCondition.host_headers(["example.com"]))
+    cdk.RemovalPolicies.of(env.app).retain()
+    found = env.template().find_resources(RULE)
+    policies = {
+        k: (r.get("DeletionPolicy"), r.get("UpdateReplacePolicy")) for k, r in found.items()
+    }
+    ours = {k: v for k, v in policies.items() if k.startswith("Maintenance")}
+    assert len(ours) == 2 and set(ours.values()) == {("Delete", "Delete")}
+    app_rule = next(v for k, v in policies.items() if not k.startswith("Maintenance"))
+    assert app_rule == ("Retain", "Retain")  # the aspect still applies to everything else
+
+
+def test_every_host_rules_have_no_host_condition() -> None:
+    env = Env(default_forward=True)
+    m = env.add(host_headers=None, allowed_cidrs=["203.0.113.0/24", "2001:db8::/48"])
+    assert m.host_headers is None and m.priorities == [20, 90]
+    template = env.template()
+    template.has_resource_properties(
+        RULE, {"Priority": 20, "Conditions": [_ips("203.0.113.0/24", "2001:db8::/48")]}
+    )
+    template.has_resource_properties(
+        RULE,
+        {
+            "Priority": 90,
+            "Conditions": [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/*"]}}],
+        },
+    )
+    # Nothing gets past rules that catch every request: no default-forward warning.
+    assert _warnings(env.stack) == []
+
+
+def test_every_host_rules_clash_with_any_earlier_rule() -> None:
+    env = Env()
+    env.other_rule("Other", 5, elbv2.ListenerCondition.host_headers(["other.example.org"]))
+    env.add(host_headers=None)
+    assert "matches every request (the maintenance rules have no host condition)" in _synth_error(
+        env
+    )
+
+
+def test_forwarding_default_warning_says_what_to_do_and_can_be_acknowledged() -> None:
+    env = Env(default_forward=True)
+    m = env.add()
+    (warning,) = _warnings(env.stack)
+    for advice in ("add_targets()", "Omit host_headers", "acknowledge_warning", "fixed_response"):
+        assert advice in warning, advice
+    cdk.Annotations.of(m).acknowledge_warning(
+        "maintenance-constructs:listenerDefaultForwards", "another app owns the default"
+    )
+    assert _warnings(env.stack) == []
+
+
+def _oidc(next_action: elbv2.ListenerAction) -> elbv2.ListenerAction:
+    return elbv2.ListenerAction.authenticate_oidc(
+        authorization_endpoint="https://idp.example.com/authorize",
+        client_id="client",
+        client_secret=cdk.SecretValue.unsafe_plain_text("secret"),
+        issuer="https://idp.example.com",
+        token_endpoint="https://idp.example.com/token",
+        user_info_endpoint="https://idp.example.com/userinfo",
+        session_timeout=cdk.Duration.hours(8),
+        next=next_action,
+    )
+
+
+def test_app_rule_that_authenticates_warns_when_ours_forward_directly() -> None:
+    env = Env()
+    env.listener.add_action(
+        "App",
+        priority=100,
+        conditions=[elbv2.ListenerCondition.host_headers(["example.com"])],
+        action=_oidc(elbv2.ListenerAction.forward([env.blue])),
+    )
+    env.add(allowed_cidrs=["203.0.113.0/24"])
+    (warning,) = [w for w in _warnings(env.stack) if "authenticates" in w]
+    assert "Web/Alb/Http/AppRule (authenticate-oidc)" in warning and "action=" in warning
+
+
+def test_the_same_authenticating_chain_as_action_is_rendered_as_a_rule_and_quiet() -> None:
+    env = Env()
+    chain = _oidc(elbv2.ListenerAction.forward([env.blue]))
+    env.listener.add_action(
+        "App",
+        priority=100,
+        conditions=[elbv2.ListenerCondition.host_headers(["example.com"])],
+        action=chain,
+    )
+    env.add(action=chain, allowed_cidrs=["203.0.113.0/24"])
+    assert not [w for w in _warnings(env.stack) if "authenticates" in w]
+    found = env.template().find_resources(RULE)
+    app = next(r for k, r in found.items() if k.startswith("AlbHttpApp"))["Properties"]
+    ours = next(r for k, r in found.items() if "AllowRule1" in k)["Properties"]
+    assert ours["Actions"] == app["Actions"]  # rule form: SessionTimeout is a number
+    assert ours["Actions"][0]["AuthenticateOidcConfig"]["SessionTimeout"] == 28800
+
+
+def test_forward_rules_do_not_register_the_listener_with_the_target_group() -> None:
+    """Anything attached to the target group (ECS services, scaling policies) would otherwise
+    gain a DependsOn on our rules only while maintenance is on."""
+    env = Env()
+    env.add(allowed_cidrs=["203.0.113.0/24"])
+    dependable = env.blue.load_balancer_attached
+    assert not any("Maintenance" in d.node.path for d in Dependable.of(dependable).dependency_roots)

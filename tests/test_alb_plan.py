@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 
 from benchmarks.minimum import exhaustive_minimum, lower_bound
 from maintenance_constructs import MaintenanceConfigError
 from maintenance_constructs.alb_plan import (
-    MAX_RULES_PER_LOAD_BALANCER,
+    BANDS,
     MAX_VALUES_PER_RULE,
     MAX_WILDCARDS_PER_RULE,
+    PRIORITY_WINDOW,
+    PlannedRule,
     block_count,
     plan_rules,
 )
@@ -71,13 +74,41 @@ def test_four_hosts_four_cidrs_fit_in_three_rules() -> None:
     assert covered == set(itertools.product(HOSTS[:4], CIDRS[:4]))
 
 
-def test_order_and_consecutive_priorities() -> None:
+def test_order_and_banded_priorities() -> None:
     rules = plan_rules(
         hosts=HOSTS[:2], cidrs=CIDRS[:2], bypass_paths=["/health"], browser=True, first_priority=40
     )
     assert [r.kind for r in rules] == ["bypass", "allow", "browser", "maintenance"]
-    assert [r.priority for r in rules] == [40, 41, 42, 43]
+    assert [r.priority for r in rules] == [40, 50, 110, 120]
+    assert [r.construct_id for r in rules] == [
+        "BypassRule1",
+        "AllowRule1",
+        "BrowserRule1",
+        "MaintenanceRule1",
+    ]
     assert rules[2].accept == ("*text/html*",)
+
+
+def test_bands_tile_the_window_in_evaluation_order() -> None:
+    assert [band.kind for band in BANDS] == ["bypass", "allow", "browser", "maintenance"]
+    ends = [band.offset + band.size for band in BANDS]
+    assert [band.offset for band in BANDS] == [0, *ends[:-1]]
+    assert ends[-1] == PRIORITY_WINDOW == 90  # default 10..99: the app rule at 100 comes after
+
+
+@pytest.mark.parametrize("cidrs", [0, 1, 4, 5, 17, 30])
+def test_every_host_plan_has_no_host_condition_and_a_catch_all(cidrs: int) -> None:
+    rules = plan_rules(
+        hosts=None, cidrs=CIDRS[:cidrs], bypass_paths=["/health", "/static/*"], browser=True
+    )
+    assert all(r.hosts == () for r in rules)
+    assert [r.paths for r in rules if r.kind == "bypass"] == [("/health", "/static/*")]
+    allow = [r for r in rules if r.kind == "allow"]
+    assert len(allow) == -(-cidrs // MAX_VALUES_PER_RULE)  # 5 CIDRs a rule: no host to pair
+    assert [ip for r in allow for ip in r.source_ips] == CIDRS[:cidrs]
+    browser, maintenance = rules[-2:]
+    assert (browser.kind, browser.accept, browser.priority) == ("browser", ("*text/html*",), 80)
+    assert (maintenance.paths, maintenance.priority, maintenance.value_count) == (("/*",), 90, 1)
 
 
 @pytest.mark.parametrize("hosts", [1, 3, 6, 8])
@@ -107,18 +138,70 @@ def test_wildcard_heavy_hosts_are_split() -> None:
     assert len(rules) == 2
 
 
-def test_too_many_rules_suggests_cloudfront() -> None:
+@pytest.mark.parametrize("hosts", [HOSTS[:1], None])
+def test_allow_band_overflow_suggests_cloudfront(hosts: list[str] | None) -> None:
     many = [f"10.{i // 256}.{i % 256}.0/24" for i in range(450)]
     with pytest.raises(MaintenanceConfigError) as error:
-        plan_rules(hosts=HOSTS[:1], cidrs=many)
+        plan_rules(hosts=hosts, cidrs=many)
     message = str(error.value)
-    assert f"over the {MAX_RULES_PER_LOAD_BALANCER} rules" in message
+    assert message.startswith("allowed_cidrs/host_headers: ")
+    assert "450 CIDRs" in message and "the allow band holds 60 (priorities 20..79)" in message
     assert "CloudFrontMaintenance" in message
 
 
-def test_last_priority_must_fit() -> None:
+def test_a_full_band_still_fits() -> None:
+    # 1 host + 4 CIDRs a rule: 240 CIDRs fill the 60 rules of the allow band exactly.
+    many = [f"10.{i // 256}.{i % 256}.0/24" for i in range(240)]
+    allow = [r for r in plan_rules(hosts=HOSTS[:1], cidrs=many) if r.kind == "allow"]
+    assert (len(allow), allow[0].priority, allow[-1].priority) == (60, 20, 79)
+
+
+def test_window_must_fit_below_the_maximum_priority() -> None:
+    assert plan_rules(hosts=HOSTS[:1], cidrs=[], first_priority=49911)[-1].priority == 49991
     with pytest.raises(
         MaintenanceConfigError,
-        match=r"priority: 49999 plus 3 consecutive rules ends at 50001.*priority=49998",
+        match=r"priority: 49912 reserves 49912..50001 \(90 priorities\).*priority=49911 or lower",
     ):
-        plan_rules(hosts=HOSTS[:1], cidrs=CIDRS[:1], bypass_paths=["/h"], first_priority=49999)
+        plan_rules(hosts=HOSTS[:1], cidrs=CIDRS[:1], first_priority=49912)
+
+
+def _slots(rules: list[PlannedRule]) -> dict[int, str]:
+    return {r.priority: r.construct_id for r in rules}
+
+
+EDITS = {
+    "cidrs 1-7-2-12-1": [dict(cidrs=CIDRS[:n]) for n in (1, 7, 2, 12, 1)],
+    "hosts 1-6-2": [dict(hosts=HOSTS[:n], cidrs=CIDRS[:3]) for n in (1, 6, 2)],
+    "bypass and browser": [
+        dict(cidrs=CIDRS[:2]),
+        dict(cidrs=CIDRS[:2], bypass_paths=["/health"]),
+        dict(cidrs=CIDRS[:2], bypass_paths=["/health"], browser=True),
+        dict(cidrs=CIDRS[:2], bypass_paths=[f"/p{i}" for i in range(9)], browser=True),
+        dict(cidrs=CIDRS[:2], browser=True),
+        dict(cidrs=CIDRS[:2]),
+    ],
+    "every host and back": [dict(cidrs=CIDRS[:6]), dict(hosts=None, cidrs=CIDRS[:6])] * 2,
+}
+
+
+@pytest.mark.parametrize("edits", EDITS.values(), ids=list(EDITS))
+def test_edits_never_move_a_rule_onto_a_held_priority(edits: list[dict[str, Any]]) -> None:
+    """CloudFormation creates new rules first and deletes old ones last: a new or moved rule
+    must not land on a priority another rule holds before the update (PriorityInUse)."""
+    plans = [plan_rules(**{"hosts": HOSTS[:1], **edit}) for edit in edits]
+    for before, after in itertools.pairwise(plans):
+        held, ids_before = _slots(before), {r.construct_id: r.priority for r in before}
+        for rule in after:
+            if ids_before.get(rule.construct_id) == rule.priority:
+                continue  # unchanged place: updated in place at most
+            assert held.get(rule.priority, rule.construct_id) == rule.construct_id, (
+                f"{rule.construct_id} lands on {rule.priority}, held by {held[rule.priority]}"
+            )
+        assert len({r.priority for r in after}) == len(after)
+
+
+def test_the_slot_check_is_not_vacuous() -> None:
+    """Consecutive priorities (the old layout) do fail the check above."""
+    before = [PlannedRule("allow", 10, ("a.com",)), PlannedRule("maintenance", 11, ("a.com",))]
+    after = [*before[:1], PlannedRule("allow", 11, ("a.com",), number=2)]
+    assert _slots(after)[11] != _slots(before)[11]

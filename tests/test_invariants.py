@@ -149,8 +149,18 @@ def test_invariant_helper_catches_a_moved_resource(
 ) -> None:
     """The helper is not vacuous: a change outside the maintenance rules fails it."""
     off = states("alb-only", "false")["Alb"]
-    tampered = {"Resources": dict(off["Resources"])}
+    tampered = {**off, "Resources": dict(off["Resources"])}
     logical_id = next(k for k, r in off["Resources"].items() if r["Type"] == "AWS::EC2::VPC")
     tampered["Resources"]["Renamed" + logical_id] = tampered["Resources"].pop(logical_id)
     with pytest.raises(AssertionError, match="appears"):
+        assert_toggle_invariants(off, tampered)
+
+
+def test_invariant_helper_catches_an_export_that_comes_and_goes(
+    states: Callable[[str, str], dict[str, Any]],
+) -> None:
+    off = states("alb-only", "false")["Alb"]
+    exported = {"Value": "x", "Export": {"Name": "Alb:ExportsOutputRefListener"}}
+    tampered = {**off, "Outputs": {**off.get("Outputs", {}), "Export": exported}}
+    with pytest.raises(AssertionError, match="the template's Outputs change"):
         assert_toggle_invariants(off, tampered)

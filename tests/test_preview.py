@@ -41,7 +41,8 @@ def test_json_changes_are_only_maintenance_rules() -> None:
         ("MaintenanceAlbExample", "AWS::ElasticLoadBalancingV2::ListenerRule", "added"),
         ("MaintenanceCloudFrontExample", "AWS::WAFv2::WebACL", "changed"),
     }
-    assert sum(c["type"].endswith("ListenerRule") for c in data["changes"]) == 3
+    # The site: bypass, allow, 503; the admin listener (every host): allow, 503.
+    assert sum(c["type"].endswith("ListenerRule") for c in data["changes"]) == 5
     (acl_change,) = [c for c in data["changes"] if c["change"] == "changed"]
     assert acl_change["paths"] == ["Properties.Rules"]
 
@@ -57,9 +58,13 @@ def _row(door: dict, client: str, path: str, accept: str) -> dict:  # type: igno
     return row
 
 
+def _door(name: str) -> dict:  # type: ignore[type-arg]
+    (door,) = [d for d in json_preview()["front_doors"] if d["name"] == name]
+    return door
+
+
 def test_json_who_gets_what_alb() -> None:
-    (door,) = [d for d in json_preview()["front_doors"] if d["kind"] == "ALB listener"]
-    assert door["name"] == "MaintenanceAlbExample/Alb/Http"
+    door = _door("MaintenanceAlbExample/Alb/Http")
     # hosts x {allowed, outside} x 2 families x {/, /health} x {browser, api}
     assert len(door["rows"]) == 1 * 4 * 2 * 2
     outside = _row(door, "outside IPv4", "/", "application/json")
@@ -75,6 +80,17 @@ def test_json_who_gets_what_alb() -> None:
     assert json.loads(outside["on"]["body"])["code"] == "service_unavailable"
     assert _row(door, "allow-listed IPv6", "/", "text/html")["on"]["action"] == "forward"
     assert _row(door, "outside IPv6", "/health", "text/html")["on"]["action"] == "forward"
+
+
+def test_json_who_gets_what_alb_every_host() -> None:
+    door = _door("MaintenanceAlbExample/Alb/Admin")
+    # one sample host (any) x {allowed, outside} x 2 families x {/} x {browser, api}
+    assert len(door["rows"]) == 1 * 4 * 2
+    assert {r["request"]["host"] for r in door["rows"]} == {"(any host)"}
+    outside = _row(door, "outside IPv6", "/", "text/html")
+    assert outside["off"]["target"] == "MaintenanceAlbExample/Admin"
+    assert (outside["on"]["action"], outside["on"]["status"]) == ("fixed-response", 503)
+    assert _row(door, "allow-listed IPv4", "/", "application/json")["on"]["action"] == "forward"
 
 
 def test_json_who_gets_what_waf() -> None:
@@ -93,7 +109,8 @@ def test_text_form_and_single_request() -> None:
     assert "Only maintenance rules change." in text
     assert "MaintenanceAllowRule1" in text and "-> maintenance rule" in text
     assert "Who gets what: ALB listener MaintenanceAlbExample/Alb/Http" in text
-    alb_line = next(line for line in text.splitlines() if "192.0.2.5 (requested)" in line)
+    site = text.split("Who gets what: ALB listener MaintenanceAlbExample/Alb/Http", 1)[1]
+    alb_line = next(line for line in site.splitlines() if "192.0.2.5 (requested)" in line)
     assert (
         "forwarded to MaintenanceAlbExample/Blue" in alb_line and "503 application/json" in alb_line
     )

@@ -1,0 +1,273 @@
+"""Small CDK apps in the shapes people really have, each with AlbMaintenance added as a user
+would add it. ``tests/test_real_apps.py`` synthesizes each off and on and compares.
+
+Run one as an app (for the CDK CLI or ``maintenance-constructs preview``):
+
+    python3 tests/apps/shapes.py ecs-service
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_autoscaling as autoscaling
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_ecs_patterns as ecs_patterns
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_sns as sns
+
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent.parent)]
+
+from maintenance_constructs import AlbMaintenance, MaintenanceResponse  # noqa: E402
+
+REGION = "eu-west-1"
+ENV = cdk.Environment(region=REGION)
+OFFICE = ["203.0.113.0/24", "2001:db8::/48"]
+CERTIFICATE = "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
+IMPORTED_LISTENER = (
+    "arn:aws:elasticloadbalancing:eu-west-1:111111111111:"
+    "listener/app/web/1234567890abcdef/1234567890abcdef"
+)
+IMPORTED_TARGET_GROUP = (
+    "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/blue/1234567890abcdef"
+)
+
+
+def _vpc(stack: cdk.Stack) -> ec2.Vpc:
+    return ec2.Vpc(
+        stack,
+        "Vpc",
+        nat_gateways=0,
+        max_azs=2,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC)
+        ],
+    )
+
+
+def _container(task: ecs.FargateTaskDefinition) -> None:
+    task.add_container(
+        "Web",
+        image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable"),
+        port_mappings=[ecs.PortMapping(container_port=80)],
+    )
+
+
+def ecs_service(app: cdk.App) -> None:
+    """An ecs_patterns Fargate service: the listener forwards by default (no host names), and
+    the service scales on the target group's request count."""
+    stack = cdk.Stack(app, "EcsApp", env=ENV)
+    service = ecs_patterns.ApplicationLoadBalancedFargateService(
+        stack,
+        "Service",
+        vpc=_vpc(stack),
+        assign_public_ip=True,
+        task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable")
+        ),
+    )
+    service.target_group.configure_health_check(path="/health")
+    scaling = service.service.auto_scale_task_count(max_capacity=4)
+    scaling.scale_on_request_count(
+        "Requests", requests_per_target=500, target_group=service.target_group
+    )
+    AlbMaintenance(
+        stack,
+        "Maintenance",
+        listener=service.listener,
+        allowed_cidrs=OFFICE,
+        target_groups=[service.target_group],
+        bypass_paths=["/health"],
+    )
+
+
+def asg_https(app: cdk.App) -> None:
+    """An Auto Scaling group behind an HTTPS listener (HTTP redirects to it), scaling on
+    request count; the app rule for its host at 100."""
+    stack = cdk.Stack(app, "AsgApp", env=ENV)
+    vpc = _vpc(stack)
+    asg = autoscaling.AutoScalingGroup(
+        stack,
+        "Asg",
+        vpc=vpc,
+        vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+        instance_type=ec2.InstanceType("t3.micro"),
+        machine_image=ec2.MachineImage.generic_linux({REGION: "ami-0123456789abcdef0"}),
+        max_capacity=4,
+    )
+    alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
+    https = alb.add_listener(
+        "Https",
+        port=443,
+        certificates=[elbv2.ListenerCertificate.from_arn(CERTIFICATE)],
+        default_action=elbv2.ListenerAction.fixed_response(404, content_type="text/plain"),
+    )
+    alb.add_redirect()  # HTTP 80 -> HTTPS 443, for every host
+    target_group = https.add_targets(
+        "App",
+        port=80,
+        targets=[asg],
+        priority=100,
+        conditions=[elbv2.ListenerCondition.host_headers(["shop.example.com"])],
+        health_check=elbv2.HealthCheck(path="/health"),
+    )
+    asg.scale_on_request_count("Requests", target_requests_per_minute=600)
+    AlbMaintenance(
+        stack,
+        "Maintenance",
+        listener=https,
+        host_headers=["shop.example.com"],
+        allowed_cidrs=OFFICE,
+        target_groups=[target_group],
+        browser_response=MaintenanceResponse.html("<h1>Back soon</h1>"),
+        bypass_paths=["/health"],
+    )
+
+
+def imported(app: cdk.App) -> None:
+    """A listener and a target group that live outside this app, imported by ARN; the app's
+    own rule for the host sits at 100."""
+    stack = cdk.Stack(app, "ImportedApp", env=ENV)
+    listener = elbv2.ApplicationListener.from_application_listener_attributes(
+        stack,
+        "Listener",
+        listener_arn=IMPORTED_LISTENER,
+        security_group=ec2.SecurityGroup.from_security_group_id(stack, "Sg", "sg-12345678"),
+    )
+    blue = elbv2.ApplicationTargetGroup.from_target_group_attributes(
+        stack, "Blue", target_group_arn=IMPORTED_TARGET_GROUP
+    )
+    elbv2.ApplicationListenerRule(
+        stack,
+        "AppRule",
+        listener=listener,
+        priority=100,
+        conditions=[elbv2.ListenerCondition.host_headers(["example.com"])],
+        action=elbv2.ListenerAction.forward([blue]),
+    )
+    AlbMaintenance(
+        stack,
+        "Maintenance",
+        listener=listener,
+        host_headers=["example.com"],
+        allowed_cidrs=OFFICE,
+        target_groups=[blue],
+    )
+
+
+def cross_stack(app: cdk.App) -> None:
+    """The network stack owns the load balancer, listener, target group and app rule; an
+    operations stack owns the maintenance of that listener."""
+    network = cdk.Stack(app, "Network", env=ENV)
+    vpc = _vpc(network)
+    alb = elbv2.ApplicationLoadBalancer(network, "Alb", vpc=vpc, internet_facing=True)
+    listener = alb.add_listener(
+        "Http",
+        port=80,
+        default_action=elbv2.ListenerAction.fixed_response(404, content_type="text/plain"),
+    )
+    blue = elbv2.ApplicationTargetGroup(
+        network, "Blue", vpc=vpc, port=80, target_type=elbv2.TargetType.IP
+    )
+    listener.add_target_groups(
+        "App",
+        priority=100,
+        conditions=[elbv2.ListenerCondition.host_headers(["example.com"])],
+        target_groups=[blue],
+    )
+    operations = cdk.Stack(app, "Operations", env=ENV)
+    # An operations stack holds more than maintenance (a stack with no resources at all is
+    # deleted by `cdk deploy`, and created again when maintenance goes on).
+    sns.Topic(operations, "OnCall")
+    AlbMaintenance(
+        operations,
+        "Maintenance",
+        listener=listener,
+        host_headers=["example.com"],
+        allowed_cidrs=OFFICE,
+        target_groups=[blue],
+    )
+
+
+def shared_alb(app: cdk.App) -> None:
+    """One load balancer, three maintenance constructs: two sites on one listener (each its
+    own window) and an admin listener served on the load balancer's DNS name; an ECS service
+    attached to a target group of a custom ALB."""
+    stack = cdk.Stack(app, "SharedAlb", env=ENV)
+    vpc = _vpc(stack)
+    alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
+    web = alb.add_listener(
+        "Http",
+        port=80,
+        default_action=elbv2.ListenerAction.fixed_response(404, content_type="text/plain"),
+    )
+    groups = {
+        name: elbv2.ApplicationTargetGroup(
+            stack, name, vpc=vpc, port=80, target_type=elbv2.TargetType.IP
+        )
+        for name in ("Www", "Api", "Admin")
+    }
+    cluster = ecs.Cluster(stack, "Cluster", vpc=vpc)
+    task = ecs.FargateTaskDefinition(stack, "Task")
+    _container(task)
+    service = ecs.FargateService(
+        stack, "Service", cluster=cluster, task_definition=task, assign_public_ip=True
+    )
+    service.attach_to_application_target_group(groups["Www"])
+    web.add_target_groups(
+        "Www",
+        priority=200,
+        conditions=[elbv2.ListenerCondition.host_headers(["www.example.com"])],
+        target_groups=[groups["Www"]],
+    )
+    web.add_target_groups(
+        "Api",
+        priority=210,
+        conditions=[elbv2.ListenerCondition.host_headers(["api.example.com"])],
+        target_groups=[groups["Api"]],
+    )
+    admin = alb.add_listener(
+        "Admin", port=8080, default_action=elbv2.ListenerAction.forward([groups["Admin"]])
+    )
+    for construct_id, listener, hosts, group, priority in (
+        ("WwwMaintenance", web, ["www.example.com"], "Www", 10),
+        ("ApiMaintenance", web, ["api.example.com"], "Api", 100),
+        ("AdminMaintenance", admin, None, "Admin", 10),
+    ):
+        AlbMaintenance(
+            stack,
+            construct_id,
+            listener=listener,
+            host_headers=hosts,
+            allowed_cidrs=OFFICE,
+            target_groups=[groups[group]],
+            priority=priority,
+        )
+
+
+SHAPES: Mapping[str, Callable[[cdk.App], None]] = {
+    "ecs-service": ecs_service,
+    "asg-https": asg_https,
+    "imported": imported,
+    "cross-stack": cross_stack,
+    "shared-alb": shared_alb,
+}
+
+
+def build(
+    shape: str, context: Mapping[str, object] | None = None, outdir: str | None = None
+) -> cdk.App:
+    """The app of one shape; ``context`` as ``-c`` would give it (the CLI passes its own)."""
+    app = cdk.App(context=dict(context) if context is not None else None, outdir=outdir)
+    SHAPES[shape](app)
+    return app
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    build(sys.argv[1]).synth()

@@ -1,0 +1,241 @@
+"""AlbMaintenance inside real app shapes (tests/apps/shapes.py), each synthesized off and on:
+everything outside the construct's own listener rules is the same in both states (templates,
+outputs and exports, stack dependencies, warnings), and the preview tells the truth."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apps.shapes import SHAPES, build
+from builders import ROOT, needs_cdk_cli, run_cdk
+from helpers import LISTENER_RULE, PATH_METADATA, assert_toggle_invariants
+
+from maintenance_constructs.assembly import read_states
+from maintenance_constructs.preview import ANY_HOST, Preview, preview_assemblies
+
+ON_INFO = "Maintenance mode is ON"
+
+
+def _assembly(folder: Path) -> dict[str, Any]:
+    """Per stack: its template, its dependencies and its messages (level, path, text)."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    stacks: dict[str, Any] = {}
+    for name, artifact in manifest["artifacts"].items():
+        if artifact["type"] != "aws:cloudformation:stack":
+            continue
+        messages = []
+        metadata = json.loads((folder / f"{name}.metadata.json").read_text())
+        for path, entries in metadata.items():
+            for entry in entries:
+                level = entry["type"].removeprefix("aws:cdk:")
+                if level in ("warning", "error", "info"):
+                    messages.append((level, path, str(entry["data"])))
+        stacks[name] = {
+            "template": json.loads((folder / f"{name}.template.json").read_text()),
+            "dependencies": sorted(artifact.get("dependencies", [])),
+            "messages": sorted(messages),
+        }
+    return stacks
+
+
+def _ours(resource: Mapping[str, Any], constructs: list[str]) -> bool:
+    path = str(resource.get("Metadata", {}).get("aws:cdk:path", ""))
+    return resource["Type"] == LISTENER_RULE and any(path.startswith(f"{c}/") for c in constructs)
+
+
+def _outside(template: Mapping[str, Any], constructs: list[str]) -> dict[str, Any]:
+    """The template without the maintenance constructs' own listener rules."""
+    resources = {k: r for k, r in template["Resources"].items() if not _ours(r, constructs)}
+    return {**template, "Resources": resources}
+
+
+class Shape:
+    """Synthesized off and on, once per shape (a class each, so pytest-xdist spreads them)."""
+
+    def __init__(self, shape: str, folder: Path) -> None:
+        self.name = shape
+        self.dirs = {state: folder / state for state in ("off", "on")}
+        for state, outdir in self.dirs.items():
+            context = {**PATH_METADATA, "maintenance": "true" if state == "on" else "false"}
+            build(shape, context, outdir=str(outdir)).synth()
+        self.off, self.on = (_assembly(self.dirs[s]) for s in ("off", "on"))
+        self.constructs = [state.path for state in read_states(self.dirs["on"])]
+        self.preview: Preview = preview_assemblies(self.dirs["off"], self.dirs["on"])
+
+    def rules(self, state: str) -> dict[str, Any]:
+        return {
+            logical_id: resource
+            for stack in getattr(self, state).values()
+            for logical_id, resource in stack["template"]["Resources"].items()
+            if _ours(resource, self.constructs)
+        }
+
+
+@pytest.fixture(scope="class")
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Shape:
+    shape: str = request.cls.shape
+    return Shape(shape, tmp_path_factory.mktemp(shape))
+
+
+class ShapeChecks:
+    shape = ""
+
+    def test_templates_equal_outside_the_maintenance_rules(self, app: Shape) -> None:
+        assert app.off.keys() == app.on.keys()
+        for stack in app.off:
+            off, on = app.off[stack]["template"], app.on[stack]["template"]
+            assert _outside(off, app.constructs) == _outside(on, app.constructs), stack
+
+    def test_toggle_invariants_hold(self, app: Shape) -> None:
+        """The same helper as tests/test_invariants.py, both directions, every stack."""
+        for stack in app.off:
+            off, on = app.off[stack]["template"], app.on[stack]["template"]
+            assert_toggle_invariants(off, on)
+            assert_toggle_invariants(on, off)
+
+    def test_stack_dependencies_equal(self, app: Shape) -> None:
+        for stack in app.off:
+            assert app.off[stack]["dependencies"] == app.on[stack]["dependencies"], stack
+
+    def test_the_rules_exist_only_while_on_as_planned(self, app: Shape) -> None:
+        assert app.rules("off") == {}
+        rules = app.rules("on")
+        assert rules, "maintenance on added no rule"
+        for resource in rules.values():
+            assert resource["DeletionPolicy"] == "Delete"
+        fixed = [r for r in rules.values() if _action(r) == "fixed-response"]
+        forwarding = {k for k, r in rules.items() if _action(r) == "forward"}
+        for resource in fixed:  # 503 rules wait for the forwarding rules of their construct
+            construct = _construct(resource)
+            theirs = {k for k in forwarding if _construct(rules[k]) == construct}
+            assert set(resource.get("DependsOn", [])) >= theirs
+
+    def test_same_warnings_and_errors_in_both_states(self, app: Shape) -> None:
+        """So `cdk synth --strict` gives the same verdict off and on."""
+        for stack in app.off:
+            off = [m for m in app.off[stack]["messages"] if m[0] != "info"]
+            on = [m for m in app.on[stack]["messages"] if m[0] != "info"]
+            assert off == on, stack
+            infos = [m for m in app.on[stack]["messages"] if m[0] == "info"]
+            assert all(ON_INFO in m[2] for m in infos), infos
+
+    def test_preview_only_maintenance_rules(self, app: Shape) -> None:
+        assert app.preview.only_maintenance, app.preview.changes
+        assert app.preview.changes and all(c.type == LISTENER_RULE for c in app.preview.changes)
+
+    def test_preview_who_gets_what(self, app: Shape) -> None:
+        assert app.preview.front_doors
+        for door in app.preview.front_doors:
+            seen = set()
+            for row in door.rows:
+                on = row.on.describe()
+                if row.client.startswith("allow-listed") or row.request.path == "/health":
+                    assert row.on.action == "forward", (door.name, row)
+                    seen.add("forwarded")
+                else:
+                    assert on.startswith("503"), (door.name, row)
+                    seen.add("503")
+                assert row.off.action == "forward", (door.name, row)  # off: the app as usual
+            assert seen == {"forwarded", "503"}, door.name
+
+
+def _action(resource: Mapping[str, Any]) -> str:
+    return str(resource["Properties"]["Actions"][0]["Type"])
+
+
+def _construct(resource: Mapping[str, Any]) -> str:
+    return str(resource["Metadata"]["aws:cdk:path"]).rsplit("/", 2)[0]
+
+
+class TestEcsPatternsService(ShapeChecks):
+    shape = "ecs-service"
+
+    def test_covers_every_request_without_host_condition(self, app: Shape) -> None:
+        conditions = [r["Properties"]["Conditions"] for r in app.rules("on").values()]
+        assert all(c["Field"] != "host-header" for cs in conditions for c in cs)
+        assert [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/*"]}}] in conditions
+        hosts = {row.request.host for door in app.preview.front_doors for row in door.rows}
+        assert hosts == {ANY_HOST}
+
+    def test_no_forwarding_default_warning_without_hosts(self, app: Shape) -> None:
+        messages = [m[2] for m in app.on["EcsApp"]["messages"]]
+        assert not any("forwards requests that match no rule" in m for m in messages)
+
+
+class TestAsgBehindHttps(ShapeChecks):
+    shape = "asg-https"
+
+    def test_rules_on_the_https_listener_only(self, app: Shape) -> None:
+        template = app.on["AsgApp"]["template"]["Resources"]
+        https = next(
+            k
+            for k, r in template.items()
+            if r["Type"] == "AWS::ElasticLoadBalancingV2::Listener"
+            and r["Properties"]["Port"] == 443
+        )
+        assert {json.dumps(r["Properties"]["ListenerArn"]) for r in app.rules("on").values()} == {
+            json.dumps({"Ref": https})
+        }
+
+
+class TestImportedListenerAndTargetGroup(ShapeChecks):
+    shape = "imported"
+
+    def test_our_rules_do_not_register_with_the_imported_target_group(self, app: Shape) -> None:
+        warnings = [m for m in app.on["ImportedApp"]["messages"] if m[0] == "warning"]
+        # Only the app's own rule registers (and warns), in both states alike.
+        assert [m[1] for m in warnings] == ["/ImportedApp/Blue"]
+
+
+class TestListenerInAnotherStack(ShapeChecks):
+    shape = "cross-stack"
+
+    def test_producer_exports_in_both_states(self, app: Shape) -> None:
+        for state in (app.off, app.on):
+            outputs = state["Network"]["template"].get("Outputs", {})
+            assert len([o for o in outputs.values() if "Export" in o]) == 2
+            assert "Network" in state["Operations"]["dependencies"]
+        imports = {json.dumps(r["Properties"]["ListenerArn"]) for r in app.rules("on").values()}
+        assert all("Fn::ImportValue" in i for i in imports)
+
+
+class TestSharedLoadBalancer(ShapeChecks):
+    shape = "shared-alb"
+
+    def test_each_construct_in_its_own_window(self, app: Shape) -> None:
+        priorities: dict[str, list[int]] = {}
+        for resource in app.rules("on").values():
+            construct = _construct(resource).rsplit("/", 1)[-1]
+            priorities.setdefault(construct, []).append(resource["Properties"]["Priority"])
+        assert {k: sorted(v) for k, v in priorities.items()} == {
+            "WwwMaintenance": [20, 90],
+            "ApiMaintenance": [110, 180],
+            "AdminMaintenance": [20, 90],
+        }
+
+
+def test_every_shape_is_checked() -> None:
+    checked = {cls.shape for cls in ShapeChecks.__subclasses__()}
+    assert checked == set(SHAPES)
+
+
+@needs_cdk_cli
+def test_synth_strict_passes_off_and_on_through_the_cli(tmp_path: Path) -> None:
+    """`cdk synth --strict` (warnings are errors) gives one verdict in both states, here for
+    the cross-stack shape, where CDK's own cross-stack reference warning used to appear only
+    while maintenance was on."""
+    app = f"python3 {Path(__file__).parent / 'apps' / 'shapes.py'} cross-stack"
+
+    def synth(state: str) -> Any:
+        args = ["synth", "--strict", "-q", "--app", app, "-c", f"maintenance={state}"]
+        return run_cdk([*args, "-o", str(tmp_path / state)], cwd=ROOT)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(synth, ["false", "true"]))
+    for result in results:
+        assert result.returncode == 0, result.stderr[-2000:]

@@ -12,9 +12,9 @@ from .alb_actions import CrossStackValues, check_listener, forward_action
 from .alb_checks import ListenerChecks, register_peer
 from .alb_plan import MAX_PRIORITY, MIN_PRIORITY, PRIORITY_WINDOW, PlannedRule, plan_rules
 from .errors import MaintenanceConfigError
-from .response import MaintenanceResponse
+from .response import MaintenanceResponse, require_response
 from .toggle import resolve_enabled
-from .values import normalize_cidrs, normalize_hosts, normalize_paths
+from .values import check_literal_number, normalize_cidrs, normalize_hosts, normalize_paths
 
 __all__ = ["ALB_MAX_BODY_BYTES", "AlbMaintenance"]
 
@@ -76,9 +76,9 @@ class AlbMaintenance(Construct):
         """The listener the rules are planned for."""
         self.enabled: bool = resolve_enabled(self, enabled)
         """Whether the maintenance rules exist in this synthesis."""
-        self.response = response if response is not None else MaintenanceResponse.json()
+        self.response = require_response("response", response) or MaintenanceResponse.json()
         """The answer for requests that are turned away."""
-        self.browser_response = browser_response
+        self.browser_response = require_response("browser_response", browser_response)
         # Another stack's listener or target groups are imported through exports that exist in
         # both states, so that the producer stack's template does not change with the toggle.
         cross_stack = CrossStackValues(self)
@@ -171,6 +171,7 @@ class AlbMaintenance(Construct):
     def _action(self, planned: PlannedRule, forward: elbv2.ListenerAction) -> elbv2.ListenerAction:
         if planned.forwards:
             return forward
+        # The traversal guard and the maintenance rules answer with the maintenance response.
         answer = self.browser_response if planned.kind == "browser" else self.response
         assert answer is not None
         return elbv2.ListenerAction.fixed_response(
@@ -192,6 +193,11 @@ def _conditions(planned: PlannedRule) -> list[elbv2.ListenerCondition]:
 
 
 def _check_priority(priority: object) -> None:
+    check_literal_number(
+        "priority",
+        priority,
+        f"pass a literal integer from {MIN_PRIORITY} to {MAX_PRIORITY - PRIORITY_WINDOW + 1}.",
+    )
     if (
         isinstance(priority, bool)
         or not isinstance(priority, int)

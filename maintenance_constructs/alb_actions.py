@@ -14,6 +14,7 @@ from .errors import MaintenanceConfigError
 
 __all__ = [
     "AUTHENTICATING_ACTIONS",
+    "MAX_TARGET_GROUPS",
     "CrossStackValues",
     "action_types",
     "check_listener",
@@ -121,16 +122,57 @@ def forward_action(
             "production rule> (e.g. with CodeDeploy blue/green)."
         )
     if action is None:
-        if isinstance(target_groups, str) or not list(target_groups):
+        action = elbv2.ListenerAction.forward(_target_groups(target_groups))
+    elif not isinstance(action, elbv2.ListenerAction):
+        raise MaintenanceConfigError(
+            f"action: received {_describe(action)}, not a ListenerAction; pass e.g. "
+            "action=elbv2.ListenerAction.forward([blue]), or target_groups=[blue]."
+        )
+    for rendered in action.render_rule_actions():
+        groups = getattr(rendered.forward_config, "target_groups", None) or []
+        if len(groups) > MAX_TARGET_GROUPS:
             raise MaintenanceConfigError(
-                f"target_groups: received {target_groups!r}; pass a non-empty list of target "
-                "groups, or action=..."
+                f"action: forwards to {len(groups)} target groups; an ALB forward action takes "
+                f"at most {MAX_TARGET_GROUPS}. Forward to the groups that serve the app now."
             )
-        action = elbv2.ListenerAction.forward(list(target_groups))
     return _RenderedAction(
         _rebuild(action.render_actions(), elbv2.CfnListener, localize),
         _rebuild(action.render_rule_actions(), elbv2.CfnListenerRule, localize),
     )
+
+
+MAX_TARGET_GROUPS = 5
+"""Target groups one ALB forward action may take."""
+
+
+def _describe(value: object) -> str:
+    node = getattr(value, "node", None)
+    return node.path if node is not None else f"{value!r} ({type(value).__name__})"
+
+
+def _target_groups(target_groups: Any) -> list[Any]:
+    if not isinstance(target_groups, (list, tuple)):
+        raise MaintenanceConfigError(
+            f"target_groups: received {_describe(target_groups)}, not a list; wrap it: "
+            "target_groups=[target_group] (or pass action=...)."
+        )
+    if not target_groups:
+        raise MaintenanceConfigError(
+            f"target_groups: received {target_groups!r}; pass a non-empty list of target "
+            "groups, or action=..."
+        )
+    for group in target_groups:
+        if not hasattr(group, "target_group_arn") or not hasattr(group, "node"):
+            raise MaintenanceConfigError(
+                f"target_groups: {_describe(group)} is not an application target group; pass "
+                "the ApplicationTargetGroup (created or imported) the app's rule forwards to."
+            )
+    if len(target_groups) > MAX_TARGET_GROUPS:
+        raise MaintenanceConfigError(
+            f"target_groups: {len(target_groups)} target groups; an ALB forward action takes "
+            f"at most {MAX_TARGET_GROUPS}. Pass the groups that serve the app now."
+        )
+    return list(target_groups)
 
 
 def action_types(action: elbv2.ListenerAction) -> list[str]:

@@ -30,6 +30,7 @@ __all__ = [
     "MAX_VALUES_PER_RULE",
     "MAX_WILDCARDS_PER_RULE",
     "PRIORITY_WINDOW",
+    "TRAVERSAL_PATTERNS",
     "PlannedRule",
     "PriorityBand",
     "RuleKind",
@@ -51,7 +52,11 @@ EVERY_PATH = "/*"
 """The path pattern of the maintenance rule when it covers every host (a rule needs a
 condition; every request path starts with ``/``)."""
 
-RuleKind = Literal["bypass", "allow", "browser", "maintenance"]
+TRAVERSAL_PATTERNS = ("*/../*", "*/..")
+"""Paths with a ``..`` segment: a guard rule answers them with the maintenance response
+before a wildcard bypass pattern (``/static/*``) could forward ``/static/../admin``."""
+
+RuleKind = Literal["guard", "bypass", "allow", "browser", "maintenance"]
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,9 @@ class PriorityBand:
 
 
 BANDS: tuple[PriorityBand, ...] = (
-    PriorityBand("bypass", 0, 10),
-    PriorityBand("allow", 10, 60),
+    PriorityBand("guard", 0, 5),
+    PriorityBand("bypass", 5, 10),
+    PriorityBand("allow", 15, 55),
     PriorityBand("browser", 70, 10),
     PriorityBand("maintenance", 80, 10),
 )
@@ -261,6 +267,7 @@ def plan_rules(
 
 
 _OTHERS_FIELD: dict[RuleKind, str] = {
+    "guard": "paths",
     "bypass": "paths",
     "allow": "source_ips",
     "browser": "accept",
@@ -277,16 +284,21 @@ def _groups(
 ) -> dict[RuleKind, list[Group]]:
     """The rules of each kind as (hosts, other values), fewest first."""
     accept = (BROWSER_ACCEPT_PATTERN,)
+    guard = TRAVERSAL_PATTERNS if any("*" in p for p in bypass_paths) else ()
+    _check_wildcards(hosts, bypass_paths, guard, browser)
     if hosts is None:  # every request: the other values alone are the condition
         return {
+            "guard": [((), tuple(guard))] if guard else [],
             "bypass": [((), tuple(g)) for g in _pack(bypass_paths, **_RULE_LIMITS)],
             "allow": [((), tuple(g)) for g in _pack(cidrs, **_RULE_LIMITS)],
             "browser": [((), accept)] if browser else [],
             "maintenance": [((), (EVERY_PATH,))],
         }
-    _check_single_values(hosts, bypass_paths)
+    _check_band_floor("allow", len(hosts), len(cidrs))
+    _check_band_floor("bypass", len(hosts), len(bypass_paths))
     spare = MAX_WILDCARDS_PER_RULE - wildcard_count(BROWSER_ACCEPT_PATTERN)
     return {
+        "guard": _pairs(hosts, guard, MAX_WILDCARDS_PER_RULE),
         "bypass": _pairs(hosts, bypass_paths, MAX_WILDCARDS_PER_RULE),
         "allow": _pairs(hosts, cidrs, MAX_WILDCARDS_PER_RULE),
         "browser": [
@@ -299,8 +311,67 @@ def _groups(
     }
 
 
+_MOST_PAIRS_PER_RULE = 6  # a 2 x 3 (or 3 x 2) block: 5 values
+
+
+def _check_band_floor(kind: RuleKind, hosts: int, others: int) -> None:
+    """Refuse at once when even the fewest possible rules overflow the band (and before
+    planning, whose search is deep for very long lists)."""
+    band = next(b for b in BANDS if b.kind == kind)
+    floor = -(-hosts * others // _MOST_PAIRS_PER_RULE)
+    if floor > band.size:
+        what = "CIDRs" if kind == "allow" else "bypass paths"
+        raise MaintenanceConfigError(
+            f"{_BAND_PARAMETERS[kind]}: {hosts} hosts and {others} {what} need at least "
+            f"{floor} {kind} rules; the {kind} band holds {band.size}, so that the rules never "
+            "move onto each other's priorities when the lists change. Shorten the list (merge "
+            "ranges, fewer hosts), or put maintenance on CloudFront with "
+            "CloudFrontMaintenance, whose WAF IP sets hold 10,000 addresses each."
+        )
+
+
+def _check_wildcards(
+    hosts: Sequence[str] | None,
+    paths: Sequence[str],
+    guard: Sequence[str],
+    browser: bool,
+) -> None:
+    """Refuse values whose wildcards cannot fit one rule (5, every value of every condition
+    counted) together with what they must share it with."""
+    limit = MAX_WILDCARDS_PER_RULE
+    for parameter, values in (("host_headers", hosts or ()), ("bypass_paths", paths)):
+        for value in values:
+            if wildcard_count(value) > limit:
+                raise MaintenanceConfigError(
+                    f"{parameter}: {value!r} has {wildcard_count(value)} wildcards; an ALB rule "
+                    f"allows {limit} in total ('*' and '?' of every value of every condition). "
+                    f"Use at most {limit}."
+                )
+    partners = [(p, "bypass_paths", f"the bypass path {p!r}") for p in paths]
+    partners += [(g, "bypass_paths", f"the traversal guard {g!r}") for g in guard]
+    if browser:
+        accept = BROWSER_ACCEPT_PATTERN
+        partners.append((accept, "browser_response", f"the browser rule's Accept {accept!r}"))
+    for host in hosts or ():
+        for value, parameter, what in partners:
+            total = wildcard_count(host) + wildcard_count(value)
+            if total > limit:
+                raise MaintenanceConfigError(
+                    f"host_headers/{parameter}: {host!r} must share a rule with {what}, and "
+                    f"together they have {total} wildcards, over the {limit} an ALB rule "
+                    "allows. Use fewer '*' and '?' in the host (list the names instead)"
+                    + (
+                        ", or exact bypass paths (no '*': no traversal guard is needed)"
+                        if guard
+                        else ""
+                    )
+                    + "."
+                )
+
+
 _RULE_LIMITS = {"max_values": MAX_VALUES_PER_RULE, "max_wildcards": MAX_WILDCARDS_PER_RULE}
 _BAND_PARAMETERS: dict[RuleKind, str] = {
+    "guard": "bypass_paths/host_headers",
     "bypass": "bypass_paths/host_headers",
     "allow": "allowed_cidrs/host_headers",
     "browser": "host_headers",
@@ -326,15 +397,3 @@ def _band_overflow(
         "Shorten the list (merge ranges, fewer hosts), or put maintenance on CloudFront with "
         "CloudFrontMaintenance, whose WAF IP sets hold 10,000 addresses each."
     )
-
-
-def _check_single_values(hosts: Sequence[str], paths: Sequence[str]) -> None:
-    for parameter, values in (("host_headers", hosts), ("bypass_paths", paths)):
-        for value in values:
-            if wildcard_count(value) > MAX_WILDCARDS_PER_RULE - 1:
-                raise MaintenanceConfigError(
-                    f"{parameter}: {value!r} has {wildcard_count(value)} wildcards; a rule "
-                    f"allows {MAX_WILDCARDS_PER_RULE} in total and the value must share its "
-                    "rule with at least one other. Use at most "
-                    f"{MAX_WILDCARDS_PER_RULE - 1} '*' or '?' per value."
-                )

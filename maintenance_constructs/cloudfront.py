@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,9 +14,9 @@ from constructs import Construct, IValidation
 
 from .cfn import resolved_properties
 from .errors import MaintenanceConfigError
-from .response import MaintenanceResponse
+from .response import MaintenanceResponse, require_response
 from .toggle import resolve_enabled
-from .values import IpNetwork, normalize_cidrs, normalize_paths
+from .values import IpNetwork, check_literal_number, normalize_cidrs, normalize_paths
 from .waf_statements import block_statement
 
 __all__ = ["WAF_MAX_BODY_BYTES", "WAF_MAX_IP_SET_ADDRESSES", "CloudFrontMaintenance"]
@@ -79,16 +80,12 @@ class CloudFrontMaintenance(Construct):
         """Whether the maintenance rule(s) are in the web ACL in this synthesis."""
         self._check_region()
         _check_name(rule_name)
-        if isinstance(priority, bool) or not isinstance(priority, int) or priority < 0:
-            raise MaintenanceConfigError(
-                f"priority: {priority!r} is not a WAF rule priority; pass a non-negative "
-                "integer that no other rule of the web ACL uses (default 10)."
-            )
-        self.response = response if response is not None else MaintenanceResponse.json()
-        self.browser_response = browser_response
+        self.response = require_response("response", response) or MaintenanceResponse.json()
+        self.browser_response = require_response("browser_response", browser_response)
         answers = [(rule_name, "response", self.response)]
         if browser_response is not None:
             answers.insert(0, (rule_name + _BROWSER_SUFFIX, "browser_response", browser_response))
+        _check_priority(priority, len(answers))
         for _, parameter, answer in answers:
             _check_answer(parameter, answer)
         networks = normalize_cidrs(allowed_cidrs)
@@ -145,9 +142,7 @@ class CloudFrontMaintenance(Construct):
         """The web ACL that carries the rule(s), created or given."""
         self.web_acl_arn: str = web_acl.attr_arn
         """The web ACL's ARN, for ``cloudfront.Distribution(web_acl_id=...)``."""
-        self.node.add_validation(
-            _AclChecks(web_acl, self.rule_names, self.priorities, self.enabled)
-        )
+        self.node.add_validation(_AclChecks(self, _register_on(web_acl, self)))
 
     def _check_region(self) -> None:
         region = Stack.of(self).region
@@ -230,7 +225,42 @@ def _check_name(rule_name: object) -> None:
         )
 
 
+WAF_MAX_PRIORITY = 2**31 - 1
+"""WAF rule priorities are 32-bit signed integers."""
+WAF_STATUS_CODES = frozenset(
+    {
+        *(200, 201, 202, 204, 206),
+        *(300, 301, 302, 303, 304, 307, 308),
+        *(400, 401, 403, 404, 405, 408, 409, 411, 412, 413, 414, 415, 416, 421, 429),
+        *(500, 501, 502, 503, 504, 505),
+    }
+)
+"""The status codes AWS WAF accepts for a custom response (AWS WAF developer guide,
+"Supported status codes for custom responses")."""
+
+
+def _check_priority(priority: object, rules: int) -> None:
+    highest = WAF_MAX_PRIORITY - rules + 1
+    check_literal_number("priority", priority, f"pass a literal integer from 0 to {highest}.")
+    if (
+        isinstance(priority, bool)
+        or not isinstance(priority, int)
+        or not (0 <= priority <= highest)
+    ):
+        raise MaintenanceConfigError(
+            f"priority: {priority!r} is not a WAF rule priority for {rules} rule(s); pass an "
+            f"integer from 0 to {highest} (a 32-bit signed integer for each rule) that no "
+            "other rule of the web ACL uses (default 10)."
+        )
+
+
 def _check_answer(parameter: str, answer: MaintenanceResponse) -> None:
+    if answer.status_code not in WAF_STATUS_CODES:
+        raise MaintenanceConfigError(
+            f"{parameter}.status_code: {answer.status_code} is not a status code AWS WAF sends "
+            f"in a custom response; use one of {', '.join(map(str, sorted(WAF_STATUS_CODES)))}"
+            " (503 for maintenance)."
+        )
     if answer.body_bytes > WAF_MAX_BODY_BYTES:
         raise MaintenanceConfigError(
             f"{parameter}.body: {answer.body_bytes} UTF-8 bytes (starting {answer.body[:40]!r}) "
@@ -282,43 +312,109 @@ def _append(
     web_acl.rules = [*existing_rules, *rules]
 
 
+_PEERS_ATTRIBUTE = "_maintenance_constructs_peers"
+
+
+def _register_on(web_acl: wafv2.CfnWebACL, construct: CloudFrontMaintenance) -> list[Any]:
+    """Every CloudFrontMaintenance that plans rules in ``web_acl``, in creation order."""
+    peers: list[Any] | None = getattr(web_acl, _PEERS_ATTRIBUTE, None)
+    if peers is None:
+        peers = []
+        setattr(web_acl, _PEERS_ATTRIBUTE, peers)
+    peers.append(construct)
+    return peers
+
+
+def _not_planned(rules: list[dict[str, Any]], peers: list[Any]) -> list[dict[str, Any]]:
+    """The web ACL's rules without those the maintenance constructs appended (one per planned
+    name of each enabled construct; appended rules come last)."""
+    expected = Counter(name for peer in peers if peer.enabled for name in peer.rule_names)
+    others = []
+    for rule in reversed(rules):
+        if expected[rule.get("name")] > 0:
+            expected[rule.get("name")] -= 1
+            continue
+        others.append(rule)
+    return others[::-1]
+
+
+def ends_evaluation(rule: Mapping[str, Any]) -> str:
+    """Why a web ACL rule can end evaluation with something other than a block (an Allow
+    action, or a rule group whose own rules may allow), or "" when it cannot."""
+    action = rule.get("action") or {}
+    statement = rule.get("statement") or {}
+    if "allow" in action:
+        return "an Allow action"
+    for kind in ("managedRuleGroupStatement", "ruleGroupReferenceStatement"):
+        if kind in statement:
+            return "a rule group" if kind.startswith("rule") else "a managed rule group"
+    return ""
+
+
 @jsii.implements(IValidation)
 class _AclChecks:
-    """Checks the web ACL as it is at synth: our names and priorities unique, our rules kept."""
+    """Checks the web ACL as it is at synth, and the rules every CloudFrontMaintenance of the
+    web ACL plans: names and priorities unique in both states, our rules kept, and no earlier
+    rule that could let requests through before ours."""
 
-    def __init__(
-        self, web_acl: wafv2.CfnWebACL, names: list[str], priorities: list[int], enabled: bool
-    ) -> None:
-        self.web_acl = web_acl
-        self.names = names
-        self.priorities = priorities
-        self.enabled = enabled
+    def __init__(self, owner: CloudFrontMaintenance, peers: list[Any]) -> None:
+        self.owner = owner
+        self.peers = peers
 
     def validate(self) -> list[str]:
-        rules: Any = resolved_properties(self.web_acl).get("rules") or []
+        owner, web_acl = self.owner, self.owner.web_acl
+        rules: Any = resolved_properties(web_acl).get("rules") or []
+        rules = [r for r in rules if isinstance(r, dict)] if isinstance(rules, list) else []
+        others = _not_planned(rules, self.peers)
+        path = web_acl.node.path
         errors = []
-        path = self.web_acl.node.path
-        for rule in rules if isinstance(rules, list) else []:
+        for rule in others:
             name, priority = rule.get("name"), rule.get("priority")
-            if name in self.names:
-                continue
-            if priority in self.priorities:
+            if priority in owner.priorities:
                 errors.append(
                     f"priority: {priority} is already used by the rule {name!r} of {path}; pass "
                     "a priority that no other rule of the web ACL uses (the maintenance rules "
-                    f"need {len(self.priorities)})."
+                    f"need {len(owner.priorities)})."
                 )
-        names = [r.get("name") for r in rules if isinstance(r, dict)]
-        for name in self.names:
-            if self.enabled and name not in names:
+        for name in owner.rule_names:
+            if any(r.get("name") == name for r in others):
+                errors.append(
+                    f"rule_name: {name!r} is used by another rule of {path}; WAF needs unique "
+                    "rule names, pass another rule_name."
+                )
+            present = [r for r in rules if r.get("name") == name]
+            if owner.enabled and not present:
                 errors.append(
                     f"web_acl: the maintenance rule {name!r} is missing from {path}: its rules "
                     "were replaced after CloudFrontMaintenance appended to them. Set the web "
                     "ACL's own rules before creating CloudFrontMaintenance."
                 )
-            if names.count(name) > 1:
+        for peer in self.peers[: self.peers.index(owner)]:
+            clash = sorted(set(peer.rule_names) & set(owner.rule_names)) or sorted(
+                set(peer.priorities) & set(owner.priorities)
+            )
+            if clash:
                 errors.append(
-                    f"rule_name: {name!r} is used by another rule of {path}; WAF needs unique "
-                    "rule names, pass another rule_name."
+                    f"rule_name/priority: {', '.join(map(str, clash))} is also planned by "
+                    f"{peer.node.path} in {path}; give each CloudFrontMaintenance of a web ACL "
+                    "its own rule_name and priority."
                 )
+        self._warn_earlier_rules(others)
         return errors
+
+    def _warn_earlier_rules(self, others: list[dict[str, Any]]) -> None:
+        first = min(self.owner.priorities)
+        early = [
+            f"{r.get('name')!r} (priority {r.get('priority')}, {ends_evaluation(r)})"
+            for r in sorted(others, key=lambda r: int(r.get("priority") or 0))
+            if isinstance(r.get("priority"), int) and r["priority"] < first and ends_evaluation(r)
+        ]
+        if early:
+            Annotations.of(self.owner).add_warning_v2(
+                "maintenance-constructs:aclRuleBeforeMaintenance",
+                f"In {self.owner.web_acl.node.path}, {', '.join(early)} come(s) before the "
+                f"maintenance rule (priority {first}) and can end evaluation with an allow: "
+                "requests it allows reach the app during maintenance. Give the maintenance "
+                "rule a lower priority than those rules (Count and Block rules before it are "
+                "fine), or acknowledge this warning if they only allow what may pass anyway.",
+            )

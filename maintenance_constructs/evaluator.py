@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 __all__ = ["Answer", "Request", "condition_values", "evaluate_listener", "evaluate_web_acl"]
 
@@ -173,15 +174,34 @@ def evaluate_listener(
 # -- WAF ------------------------------------------------------------------------------------
 
 
+def _normalize_path(text: str) -> str:
+    """WAF's NORMALIZE_PATH: drop repeated slashes, ``.`` segments, and ``..`` segments with
+    what they go back over (a ``..`` at the beginning stays)."""
+    segments: list[str] = []
+    for segment in text.split("/"):
+        if segment in ("", "."):
+            continue
+        if segment == ".." and segments and segments[-1] != "..":
+            segments.pop()
+            continue
+        segments.append(segment)
+    result = ("/" if text.startswith("/") else "") + "/".join(segments)
+    if segments and text.endswith(("/", "/.", "/..")) and not result.endswith("/"):
+        result += "/"
+    return result
+
+
 def _transform(text: str, transformations: Sequence[Mapping[str, Any]]) -> str:
+    """Apply a statement's text transformations to the request field (never to the search
+    string: WAF transforms only the content of the field before comparing it)."""
     for transformation in sorted(transformations, key=lambda t: int(t.get("Priority", 0))):
         kind = transformation.get("Type")
         if kind == "LOWERCASE":
             text = text.lower()
         elif kind == "URL_DECODE":
-            from urllib.parse import unquote
-
             text = unquote(text)
+        elif kind == "NORMALIZE_PATH":
+            text = _normalize_path(text)
     return text
 
 
@@ -199,7 +219,7 @@ def _byte_match(statement: Mapping[str, Any], request: Request) -> bool:
         return False
     transformations = statement.get("TextTransformations") or []
     text = _transform(value, transformations)
-    needle = _transform(str(statement.get("SearchString", "")), transformations)
+    needle = str(statement.get("SearchString", ""))
     constraint = statement.get("PositionalConstraint")
     if constraint == "EXACTLY":
         return text == needle

@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import MaintenanceConfigError
 
-__all__ = ["DEFAULT_JSON_BODY", "MaintenanceResponse"]
+__all__ = ["DEFAULT_JSON_BODY", "MaintenanceResponse", "require_response"]
 
 DEFAULT_JSON_BODY: Mapping[str, str] = {
     "code": "service_unavailable",
@@ -59,6 +59,8 @@ class MaintenanceResponse:
                 f"response.body: {self.body!r} is empty or not a string; give the text clients "
                 "should see."
             )
+        if self.content_type == "application/json":
+            _check_json(self.body)
         if self.retry_after is not None and (
             isinstance(self.retry_after, bool)
             or not isinstance(self.retry_after, int)
@@ -85,16 +87,17 @@ class MaintenanceResponse:
         a string must already be valid JSON. The default body is :data:`DEFAULT_JSON_BODY`.
         """
         if isinstance(body, str):
-            try:
-                json.loads(body)
-            except ValueError as error:
-                raise MaintenanceConfigError(
-                    f"response.body: {body!r} is not valid JSON ({error}); pass a dict, or a "
-                    "string that parses as JSON, or use MaintenanceResponse.text()."
-                ) from None
-            text = body
+            text = body  # checked as strict JSON when the response is built
         elif isinstance(body, Mapping):
-            text = json.dumps(dict(body), ensure_ascii=False, separators=(",", ":"))
+            try:
+                text = json.dumps(
+                    dict(body), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+                )
+            except (TypeError, ValueError) as error:
+                raise MaintenanceConfigError(
+                    f"response.body: {dict(body)!r} cannot be written as JSON ({error}); use "
+                    "strings, numbers (not NaN or Infinity), booleans, None, lists and dicts."
+                ) from None
         else:
             raise MaintenanceConfigError(
                 f"response.body: {body!r} ({type(body).__name__}) cannot be a JSON body; pass "
@@ -136,6 +139,26 @@ class MaintenanceResponse:
         return extra + self.headers
 
 
+def require_response(
+    parameter: str, value: MaintenanceResponse | None
+) -> MaintenanceResponse | None:
+    """``value`` if it is a MaintenanceResponse or None; a clear error for anything else (a
+    dict or a string meant as the body)."""
+    if value is None or isinstance(value, MaintenanceResponse):
+        return value
+    if isinstance(value, (Mapping, str)):
+        factory = "json" if isinstance(value, Mapping) else "text"
+        raise MaintenanceConfigError(
+            f"{parameter}: received {value!r}, a {type(value).__name__}, not a "
+            f"MaintenanceResponse; wrap the body: {parameter}=MaintenanceResponse.{factory}("
+            f"{value!r})."
+        )
+    raise MaintenanceConfigError(
+        f"{parameter}: received {value!r} ({type(value).__name__}); pass a MaintenanceResponse "
+        "(MaintenanceResponse.json(...), .html(...) or .text(...)), or None for the default."
+    )
+
+
 def _response(
     content_type: str,
     body: str,
@@ -150,6 +173,22 @@ def _response(
         retry_after=retry_after,
         headers=_header_tuple(headers),
     )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _check_json(body: str) -> None:
+    """Strict JSON, as clients parse it: no NaN or Infinity (Python's json accepts them)."""
+    try:
+        json.loads(body, parse_constant=_reject_constant)
+    except ValueError as error:
+        raise MaintenanceConfigError(
+            f"response.body: {body!r} is not valid JSON ({error}), but the content type is "
+            "application/json; pass a dict or a string that parses as JSON, or use "
+            "MaintenanceResponse.text()."
+        ) from None
 
 
 def _header_tuple(headers: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
@@ -181,4 +220,9 @@ def _check_header(name: object, value: object, *, has_retry_after: bool) -> None
     if not isinstance(value, str) or not value:
         raise MaintenanceConfigError(
             f"response.headers: header {name!r} has value {value!r}; pass a non-empty string."
+        )
+    if "\r" in value or "\n" in value:
+        raise MaintenanceConfigError(
+            f"response.headers: header {name!r} has value {value!r} with a line break (CR or "
+            "LF), which would end the header early; pass a single line."
         )

@@ -48,7 +48,9 @@ def resolve_enabled(scope: Construct, enabled: bool | None) -> bool:
     one refused) in either case. While on, the construct gets an info annotation.
     """
     value = parse_toggle_value(scope.node.try_get_context(MAINTENANCE_CONTEXT_KEY))
-    _registry(scope).paths.append(scope.node.path)
+    registry = _registry(scope)
+    registry.paths.append(scope.node.path)
+    registry.values.setdefault(repr(value.raw), (value, _where_set(scope)))
     if enabled is not None and not isinstance(enabled, bool):
         raise MaintenanceConfigError(
             f"enabled: expected True, False or None, received {enabled!r}. Pass a bool, or "
@@ -80,22 +82,44 @@ class _SelectorCheck:
     def __init__(self, root: IConstruct) -> None:
         self.root = root
         self.paths: list[str] = []
+        # Every value the constructs saw (app context, or set on a stage or stack), with where
+        # it was set, so that a typo set on a stage is caught like one given with -c.
+        self.values: dict[str, tuple[ToggleValue, str]] = {}
 
     def validate(self) -> list[str]:
-        value = parse_toggle_value(self.root.node.try_get_context(MAINTENANCE_CONTEXT_KEY))
+        app_value = parse_toggle_value(self.root.node.try_get_context(MAINTENANCE_CONTEXT_KEY))
+        seen = {repr(app_value.raw): (app_value, "the app"), **self.values}
+        errors = []
+        for value, where in seen.values():
+            errors += self._unmatched(value, where)
+        return errors
+
+    def _unmatched(self, value: ToggleValue, where: str) -> list[str]:
         errors = []
         for selector in value.selectors:
             if not any(selector_matches(selector, p.split("/")) for p in self.paths):
                 listed = ", ".join(sorted(self.paths))
                 errors.append(
                     f"context '{MAINTENANCE_CONTEXT_KEY}': selector '{'/'.join(selector)}' "
-                    f"(from {value.raw!r}) matches no maintenance construct in this app. "
+                    f"(from {value.raw!r}, set on {where}) matches no maintenance construct "
+                    "in this app. "
                     f"Maintenance constructs: {listed}. Use construct ids from these paths "
                     f"(e.g. -c {MAINTENANCE_CONTEXT_KEY}={self.paths[0].split('/')[0]}), or "
                     f"a boolean: {'/'.join(TRUE_WORDS)} or "
                     f"{'/'.join(w for w in FALSE_WORDS if w)}."
                 )
         return errors
+
+
+def _where_set(scope: IConstruct) -> str:
+    """Where the value ``scope`` sees was set: the highest scope that sees the same value."""
+    value = scope.node.try_get_context(MAINTENANCE_CONTEXT_KEY)
+    owner = scope
+    for ancestor in reversed(scope.node.scopes):
+        if ancestor.node.try_get_context(MAINTENANCE_CONTEXT_KEY) != value:
+            break
+        owner = ancestor
+    return "the app" if owner.node.scope is None else owner.node.path
 
 
 _REGISTRY_ATTRIBUTE = "_maintenance_constructs_selector_check"

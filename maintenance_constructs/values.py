@@ -12,6 +12,7 @@ from .errors import MaintenanceConfigError
 
 __all__ = [
     "IpNetwork",
+    "check_literal_number",
     "host_patterns_overlap",
     "normalize_cidrs",
     "normalize_hosts",
@@ -28,6 +29,10 @@ MAX_PATTERN_LENGTH = 128
 
 
 def _literal_list(values: object, parameter: str) -> list[str]:
+    if values is None:
+        raise MaintenanceConfigError(
+            f"{parameter}: received None; pass a list of strings (an empty list for none)."
+        )
     if isinstance(values, str) or not isinstance(values, Sequence):
         raise MaintenanceConfigError(
             f"{parameter}: expected a list of strings, received {values!r}. Wrap a single value "
@@ -37,13 +42,15 @@ def _literal_list(values: object, parameter: str) -> list[str]:
     for value in values:
         if not isinstance(value, str):
             raise MaintenanceConfigError(
-                f"{parameter}: {value!r} is a {type(value).__name__}, not a string."
+                f"{parameter}: {value!r} is a {type(value).__name__}, not a string; list each "
+                "value as a string, e.g. ['203.0.113.0/24'] or ['example.com']."
             )
         if Token.is_unresolved(value):
             raise MaintenanceConfigError(
-                f"{parameter}: {value!r} is a token resolved only at deploy time; the rules are "
-                "planned and checked at synth time, so pass literal strings (read them from "
-                "context or a file in your app)."
+                f"{parameter}: received a deploy-time token (a parameter, import or attribute, "
+                "which reads as '${Token[...]}' at synth); the rules are planned and checked at "
+                "synth time, so pass literal strings (read them from context or a file in your "
+                "app)."
             )
         result.append(value.strip())
     return result
@@ -51,32 +58,62 @@ def _literal_list(values: object, parameter: str) -> list[str]:
 
 def normalize_cidrs(values: Sequence[str], *, parameter: str = "allowed_cidrs") -> list[IpNetwork]:
     """Parse an allowlist into networks: bare addresses become /32 or /128, duplicates and
-    overlapping or adjacent networks are collapsed, IPv4 first. Refuses /0 and host bits."""
-    networks: list[IpNetwork] = []
-    for text in _literal_list(values, parameter):
-        try:
-            network = ipaddress.ip_network(text, strict=True)
-        except ValueError:
-            try:
-                meant = ipaddress.ip_network(text, strict=False)
-            except ValueError:
-                raise MaintenanceConfigError(
-                    f"{parameter}: {text!r} is not an IPv4 or IPv6 address or CIDR; write e.g. "
-                    "'203.0.113.0/24', '198.51.100.7' or '2001:db8::/48'."
-                ) from None
-            raise MaintenanceConfigError(
-                f"{parameter}: {text!r} has host bits set; did you mean the network "
-                f"'{meant}'? Write the network address, or the single address without a prefix."
-            ) from None
-        if network.prefixlen == 0:
-            raise MaintenanceConfigError(
-                f"{parameter}: {text!r} allows every address, which is no maintenance at all; "
-                "list the office and VPN ranges only, or leave maintenance off."
-            )
-        networks.append(network)
+    overlapping or adjacent networks are collapsed, IPv4 first. Refuses host bits, zone ids,
+    IPv4-mapped IPv6, and any list that covers a whole address family once merged."""
+    texts = _literal_list(values, parameter)
+    networks = [_network(text, parameter) for text in texts]
     v4 = [n for n in networks if isinstance(n, ipaddress.IPv4Network)]
     v6 = [n for n in networks if isinstance(n, ipaddress.IPv6Network)]
-    return [*ipaddress.collapse_addresses(v4), *ipaddress.collapse_addresses(v6)]
+    merged: list[IpNetwork] = [*ipaddress.collapse_addresses(v4), *ipaddress.collapse_addresses(v6)]
+    for network in merged:
+        if network.prefixlen == 0:
+            family = f"IPv{network.version}"
+            given = [
+                t for t, n in zip(texts, networks, strict=True) if n.version == network.version
+            ]
+            raise MaintenanceConfigError(
+                f"{parameter}: {given!r} together cover every {family} address (they merge "
+                f"into {network}), which is no maintenance at all; list the office and VPN "
+                "ranges only, or leave maintenance off."
+            )
+    return merged
+
+
+def _network(text: str, parameter: str) -> IpNetwork:
+    if "%" in text:
+        raise MaintenanceConfigError(
+            f"{parameter}: {text!r} has an IPv6 zone id (after '%'), which only means something "
+            "on one host's network link and which WAF and ALB refuse; write the address "
+            f"without it: {text.split('%', 1)[0]!r}."
+        )
+    try:
+        network = ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        try:
+            meant = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise MaintenanceConfigError(
+                f"{parameter}: {text!r} is not an IPv4 or IPv6 address or CIDR; write e.g. "
+                "'203.0.113.0/24', '198.51.100.7' or '2001:db8::/48'."
+            ) from None
+        raise MaintenanceConfigError(
+            f"{parameter}: {text!r} has host bits set; did you mean the network "
+            f"'{meant}'? Write the network address, or the single address without a prefix."
+        ) from None
+    if network.prefixlen == 0:
+        raise MaintenanceConfigError(
+            f"{parameter}: {text!r} allows every address, which is no maintenance at all; "
+            "list the office and VPN ranges only, or leave maintenance off."
+        )
+    mapped = network.network_address.ipv4_mapped if network.version == 6 else None
+    if mapped is not None:
+        ipv4 = ipaddress.ip_network(f"{mapped}/{max(network.prefixlen - 96, 0)}", strict=False)
+        raise MaintenanceConfigError(
+            f"{parameter}: {text!r} is an IPv4-mapped IPv6 address, which never matches IPv4 "
+            f"clients (they arrive as IPv4, and are checked against IPv4 ranges); write the "
+            f"IPv4 form {str(ipv4 if ipv4.prefixlen < 32 else mapped)!r}."
+        )
+    return network
 
 
 def normalize_hosts(values: Sequence[str], *, parameter: str = "host_headers") -> list[str]:
@@ -128,6 +165,11 @@ def normalize_paths(
             problem = "may hold only A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?"
         elif not wildcards and ("*" in path or "?" in path):
             problem = "is a prefix here, so wildcards would match literally"
+        elif _matches_every_path(path, wildcards=wildcards):
+            problem = (
+                "matches every path, so everyone would get through and maintenance would be "
+                "off; list only the paths to keep open"
+            )
         if problem:
             raise MaintenanceConfigError(
                 f"{parameter}: {path!r} {problem}. Write a URL path such as '/health'"
@@ -137,6 +179,30 @@ def normalize_paths(
         if path not in paths:
             paths.append(path)
     return paths
+
+
+def _matches_every_path(path: str, *, wildcards: bool) -> bool:
+    """Whether a bypass value matches (nearly) every request path: a WAF prefix of ``/``, or
+    an ALB pattern with nothing but wildcards after the leading ``/`` (``/*``, ``/?*``)."""
+    rest = path[1:]
+    if not wildcards:
+        return rest == ""
+    return "*" in rest and not rest.strip("*?")
+
+
+def check_literal_number(parameter: str, value: object, advice: str) -> None:
+    """Refuse a number that is a CDK token (a parameter or attribute resolved at deploy time):
+    priorities are planned and checked at synth, and a token reads as a huge float."""
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and Token.is_unresolved(value)
+    ):
+        raise MaintenanceConfigError(
+            f"{parameter}: received a deploy-time token (a parameter, import or attribute, "
+            "which reads as a huge negative number at synth), but "
+            f"the rules are planned and checked at synth; {advice}"
+        )
 
 
 def wildcard_count(value: str) -> int:

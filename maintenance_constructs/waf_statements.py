@@ -6,10 +6,17 @@ from collections.abc import Sequence
 
 from aws_cdk import aws_wafv2 as wafv2
 
-__all__ = ["block_statement"]
+__all__ = ["NORMALIZED_PATH", "block_statement"]
 
 W = wafv2.CfnWebACL
 _NO_TRANSFORMATION = [W.TextTransformationProperty(priority=0, type="NONE")]
+# The path is decoded, then normalized (repeated slashes, "./" and "../" resolved), before it
+# is compared: "/health/../admin" and "/health/%2e%2e/admin" no longer start with "/health".
+# The transformations run on the request's path only, never on the search string.
+NORMALIZED_PATH = [
+    W.TextTransformationProperty(priority=0, type="URL_DECODE"),
+    W.TextTransformationProperty(priority=1, type="NORMALIZE_PATH"),
+]
 
 
 def _any_of(statements: Sequence[W.StatementProperty]) -> W.StatementProperty:
@@ -28,7 +35,7 @@ def _path_starts_with(prefix: str) -> W.StatementProperty:
             field_to_match=W.FieldToMatchProperty(uri_path={}),
             positional_constraint="STARTS_WITH",
             search_string=prefix,
-            text_transformations=_NO_TRANSFORMATION,
+            text_transformations=NORMALIZED_PATH,
         )
     )
 

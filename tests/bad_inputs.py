@@ -88,6 +88,44 @@ LISTENER_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app
 NLB_LISTENER_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/net/nlb/1/2"
 
 
+def alb_groups(count: int) -> Callable[[], Any]:
+    """AlbMaintenance forwarding to ``count`` target groups."""
+
+    def run() -> None:
+        env = AlbEnv()
+        vpc = env.listener.load_balancer.vpc
+        groups = [
+            elbv2.ApplicationTargetGroup(env.stack, f"Group{i}", vpc=vpc, port=80)
+            for i in range(count)
+        ]
+        env.maintenance(target_groups=groups)
+
+    return run
+
+
+def alb_weighted(count: int) -> Callable[[], Any]:
+    def run() -> None:
+        env = AlbEnv()
+        vpc = env.listener.load_balancer.vpc
+        groups = [
+            elbv2.ApplicationTargetGroup(env.stack, f"Group{i}", vpc=vpc, port=80)
+            for i in range(count)
+        ]
+        env.maintenance(action=elbv2.ListenerAction.forward(groups))
+
+    return run
+
+
+def alb_with(**make: Callable[[AlbEnv], Any]) -> Callable[[], Any]:
+    """AlbMaintenance with parameters built inside its stack (tokens, target groups)."""
+
+    def run() -> None:
+        env = AlbEnv()
+        env.maintenance(**{name: build(env) for name, build in make.items()})
+
+    return run
+
+
 def edge_stack(region: str = "us-east-1") -> cdk.Stack:
     return cdk.Stack(cdk.App(), "Edge", env=cdk.Environment(region=region))
 
@@ -101,9 +139,8 @@ def cloudfront_existing(
 ) -> Callable[[], Any]:
     def run() -> None:
         stack = edge_stack()
-        CloudFrontMaintenance(
-            stack, "Maintenance", web_acl=existing_acl(stack, scope), enabled=True, **overrides
-        )
+        arguments = {"enabled": True, **overrides}
+        CloudFrontMaintenance(stack, "Maintenance", web_acl=existing_acl(stack, scope), **arguments)
         if synth:
             stack.node.root.synth()  # type: ignore[attr-defined]
 
@@ -127,6 +164,48 @@ def response(factory: Callable[[], MaintenanceResponse]) -> Callable[[], Any]:
     return lambda: AlbEnv().maintenance(response=factory())
 
 
+def cloudfront_token_priority() -> None:
+    stack = edge_stack()
+    priority = cdk.Token.as_number(cdk.Fn.import_value("AclPriority"))
+    CloudFrontMaintenance(stack, "Maintenance", priority=priority)
+
+
+def cloudfront_twice(**second: Any) -> Callable[[], Any]:
+    """Two CloudFrontMaintenance on one existing web ACL, maintenance off."""
+
+    def run() -> None:
+        stack = edge_stack()
+        acl = existing_acl(stack)
+        CloudFrontMaintenance(stack, "First", web_acl=acl, enabled=False)
+        CloudFrontMaintenance(stack, "Second", web_acl=acl, enabled=False, **second)
+        stack.node.root.synth()  # type: ignore[attr-defined]
+
+    return run
+
+
+def toggle_on_stage(value: str) -> Callable[[], Any]:
+    """The value set on one stage (stage.node.set_context), not on the app."""
+
+    def run() -> None:
+        app = cdk.App()
+        for stage_id in ("Staging", "Prod"):
+            stage = cdk.Stage(app, stage_id)
+            if stage_id == "Prod":
+                stage.node.set_context("maintenance", value)
+            stack = cdk.Stack(stage, "Edge", env=cdk.Environment(region="us-east-1"))
+            CloudFrontMaintenance(stack, "Maintenance")
+        app.synth()
+
+    return run
+
+
+def _token_list(env: AlbEnv) -> list[str]:
+    return [cdk.Fn.import_value("OfficeCidr")]
+
+
+MANY_1500 = [f"10.{i // 128}.{(i % 128) * 2}.0/24" for i in range(1500)]
+
+
 NON_ADJACENT_400 = [f"10.{i // 128}.{(i % 128) * 2}.0/24" for i in range(400)]
 HOSTS_10K = [f"10.{i // 256 % 256}.{i % 256}.{(i // 65536) * 2}/32" for i in range(10_001)]
 
@@ -141,6 +220,9 @@ CASES: list[Case] = [
     Case("toggle", "context 'maintenance'", "'Prdo'", toggle("Prdo")),
     Case("toggle", "context 'maintenance'", "'Stagin'", toggle("Prod,Stagin")),
     Case("toggle", "enabled", "'yes'", cloudfront(enabled="yes")),
+    Case("toggle", "enabled", "1", cloudfront(enabled=1)),
+    Case("toggle", "context 'maintenance'", "'Prdo'", toggle_on_stage("Prdo")),
+    Case("toggle", "context 'maintenance'", "'Prod/Edg'", toggle_on_stage("Prod/Edg")),
     # -- response ----------------------------------------------------------------------------
     Case(
         "response",
@@ -206,6 +288,46 @@ CASES: list[Case] = [
         "''",
         response(lambda: MaintenanceResponse.text("x", headers={"X-A": ""})),
     ),
+    Case(
+        "response",
+        "response.body",
+        "nan",
+        response(lambda: MaintenanceResponse.json({"retry": float("nan")})),
+    ),
+    Case(
+        "response",
+        "response.body",
+        "Infinity",
+        response(lambda: MaintenanceResponse.json('{"retry": Infinity}')),
+    ),
+    Case(
+        "response",
+        "response.body",
+        "{1, 2}",
+        response(lambda: MaintenanceResponse.json({"ids": {1, 2}})),
+    ),
+    Case(
+        "response",
+        "response.body",
+        "'down for maintenance'",
+        response(
+            lambda: MaintenanceResponse(
+                body="down for maintenance", content_type="application/json"
+            )
+        ),
+    ),
+    Case(
+        "response",
+        "response.headers",
+        "X-Note",
+        response(lambda: MaintenanceResponse.text("x", headers={"X-Note": "a\r\nSet-Cookie: x"})),
+    ),
+    Case(
+        "response",
+        "response.headers",
+        "'X-Note'",
+        response(lambda: MaintenanceResponse.text("x", headers={"X-Note": 5})),
+    ),  # type: ignore[dict-item]
     # -- ALB -----------------------------------------------------------------------------------
     Case("ALB", "host_headers", "[]", alb(host_headers=[])),
     Case("ALB", "host_headers", "'example.com'", alb(host_headers="example.com")),
@@ -213,7 +335,7 @@ CASES: list[Case] = [
     Case("ALB", "host_headers", "'example.com:8443'", alb(host_headers=["example.com:8443"])),
     Case("ALB", "host_headers", "'example.123'", alb(host_headers=["example.123"])),
     Case("ALB", "host_headers", "'aaaa", alb(host_headers=["a" * 125 + ".com"])),
-    Case("ALB", "host_headers", "'*?*?*.example.com'", alb(host_headers=["*?*?*.example.com"])),
+    Case("ALB", "host_headers", "'*?*?*?.example.com'", alb(host_headers=["*?*?*?.example.com"])),
     Case("ALB", "target_groups/action", "neither", alb(target_groups=None)),
     Case(
         "ALB",
@@ -266,6 +388,74 @@ CASES: list[Case] = [
     Case("ALB", "priority", "3", alb_synth(3, elbv2.ListenerCondition.path_patterns(["/api/*"]))),
     Case("ALB", "enabled", "'on'", alb(enabled="on")),
     Case("ALB", "listener", "None", alb(listener=None)),
+    Case(
+        "ALB",
+        "allowed_cidrs",
+        "['0.0.0.0/1', '128.0.0.0/1']",
+        alb(allowed_cidrs=["0.0.0.0/1", "128.0.0.0/1"]),
+    ),
+    Case(
+        "ALB",
+        "allowed_cidrs",
+        "['::/1', '8000::/1']",
+        alb(allowed_cidrs=["::/1", "8000::/1", "10.0.0.0/8"]),
+    ),
+    Case("ALB", "allowed_cidrs", "'fe80::1%eth0'", alb(allowed_cidrs=["fe80::1%eth0"])),
+    Case("ALB", "allowed_cidrs", "'::ffff:1.2.3.4'", alb(allowed_cidrs=["::ffff:1.2.3.4"])),
+    Case("ALB", "allowed_cidrs", "'10.0.0.0/8'", alb(allowed_cidrs=["::ffff:10.0.0.0/104"])),
+    Case("ALB", "allowed_cidrs", "token", alb_with(allowed_cidrs=_token_list)),
+    Case("ALB", "allowed_cidrs", "1500", alb(allowed_cidrs=MANY_1500)),
+    Case("ALB", "allowed_cidrs", "None", alb(allowed_cidrs=[None])),
+    Case("ALB", "allowed_cidrs", "12", alb(allowed_cidrs=12)),
+    Case(
+        "ALB",
+        "host_headers",
+        "token",
+        alb_with(host_headers=lambda env: [cdk.Fn.import_value("Host")]),
+    ),
+    Case("ALB", "host_headers", "None", alb(host_headers=[None])),
+    Case(
+        "ALB",
+        "host_headers",
+        "'*.*.example.com'",
+        alb(host_headers=["*.*.example.com"], bypass_paths=["/a*/b*/c*/d*"]),
+    ),
+    Case(
+        "ALB",
+        "host_headers",
+        "'*.*.*.*.example.com'",
+        alb(
+            host_headers=["*.*.*.*.example.com"],
+            browser_response=MaintenanceResponse.html("<p>x</p>"),
+        ),
+    ),
+    Case(
+        "ALB",
+        "host_headers",
+        "'?.*.*.*.example.com'",
+        alb(host_headers=["?.*.*.*.example.com"], bypass_paths=["/static/*"]),
+    ),
+    Case("ALB", "bypass_paths", "'/*'", alb(bypass_paths=["/*"])),
+    Case("ALB", "bypass_paths", "'/?*'", alb(bypass_paths=["/?*"])),
+    Case("ALB", "bypass_paths", "'/**'", alb(bypass_paths=["/**"], host_headers=None)),
+    Case("ALB", "bypass_paths", "'*'", alb(bypass_paths=["*"])),
+    Case("ALB", "bypass_paths", "'/a*b*c*d*e*f*'", alb(bypass_paths=["/a*b*c*d*e*f*"])),
+    Case(
+        "ALB",
+        "priority",
+        "token",
+        alb_with(priority=lambda env: cdk.Token.as_number(cdk.Fn.import_value("P"))),
+    ),
+    Case("ALB", "priority", "1.5", alb(priority=1.5)),
+    Case("ALB", "priority", "True", alb(priority=True)),
+    Case("ALB", "target_groups", "Web/Blue", alb_with(target_groups=lambda env: env.blue)),
+    Case("ALB", "target_groups", "None", alb(target_groups=[None])),
+    Case("ALB", "target_groups", "6", alb_groups(6)),
+    Case("ALB", "action", "'forward'", alb(action="forward")),
+    Case("ALB", "action", "6", alb_weighted(6)),
+    Case("ALB", "response", "{'code': 'down'}", alb(response={"code": "down"})),
+    Case("ALB", "response", "'down'", alb(response="down")),
+    Case("ALB", "browser_response", "42", alb(browser_response=42)),
     Case("ALB", "listener", "'arn:aws:elasticloadbalancing:", alb(listener=LISTENER_ARN)),
     Case(
         "ALB",
@@ -303,6 +493,66 @@ CASES: list[Case] = [
     ),
     # -- CloudFront ----------------------------------------------------------------------------
     Case("CloudFront", "region", "'eu-west-1'", cloudfront(region="eu-west-1")),
+    Case(
+        "CloudFront",
+        "priority",
+        "2147483647",
+        cloudfront(priority=2**31 - 1, browser_response=MaintenanceResponse.html("<p>x</p>")),
+    ),
+    Case("CloudFront", "priority", "2147483648", cloudfront(priority=2**31)),
+    Case("CloudFront", "priority", "token", cloudfront_token_priority),
+    Case(
+        "CloudFront",
+        "response.status_code",
+        "599",
+        cloudfront(response=MaintenanceResponse.text("x", status_code=599)),
+    ),
+    Case(
+        "CloudFront",
+        "response.status_code",
+        "451",
+        cloudfront(response=MaintenanceResponse.text("x", status_code=451)),
+    ),
+    Case(
+        "CloudFront",
+        "browser_response.status_code",
+        "418",
+        cloudfront(browser_response=MaintenanceResponse.html("x", status_code=418)),
+    ),
+    Case(
+        "CloudFront",
+        "allowed_cidrs",
+        "['0.0.0.0/1', '128.0.0.0/1']",
+        cloudfront(allowed_cidrs=["0.0.0.0/1", "128.0.0.0/1"]),
+    ),
+    Case(
+        "CloudFront",
+        "allowed_cidrs",
+        "'::ffff:1.2.3.4'",
+        cloudfront(allowed_cidrs=["::ffff:1.2.3.4"]),
+    ),
+    Case(
+        "CloudFront", "allowed_cidrs", "'fe80::1%eth0'", cloudfront(allowed_cidrs=["fe80::1%eth0"])
+    ),
+    Case("CloudFront", "allowed_cidrs", "None", cloudfront(allowed_cidrs=None)),
+    Case("CloudFront", "bypass_paths", "'/'", cloudfront(bypass_paths=["/"])),
+    Case("CloudFront", "bypass_paths", "'/health'", cloudfront(bypass_paths="/health")),
+    Case("CloudFront", "response", "{'code': 'down'}", cloudfront(response={"code": "down"})),
+    Case(
+        "CloudFront",
+        "browser_response",
+        "'<h1>Back soon</h1>'",
+        cloudfront(browser_response="<h1>Back soon</h1>"),
+    ),
+    Case("CloudFront", "rule_name", "5", cloudfront(rule_name=5)),
+    Case("CloudFront", "rule_name/priority", "Maintenance", cloudfront_twice()),
+    Case("CloudFront", "rule_name/priority", "10", cloudfront_twice(rule_name="Other")),
+    Case(
+        "CloudFront",
+        "rule_name",
+        "'RateLimit'",
+        cloudfront_existing(synth=True, rule_name="RateLimit", enabled=False),
+    ),
     Case(
         "CloudFront",
         "allowed_cidrs",

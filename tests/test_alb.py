@@ -62,7 +62,7 @@ def test_seed_configuration(seed: Env) -> None:
     template.has_resource_properties(
         RULE,
         {
-            "Priority": 20,
+            "Priority": 25,
             "Conditions": [_hosts("example.com"), _ips("198.51.100.7/32", "203.0.113.0/24")],
             "Actions": [
                 {"Type": "forward", "TargetGroupArn": {"Ref": Match.string_like_regexp("Blue")}}
@@ -92,14 +92,14 @@ def test_seed_configuration(seed: Env) -> None:
 def test_seed_attributes(seed: Env) -> None:
     construct = seed.stack.node.find_child("Maintenance")
     assert isinstance(construct, AlbMaintenance)
-    assert construct.enabled and construct.priorities == [20, 90] and len(construct.rules) == 2
+    assert construct.enabled and construct.priorities == [25, 90] and len(construct.rules) == 2
 
 
 def test_disabled_creates_nothing_and_keeps_priorities() -> None:
     env = Env()
     m = env.add(enabled=False, allowed_cidrs=["203.0.113.0/24"])
     env.template().resource_count_is(RULE, 0)
-    assert (m.enabled, m.rules, m.priorities) == (False, [], [20, 90])
+    assert (m.enabled, m.rules, m.priorities) == (False, [], [25, 90])
 
 
 def test_multi_host_ipv4_ipv6_chunked_bypass_and_browser() -> None:
@@ -113,8 +113,8 @@ def test_multi_host_ipv4_ipv6_chunked_bypass_and_browser() -> None:
         priority=20,
     )
     rules = env.rules()
-    # Bands of the window 20..109: bypass 20.., allow 30.., browser 90.., maintenance 100..
-    assert [r["Priority"] for r in rules] == [20, 30, 31, 90, 100]
+    # Bands of the window 20..109: bypass 25.., allow 35.., browser 90.., maintenance 100..
+    assert [r["Priority"] for r in rules] == [25, 35, 36, 90, 100]
     kinds = [json.dumps(r["Conditions"]) for r in rules]
     assert "path-pattern" in kinds[0] and "/health" in kinds[0]
     allow = [r for r in rules if "source-ip" in json.dumps(r["Conditions"])]
@@ -149,7 +149,7 @@ def test_action_instead_of_target_groups() -> None:
     env.template().has_resource_properties(
         RULE,
         {
-            "Priority": 20,
+            "Priority": 25,
             "Actions": [
                 {
                     "Type": "forward",
@@ -293,10 +293,10 @@ def test_retain_aspect_cannot_keep_a_503_rule_on_the_listener() -> None:
 def test_every_host_rules_have_no_host_condition() -> None:
     env = Env(default_forward=True)
     m = env.add(host_headers=None, allowed_cidrs=["203.0.113.0/24", "2001:db8::/48"])
-    assert m.host_headers is None and m.priorities == [20, 90]
+    assert m.host_headers is None and m.priorities == [25, 90]
     template = env.template()
     template.has_resource_properties(
-        RULE, {"Priority": 20, "Conditions": [_ips("203.0.113.0/24", "2001:db8::/48")]}
+        RULE, {"Priority": 25, "Conditions": [_ips("203.0.113.0/24", "2001:db8::/48")]}
     )
     template.has_resource_properties(
         RULE,

@@ -79,7 +79,7 @@ def test_order_and_banded_priorities() -> None:
         hosts=HOSTS[:2], cidrs=CIDRS[:2], bypass_paths=["/health"], browser=True, first_priority=40
     )
     assert [r.kind for r in rules] == ["bypass", "allow", "browser", "maintenance"]
-    assert [r.priority for r in rules] == [40, 50, 110, 120]
+    assert [r.priority for r in rules] == [45, 55, 110, 120]
     assert [r.construct_id for r in rules] == [
         "BypassRule1",
         "AllowRule1",
@@ -90,7 +90,7 @@ def test_order_and_banded_priorities() -> None:
 
 
 def test_bands_tile_the_window_in_evaluation_order() -> None:
-    assert [band.kind for band in BANDS] == ["bypass", "allow", "browser", "maintenance"]
+    assert [band.kind for band in BANDS] == ["guard", "bypass", "allow", "browser", "maintenance"]
     ends = [band.offset + band.size for band in BANDS]
     assert [band.offset for band in BANDS] == [0, *ends[:-1]]
     assert ends[-1] == PRIORITY_WINDOW == 90  # default 10..99: the app rule at 100 comes after
@@ -145,15 +145,15 @@ def test_allow_band_overflow_suggests_cloudfront(hosts: list[str] | None) -> Non
         plan_rules(hosts=hosts, cidrs=many)
     message = str(error.value)
     assert message.startswith("allowed_cidrs/host_headers: ")
-    assert "450 CIDRs" in message and "the allow band holds 60 (priorities 20..79)" in message
+    assert "450 CIDRs" in message and "the allow band holds 55" in message
     assert "CloudFrontMaintenance" in message
 
 
 def test_a_full_band_still_fits() -> None:
-    # 1 host + 4 CIDRs a rule: 240 CIDRs fill the 60 rules of the allow band exactly.
-    many = [f"10.{i // 256}.{i % 256}.0/24" for i in range(240)]
+    # 1 host + 4 CIDRs a rule: 220 CIDRs fill the 55 rules of the allow band exactly.
+    many = [f"10.{i // 256}.{i % 256}.0/24" for i in range(220)]
     allow = [r for r in plan_rules(hosts=HOSTS[:1], cidrs=many) if r.kind == "allow"]
-    assert (len(allow), allow[0].priority, allow[-1].priority) == (60, 20, 79)
+    assert (len(allow), allow[0].priority, allow[-1].priority) == (55, 25, 79)
 
 
 def test_window_must_fit_below_the_maximum_priority() -> None:

@@ -211,3 +211,84 @@ def test_unresolved_region_warns() -> None:
     CloudFrontMaintenance(stack, "Maintenance")
     warnings = assertions.Annotations.from_stack(stack).find_warning("*", Match.any_value())
     assert any("must be created in us-east-1" in str(w.entry.data) for w in warnings)
+
+
+def _acl_with(*rules: W.RuleProperty) -> tuple[cdk.Stack, W]:
+    stack = _stack()
+    visibility = W.VisibilityConfigProperty(
+        cloud_watch_metrics_enabled=True, metric_name="edge", sampled_requests_enabled=True
+    )
+    acl = W(
+        stack,
+        "Acl",
+        scope="CLOUDFRONT",
+        default_action=W.DefaultActionProperty(allow={}),
+        visibility_config=visibility,
+        rules=list(rules),
+    )
+    return stack, acl
+
+
+def _rule(name: str, priority: int, **action: Any) -> W.RuleProperty:
+    visibility = W.VisibilityConfigProperty(
+        cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
+    )
+    statement = W.StatementProperty(
+        geo_match_statement=W.GeoMatchStatementProperty(country_codes=["JP"])
+    )
+    if "group" in action:
+        return W.RuleProperty(
+            name=name,
+            priority=priority,
+            override_action=W.OverrideActionProperty(none={}),
+            statement=W.StatementProperty(
+                managed_rule_group_statement=W.ManagedRuleGroupStatementProperty(
+                    vendor_name="AWS", name="AWSManagedRulesCommonRuleSet"
+                )
+            ),
+            visibility_config=visibility,
+        )
+    return W.RuleProperty(
+        name=name,
+        priority=priority,
+        action=W.RuleActionProperty(**action),
+        statement=statement,
+        visibility_config=visibility,
+    )
+
+
+def _acl_warnings(stack: cdk.Stack) -> list[str]:
+    found = assertions.Annotations.from_stack(stack).find_warning("*", Match.any_value())
+    return [str(m.entry.data) for m in found if "aclRuleBeforeMaintenance" in str(m.entry.data)]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_earlier_rules_that_can_allow_are_named(enabled: bool) -> None:
+    stack, acl = _acl_with(
+        _rule("OfficeAllow", 1, allow={}),
+        _rule("Common", 2, group=True),
+        _rule("GeoBlock", 3, block={}),
+        _rule("GeoCount", 4, count={}),
+        _rule("LateAllow", 20, allow={}),
+    )
+    CloudFrontMaintenance(stack, "Maintenance", web_acl=acl, enabled=enabled)
+    (warning,) = _acl_warnings(stack)
+    assert "'OfficeAllow' (priority 1, an Allow action)" in warning
+    assert "'Common' (priority 2, a managed rule group)" in warning
+    for fine in ("GeoBlock", "GeoCount", "LateAllow"):
+        assert fine not in warning
+
+
+def test_block_and_count_rules_first_are_fine() -> None:
+    stack, acl = _acl_with(_rule("GeoBlock", 1, block={}), _rule("GeoCount", 2, count={}))
+    CloudFrontMaintenance(stack, "Maintenance", web_acl=acl, enabled=True)
+    assert _acl_warnings(stack) == []
+
+
+def test_two_constructs_on_one_web_acl_with_their_own_names_are_fine() -> None:
+    stack, acl = _acl_with()
+    CloudFrontMaintenance(stack, "Site", web_acl=acl, enabled=True)
+    CloudFrontMaintenance(stack, "Api", web_acl=acl, rule_name="ApiMaintenance", priority=20)
+    stack.node.root.synth()  # type: ignore[attr-defined]
+    rules = _acl(assertions.Template.from_stack(stack).to_json())["Rules"]
+    assert [r["Name"] for r in rules] == ["Maintenance"]

@@ -35,9 +35,9 @@ def test_off_has_no_maintenance_rules(example_templates: Build) -> None:
 def test_on_adds_the_seed_rules(example_templates: Build) -> None:
     on = example_templates({"maintenance": "true"})
     rules = _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule")
-    # Bypass band 10.., allow band 20.., maintenance band 90..99; the app rule at 100. The
+    # Bypass band 15.., allow band 25.., maintenance band 90..99; the app rule at 100. The
     # admin listener's construct (every host) has its own window on its own listener.
-    assert sorted(r["Properties"]["Priority"] for r in rules.values()) == [10, 20, 20, 90, 90, 100]
+    assert sorted(r["Properties"]["Priority"] for r in rules.values()) == [15, 25, 25, 90, 90, 100]
     (acl,) = _types(on[EDGE_STACK], "AWS::WAFv2::WebACL").values()
     (rule,) = acl["Properties"]["Rules"]
     assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 503
@@ -54,7 +54,7 @@ def test_office_cidrs_from_cli_string(example_templates: Build) -> None:
     allow = [
         r
         for r in _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule").values()
-        if r["Properties"]["Priority"] == 20 and "host-header" in json.dumps(r["Properties"])
+        if r["Properties"]["Priority"] == 25 and "host-header" in json.dumps(r["Properties"])
     ]
     assert allow[0]["Properties"]["Conditions"][1]["SourceIpConfig"]["Values"] == [
         "192.0.2.7/32",

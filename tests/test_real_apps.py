@@ -213,9 +213,9 @@ class TestSharedLoadBalancer(ShapeChecks):
             construct = _construct(resource).rsplit("/", 1)[-1]
             priorities.setdefault(construct, []).append(resource["Properties"]["Priority"])
         assert {k: sorted(v) for k, v in priorities.items()} == {
-            "WwwMaintenance": [20, 90],
-            "ApiMaintenance": [110, 180],
-            "AdminMaintenance": [20, 90],
+            "WwwMaintenance": [25, 90],
+            "ApiMaintenance": [115, 180],
+            "AdminMaintenance": [25, 90],
         }
 
 

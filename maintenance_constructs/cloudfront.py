@@ -16,6 +16,7 @@ from .cfn import resolved_properties
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse, require_response
 from .toggle import resolve_enabled
+from .toggle_value import WAF_RULES_METADATA_TYPE
 from .values import IpNetwork, check_literal_number, normalize_cidrs, normalize_paths
 from .waf_statements import block_statement
 
@@ -143,6 +144,8 @@ class CloudFrontMaintenance(Construct):
         self.web_acl_arn: str = web_acl.attr_arn
         """The web ACL's ARN, for ``cloudfront.Distribution(web_acl_id=...)``."""
         self.node.add_validation(_AclChecks(self, _register_on(web_acl, self)))
+        # Read by `maintenance-constructs preview`: which web ACL rules are this construct's.
+        self.node.add_metadata(WAF_RULES_METADATA_TYPE, {"rules": self.rule_names})
 
     def _check_region(self) -> None:
         region = Stack.of(self).region

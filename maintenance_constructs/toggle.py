@@ -123,6 +123,7 @@ def _where_set(scope: IConstruct) -> str:
 
 
 _REGISTRY_ATTRIBUTE = "_maintenance_constructs_selector_check"
+_TOGGLE_CONSTRUCT_ID = "MaintenanceToggle"
 
 
 def _registry(scope: IConstruct) -> _SelectorCheck:
@@ -131,5 +132,8 @@ def _registry(scope: IConstruct) -> _SelectorCheck:
     if check is None:
         check = _SelectorCheck(root)
         setattr(root, _REGISTRY_ATTRIBUTE, check)
-        root.node.add_validation(check)
+        # On a construct of its own at the top of the app (it synthesizes nothing), so that the
+        # error names it instead of an empty "[]", and runs when the whole app synthesizes (a
+        # CDK Pipelines stage synthesizes early, before the later stages exist).
+        Construct(root, _TOGGLE_CONSTRUCT_ID).node.add_validation(check)
     return check

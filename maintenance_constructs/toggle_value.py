@@ -12,6 +12,7 @@ __all__ = [
     "MAINTENANCE_CONTEXT_KEY",
     "STATE_METADATA_TYPE",
     "TRUE_WORDS",
+    "WAF_RULES_METADATA_TYPE",
     "ToggleValue",
     "parse_toggle_value",
     "selector_matches",
@@ -21,6 +22,8 @@ MAINTENANCE_CONTEXT_KEY = "maintenance"
 """The CDK context key that switches maintenance mode: ``cdk deploy -c maintenance=true``."""
 
 STATE_METADATA_TYPE = "maintenance-constructs:state"
+WAF_RULES_METADATA_TYPE = "maintenance-constructs:waf-rules"
+"""Metadata naming the web ACL rules a construct owns, for the preview's diff."""
 """Cloud assembly metadata each maintenance construct carries: ``{"enabled": bool, ...}``."""
 TRUE_WORDS = ("true", "yes", "on", "1")
 FALSE_WORDS = ("false", "no", "off", "0", "")

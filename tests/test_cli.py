@@ -16,7 +16,7 @@ APP = f"{sys.executable} {ROOT / 'app.py'}"
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "maintenance_constructs.cli", *args],
+        [sys.executable, "-m", "maintenance_constructs.tools.cli", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -32,7 +32,7 @@ def project(tmp_path: Path) -> Path:
 
 def test_console_script_is_declared() -> None:
     assert (
-        'maintenance-constructs = "maintenance_constructs.cli:main"'
+        'maintenance-constructs = "maintenance_constructs.tools.cli:main"'
         in (ROOT / "pyproject.toml").read_text()
     )
 
@@ -81,8 +81,13 @@ def test_set_only_checks_selectors_against_the_app(project: Path) -> None:
 
 
 def test_status_lists_what_the_value_selects(project: Path) -> None:
-    run("set", "--only", "MaintenanceCloudFrontExample", "--no-check", cwd=project)
-    result = run("status", "--app", APP, cwd=project)
+    """By default the app command comes from cdk.json, as for `preview`."""
+    (project / "cdk.json").write_text(
+        (project / "cdk.json").read_text().replace('"python3 app.py"', json.dumps(APP))
+    )
+    result = run("set", "--only", "MaintenanceCloudFrontExample", "--no-check", cwd=project)
+    assert "The selector was not checked against the app (--no-check)" in result.stdout
+    result = run("status", cwd=project)
     assert result.returncode == 0, result.stderr
     assert 'maintenance = "MaintenanceCloudFrontExample"' in result.stdout
     assert "selectors: MaintenanceCloudFrontExample" in result.stdout
@@ -91,7 +96,7 @@ def test_status_lists_what_the_value_selects(project: Path) -> None:
 
 
 def test_status_without_app(project: Path) -> None:
-    result = run("status", cwd=project)
+    result = run("status", "--no-app", cwd=project)
     assert result.returncode == 0
     assert result.stdout.splitlines()[1] == "interpreted as: OFF everywhere"
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from maintenance_constructs.evaluator import Request, evaluate_listener, evaluate_web_acl
+from maintenance_constructs.tools.evaluator import Request, evaluate_listener
+from maintenance_constructs.tools.waf_evaluator import evaluate_web_acl
 
 FIXED_404 = [
     {
@@ -275,8 +276,15 @@ def test_default_block_and_unevaluable_statements_are_noted() -> None:
     }
     result = waf(acl(managed, rate, default="Block"))
     assert (result.action, result.status, result.rule) == ("block", 403, "default")
-    assert any("Common" in note for note in result.notes)
-    assert any("RateBasedStatement" in note for note in result.notes)
+    # Neither can be decided offline: each is an alternative, named, never a silent "no match".
+    assert result.alternatives == (
+        "whatever rule group Common decides",
+        "403 if Rate matches (depends on RateBased)",
+    )
+    assert result.notes == (
+        "cannot be decided offline: RateBased",
+        "cannot be decided offline: rule group Common",
+    )
 
 
 def test_unknown_ip_set_is_noted() -> None:
@@ -299,5 +307,8 @@ def test_unknown_ip_set_is_noted() -> None:
         {},
         Request("h", "192.0.2.1"),
     )
-    assert result.action == "block"
-    assert any("not in this app" in note for note in result.notes)
+    # NOT(unknown) is unknown: the rule may or may not block, the default allows.
+    assert result.action == "allow"
+    (alternative,) = result.alternatives
+    assert alternative.startswith("503 application/json") and " if M matches " in alternative
+    assert "(not in this app)" in alternative

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def preview(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CDK_VALIDATION": "false"}
     return subprocess.run(
-        [sys.executable, "-m", "maintenance_constructs.cli", "preview", *args],
+        [sys.executable, "-m", "maintenance_constructs.tools.cli", "preview", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -39,12 +39,16 @@ def test_json_changes_are_only_maintenance_rules() -> None:
     changes = {(c["stack"], c["type"], c["change"]) for c in data["changes"]}
     assert changes == {
         ("MaintenanceAlbExample", "AWS::ElasticLoadBalancingV2::ListenerRule", "added"),
-        ("MaintenanceCloudFrontExample", "AWS::WAFv2::WebACL", "changed"),
+        ("MaintenanceCloudFrontExample", "AWS::WAFv2::WebACL", "added"),  # the rule, by name
     }
     # The site: bypass, allow, 503; the admin listener (every host): allow, 503.
     assert sum(c["type"].endswith("ListenerRule") for c in data["changes"]) == 5
-    (acl_change,) = [c for c in data["changes"] if c["change"] == "changed"]
-    assert acl_change["paths"] == ["Properties.Rules"]
+    (acl_change,) = [c for c in data["changes"] if c["type"] == "AWS::WAFv2::WebACL"]
+    assert acl_change["paths"] == ["Properties.Rules[Maintenance]"]
+    assert acl_change["description"] == (
+        "web ACL rule Maintenance (priority 10): block with 503 application/json, unless the "
+        "client IP is in AllowedIpv4/AllowedIpv6 or the path starts with /health"
+    )
 
 
 def _row(door: dict, client: str, path: str, accept: str) -> dict:  # type: ignore[type-arg]
@@ -107,7 +111,11 @@ def test_text_form_and_single_request() -> None:
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "Only maintenance rules change." in text
-    assert "MaintenanceAllowRule1" in text and "-> maintenance rule" in text
+    assert (
+        "listener rule MaintenanceAlbExample/Maintenance/AllowRule1 (priority 25): forward to "
+        "MaintenanceAlbExample/Blue when the host is example.com and the client IP is in "
+        "203.0.113.0/24, 2001:db8::/48"
+    ) in text
     assert "Who gets what: ALB listener MaintenanceAlbExample/Alb/Http" in text
     site = text.split("Who gets what: ALB listener MaintenanceAlbExample/Alb/Http", 1)[1]
     alb_line = next(line for line in site.splitlines() if "192.0.2.5 (requested)" in line)
@@ -150,7 +158,10 @@ def test_exit_code_3_when_the_toggle_changes_something_else(tmp_path: Path) -> N
         "--app", f"{sys.executable} app.py", "--cdk-json", str(tmp_path / "none.json"), cwd=tmp_path
     )
     assert result.returncode == 3, result.stderr
-    assert "Topic (Edge/Topic) [Properties.TopicName]  -> NOT A MAINTENANCE RULE" in result.stdout
+    assert (
+        "~ Edge: AWS::SNS::Topic Edge/Topic [Properties.TopicName]  -> NOT A MAINTENANCE RULE: a "
+        "property that changes with the toggle" in result.stdout
+    )
     assert "WARNING: 1 change(s) are not maintenance rules (exit code 3)." in result.stdout
 
 

@@ -15,8 +15,9 @@ from apps.shapes import SHAPES, build
 from builders import ROOT, needs_cdk_cli, run_cdk
 from helpers import LISTENER_RULE, PATH_METADATA, assert_toggle_invariants
 
-from maintenance_constructs.assembly import read_states
-from maintenance_constructs.preview import ANY_HOST, Preview, preview_assemblies
+from maintenance_constructs.tools.assembly import read_states
+from maintenance_constructs.tools.doors import ANY_HOST
+from maintenance_constructs.tools.preview import Preview, preview_assemblies
 
 ON_INFO = "Maintenance mode is ON"
 

@@ -1,28 +1,31 @@
-"""``maintenance-constructs``: the persistent toggle in cdk.json, and its status.
+"""maintenance-constructs: the maintenance toggle in cdk.json, its status, and a preview.
 
     maintenance-constructs set on|off [--cdk-json PATH]
     maintenance-constructs set --only Prod[,Staging] [--cdk-json PATH] [--no-check]
-    maintenance-constructs status [--cdk-json PATH] [--app CMD]
+    maintenance-constructs status [--cdk-json PATH] [--app CMD | --no-app]
     maintenance-constructs preview [--app CMD] [-c KEY=VALUE ...] [--json] [--request SPEC]
 
-``set`` writes the ``maintenance`` context value into cdk.json, keeping every other key and the
-file's indentation, so the change is committed and deployed by the pipeline like any other.
+set writes the maintenance context value into cdk.json, keeping every other key, the file's
+indentation and line endings, so the change is committed and deployed like any other.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
+import os
 import re
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..errors import MaintenanceConfigError
+from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 from .assembly import load_cdk_json, merged_context, read_states, synthesize
-from .errors import MaintenanceConfigError
-from .toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 
 __all__ = ["main"]
 
@@ -60,22 +63,78 @@ def _edit_in_place(text: str, value: bool | str) -> str | None:
     return head + leading + entry + separator + rest
 
 
-def write_toggle(cdk_json: Path, value: bool | str) -> None:
-    """Set ``context.maintenance`` in cdk.json, keeping every other key and the formatting."""
-    data = load_cdk_json(cdk_json)
-    text = cdk_json.read_text(encoding="utf-8")
+def _insert_context(text: str, value: bool | str) -> str | None:
+    """Add a "context" object holding only the maintenance entry before the file's last
+    closing brace, indented like the rest, without touching any other line."""
+    closing = text.rstrip().rfind("}")
+    body = text[:closing].rstrip()
+    if closing < 0 or not body.lstrip().startswith("{"):
+        return None
+    indent = _indent(text)
+    unit = "\t" if indent == "\t" else " " * int(indent)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    literal = json.dumps(value, ensure_ascii=False)
+    key = json.dumps(MAINTENANCE_CONTEXT_KEY)
+    entry = f'{unit}"context": {{{newline}{unit * 2}{key}: {literal}{newline}{unit}}}'
+    separator = "" if body.endswith("{") else ","
+    return f"{body}{separator}{newline}{entry}{newline}{text[closing:]}"
+
+
+def _edited(text: str, data: dict[str, Any], value: bool | str) -> str:
+    """The new text of cdk.json: the one entry changed or inserted in place where the layout
+    allows it, else the whole object rewritten with the same indentation and line endings."""
+    had_context = "context" in data
     context = data.setdefault("context", {})
     if not isinstance(context, dict):
-        raise MaintenanceConfigError(
-            f'--cdk-json: "context" in {str(cdk_json)!r} is not an object; make it one.'
-        )
+        raise MaintenanceConfigError('--cdk-json: "context" is not an object; make it one.')
     context[MAINTENANCE_CONTEXT_KEY] = value
-    edited = _edit_in_place(text, value)
-    if edited is None or json.loads(edited) != data:
-        # Unusual layout: rewrite the whole file with the same indentation.
-        edited = json.dumps(data, indent=_indent(text), ensure_ascii=False)
-        edited += "\n" if text.endswith("\n") else ""
-    cdk_json.write_text(edited, encoding="utf-8")
+    edited = _edit_in_place(text, value) if had_context else _insert_context(text, value)
+    if edited is not None and json.loads(edited) == data:
+        return edited
+    newline = "\r\n" if "\r\n" in text else "\n"
+    rewritten = json.dumps(data, indent=_indent(text), ensure_ascii=False).replace("\n", newline)
+    return rewritten + (newline if text.endswith(("\n", "\r\n")) else "")
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Serialize writers of the folder's cdk.json: an exclusive lock on the folder itself (no
+    lock file is left behind)."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def write_toggle(cdk_json: Path, value: bool | str) -> None:
+    """Set ``context.maintenance`` in cdk.json, keeping every other key and the formatting.
+
+    The new content goes to a temporary file in the same folder, then replaces cdk.json in one
+    rename, under a lock: concurrent runs never leave a truncated or mixed file."""
+    folder = cdk_json.resolve().parent
+    try:
+        with _locked(folder):
+            data = load_cdk_json(cdk_json)
+            with cdk_json.open(encoding="utf-8", newline="") as file:
+                text = file.read()
+            edited = _edited(text, data, value)
+            handle, temporary = tempfile.mkstemp(prefix=".cdk.json.", dir=folder)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+                    file.write(edited)
+                os.chmod(temporary, cdk_json.stat().st_mode & 0o777)
+                os.replace(temporary, cdk_json)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+    except PermissionError as error:
+        raise MaintenanceConfigError(
+            f"--cdk-json: {str(cdk_json)!r} cannot be written ({error.strerror}: "
+            f"{error.filename}); make the file and its folder writable (chmod u+w, chattr -i), "
+            "or pass --cdk-json to a writable copy."
+        ) from None
 
 
 def _app_command(cdk_json: Path, app: str | None) -> str:
@@ -122,6 +181,11 @@ def cmd_set(args: argparse.Namespace) -> int:
             _states(cdk_json, _app_command(cdk_json, args.app), value)  # refuses unknown selectors
     write_toggle(cdk_json, value)
     print(f"{cdk_json}: {MAINTENANCE_CONTEXT_KEY} = {json.dumps(value)} ({_describe(value)})")
+    if isinstance(value, str) and args.no_check:
+        print(
+            "The selector was not checked against the app (--no-check): run "
+            f"`{PROG} status` to see which constructs it selects."
+        )
     print("Commit the change; the next deploy applies it.")
     return 0
 
@@ -133,9 +197,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     shown = "unset" if value is None else json.dumps(value)
     print(f"{cdk_json}: {MAINTENANCE_CONTEXT_KEY} = {shown}")
     print(f"interpreted as: {_describe(value)}")
-    if args.app:
-        states = _states(cdk_json, args.app, value)
-        print(f"maintenance constructs of {args.app!r}:")
+    if not args.no_app:
+        app = _app_command(cdk_json, args.app)
+        states = _states(cdk_json, app, value)
+        print(f"maintenance constructs of {app!r}:")
         for state in states:
             note = " (enabled= set in code)" if state.explicit else ""
             print(f"  {'ON ' if state.enabled else 'off'}  {state.path}{note}")
@@ -194,7 +259,12 @@ def parser() -> argparse.ArgumentParser:
     set_.add_argument("--app", help='app command (default: cdk.json\'s "app")')
     set_.set_defaults(handler=cmd_set)
     status = sub.add_parser("status", help="show the value in cdk.json and what it selects")
-    status.add_argument("--app", help="synthesize this app command to list the constructs")
+    status.add_argument(
+        "--app", help="app command to synthesize for the list of constructs (default: cdk.json's)"
+    )
+    status.add_argument(
+        "--no-app", action="store_true", help="only read cdk.json; do not synthesize the app"
+    )
     status.set_defaults(handler=cmd_status)
     preview = sub.add_parser(
         "preview", help="what the toggle changes and who gets what, off vs on (offline)"
@@ -210,7 +280,9 @@ def parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--json", action="store_true", help="machine-readable output")
     preview.add_argument(
-        "--request", metavar="SPEC", help="one request: host=...,ip=...,path=...,accept=..."
+        "--request",
+        metavar="SPEC",
+        help="one request: host=,ip=,path=,accept=,method=,country=,header:NAME= (ip required)",
     )
     preview.set_defaults(handler=cmd_preview)
     for command in (set_, status, preview):

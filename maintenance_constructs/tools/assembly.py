@@ -15,18 +15,36 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import MaintenanceConfigError
-from .toggle_value import STATE_METADATA_TYPE
+from ..errors import MaintenanceConfigError
+from ..toggle_value import STATE_METADATA_TYPE, WAF_RULES_METADATA_TYPE
 
 __all__ = [
     "ConstructState",
     "StackTemplate",
+    "SynthMessage",
     "load_cdk_json",
     "merged_context",
+    "read_messages",
     "read_states",
     "read_templates",
     "synthesize",
 ]
+
+
+def _json_object(path: Path, parameter: str, what: str) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise MaintenanceConfigError(
+            f"{parameter}: {str(path)!r} is not valid JSON: line {error.lineno}, column "
+            f"{error.colno}: {error.msg}. Fix the file, then run the command again."
+        ) from None
+    if not isinstance(data, dict):
+        raise MaintenanceConfigError(
+            f"{parameter}: {str(path)!r} holds a {type(data).__name__}, not an object {what}."
+        )
+    return data
 
 
 def load_cdk_json(path: Path) -> dict[str, Any]:
@@ -36,20 +54,7 @@ def load_cdk_json(path: Path) -> dict[str, Any]:
             f"--cdk-json: {str(path)!r} does not exist; run the command in your CDK app's folder "
             "or pass --cdk-json path/to/cdk.json."
         )
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise MaintenanceConfigError(
-            f"--cdk-json: {str(path)!r} is not valid JSON: line {error.lineno}, column "
-            f"{error.colno}: {error.msg}. Fix the file, then run the command again."
-        ) from None
-    if not isinstance(data, dict):
-        raise MaintenanceConfigError(
-            f"--cdk-json: {str(path)!r} holds a {type(data).__name__}, not an object with "
-            '"app" and "context".'
-        )
-    return data
+    return _json_object(path, "--cdk-json", 'with "app" and "context"')
 
 
 def merged_context(cdk_json: Path, overrides: Mapping[str, Any]) -> dict[str, Any]:
@@ -57,7 +62,7 @@ def merged_context(cdk_json: Path, overrides: Mapping[str, Any]) -> dict[str, An
     context: dict[str, Any] = {}
     cached = cdk_json.parent / "cdk.context.json"
     if cached.is_file():
-        context.update(json.loads(cached.read_text(encoding="utf-8")))
+        context.update(_json_object(cached, "cdk.context.json", "of context values"))
     context.update(load_cdk_json(cdk_json).get("context", {}))
     context.update(overrides)
     return context
@@ -80,13 +85,22 @@ def synthesize(app: str, *, cwd: Path, context: Mapping[str, Any], outdir: Path)
     )
     if result.returncode != 0:
         lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        lines = [line for line in lines if "!!" not in line]  # jsii's Node.js banner
         # CDK validation errors read "[construct path] message"; show each once.
         validation = list(dict.fromkeys(line for line in lines if line.startswith("[")))
-        detail = "\n  ".join(validation or lines[-12:])
-        raise MaintenanceConfigError(f"the app {app!r} failed to synthesize:\n  {detail}")
+        detail = "\n  ".join(validation or lines[-12:] or ["(no error output)"])
+        raise MaintenanceConfigError(
+            f"the app {app!r} failed to synthesize (exit code {result.returncode}); the end "
+            f"of its error output:\n  {detail}"
+        )
 
 
 def _assemblies(outdir: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    if not (outdir / "manifest.json").is_file():
+        raise MaintenanceConfigError(
+            f"the app wrote no cloud assembly (no manifest.json in {str(outdir)!r}); make sure "
+            "it ends with app.synth(), as `cdk init` apps do."
+        )
     manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
     yield outdir, manifest
     for artifact in manifest.get("artifacts", {}).values():
@@ -124,23 +138,55 @@ class ConstructState:
     path: str
     enabled: bool
     explicit: bool
+    waf_rules: tuple[str, ...] = ()
+    """The web ACL rules the construct owns (CloudFront and regional constructs)."""
+
+
+def _metadata(outdir: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every (construct path, metadata entry) of the assembly and its nested assemblies."""
+    for folder, _ in _assemblies(outdir):
+        for metadata_file in sorted(folder.glob("*.metadata.json")):
+            entries = json.loads(metadata_file.read_text(encoding="utf-8"))
+            for path, items in entries.items():
+                for item in items:
+                    yield path, item
 
 
 def read_states(outdir: Path) -> list[ConstructState]:
     """The maintenance constructs of the assembly, with their state, sorted by path."""
-    states = []
-    for folder, _ in _assemblies(outdir):
-        for metadata_file in folder.glob("*.metadata.json"):
-            entries = json.loads(metadata_file.read_text(encoding="utf-8"))
-            for path, items in entries.items():
-                for item in items:
-                    if item.get("type") == STATE_METADATA_TYPE:
-                        data = item.get("data", {})
-                        states.append(
-                            ConstructState(
-                                path=path.lstrip("/"),
-                                enabled=bool(data.get("enabled")),
-                                explicit=bool(data.get("explicit")),
-                            )
-                        )
-    return sorted(states, key=lambda s: s.path)
+    states: dict[str, dict[str, Any]] = {}
+    rules: dict[str, tuple[str, ...]] = {}
+    for path, item in _metadata(outdir):
+        data = item.get("data") or {}
+        if item.get("type") == STATE_METADATA_TYPE:
+            states[path.lstrip("/")] = data
+        elif item.get("type") == WAF_RULES_METADATA_TYPE:
+            rules[path.lstrip("/")] = tuple(str(r) for r in data.get("rules", []))
+    return [
+        ConstructState(
+            path=path,
+            enabled=bool(data.get("enabled")),
+            explicit=bool(data.get("explicit")),
+            waf_rules=rules.get(path, ()),
+        )
+        for path, data in sorted(states.items())
+    ]
+
+
+@dataclass(frozen=True)
+class SynthMessage:
+    """A warning or error of the synthesis, as the CDK CLI would print it."""
+
+    level: str  # "warning" or "error"
+    path: str
+    text: str
+
+
+def read_messages(outdir: Path) -> list[SynthMessage]:
+    """The synthesis warnings and errors of the assembly, in order, each once."""
+    found: dict[SynthMessage, None] = {}
+    for path, item in _metadata(outdir):
+        level = str(item.get("type", "")).removeprefix("aws:cdk:")
+        if level in ("warning", "error"):
+            found[SynthMessage(level, path.lstrip("/"), str(item.get("data")))] = None
+    return list(found)

@@ -1,0 +1,235 @@
+"""The front doors that carry maintenance rules (ALB listeners, web ACLs) and their
+who-gets-what tables: sample requests answered with maintenance off and on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import MaintenanceConfigError
+from .assembly import StackTemplate
+from .diff import LISTENER_RULE, WEB_ACL, is_maintenance_rule, readable_names
+from .evaluator import Answer, Request, condition_values, evaluate_listener
+from .samples import API, BROWSER, sample_clients
+from .waf_evaluator import evaluate_web_acl
+
+__all__ = ["ANY_HOST", "FrontDoor", "Row", "listener_doors", "qualified", "web_acl_doors"]
+
+IP_SET = "AWS::WAFv2::IPSet"
+ANY_HOST = "(any host)"
+"""The sample host for rules that cover every request (e.g. the load balancer's DNS name)."""
+TRAVERSAL = ("*/../*", "*/..")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One sample request and its answers with maintenance off and on."""
+
+    request: Request
+    client: str  # "allow-listed IPv4", "outside IPv6", ...
+    off: Answer
+    on: Answer
+
+
+@dataclass(frozen=True)
+class FrontDoor:
+    """A listener or web ACL that carries maintenance rules, and its who-gets-what table."""
+
+    kind: str  # "ALB listener" or "WAF web ACL"
+    name: str
+    stack: str
+    rows: tuple[Row, ...]
+
+
+def _conditions(props: Mapping[str, Any], field: str) -> list[str]:
+    values: list[str] = []
+    for condition in props.get("Conditions") or []:
+        if condition.get("Field") == field:
+            values += condition_values(condition)
+    return values
+
+
+def _concrete(pattern: str) -> str:
+    return pattern.replace("*", "x").replace("?", "x")
+
+
+def _rows(
+    hosts: Sequence[str],
+    cidrs: Sequence[str],
+    paths: Sequence[str],
+    answer: Callable[[Request], tuple[Answer, Answer]],
+) -> tuple[Row, ...]:
+    rows = []
+    for host in hosts:
+        for ip, client in sample_clients(cidrs):
+            for path in ["/", *(_concrete(p) for p in paths)]:
+                for accept in (BROWSER, API):
+                    request = Request(host=host, ip=ip, path=path, accept=accept)
+                    off, on = answer(request)
+                    rows.append(Row(request=request, client=client, off=off, on=on))
+    return tuple(rows)
+
+
+def _rules_on(resources: Mapping[str, Any], arn: str, names: Mapping[str, str]) -> list[Any]:
+    rules = [
+        (names.get(k, k), r["Properties"])
+        for k, r in resources.items()
+        if r["Type"] == LISTENER_RULE and repr(r["Properties"]["ListenerArn"]) == arn
+    ]
+    for name, properties in rules:
+        if not isinstance(properties.get("Priority"), int):
+            raise MaintenanceConfigError(
+                f"preview: the listener rule {name} has priority {properties.get('Priority')!r}, "
+                "which is only known at deploy time (a parameter or an expression), so the "
+                "rules of its listener cannot be put in order offline; give it a literal "
+                "priority, or run the preview on an app where it has one."
+            )
+    return rules
+
+
+def _listener_door(
+    stack: str,
+    reference: Any,
+    off: Mapping[str, Any],
+    on: Mapping[str, Any],
+    mine: Sequence[Mapping[str, Any]],
+    requests: Sequence[Request] | None,
+) -> FrontDoor:
+    arn = repr(reference)
+    names = {**readable_names(off), **readable_names(on)}
+    listener_id = reference.get("Ref") if isinstance(reference, Mapping) else None
+    listener = on.get(listener_id, {}) if listener_id else {}
+    default = listener.get("Properties", {}).get("DefaultActions") if listener else None
+    rules_off, rules_on = _rules_on(off, arn, names), _rules_on(on, arn, names)
+
+    def answer(request: Request) -> tuple[Answer, Answer]:
+        return (
+            evaluate_listener(rules_off, default, request, names=names),
+            evaluate_listener(rules_on, default, request, names=names),
+        )
+
+    if requests is not None:
+        rows = tuple(Row(r, "requested", *answer(r)) for r in requests)
+    else:
+        hosts = list(dict.fromkeys(h for p in mine for h in _conditions(p, "host-header")))
+        # Rules without a host condition cover every host: sample one no rule names.
+        hosts = hosts or [ANY_HOST]
+        cidrs = list(dict.fromkeys(c for p in mine for c in _conditions(p, "source-ip")))
+        # Bypass paths (the catch-all "/*" of host-less rules and the traversal guard's
+        # patterns are covered by "/").
+        paths = list(dict.fromkeys(c for p in mine for c in _conditions(p, "path-pattern")))
+        paths = [p for p in paths if p != "/*" and p not in TRAVERSAL]
+        rows = _rows([_concrete(h) for h in hosts], cidrs, paths, answer)
+    name = names.get(listener_id, str(reference)) if listener_id else str(reference)
+    return FrontDoor("ALB listener", name, stack, rows)
+
+
+def listener_doors(
+    off: Mapping[str, Any],
+    on: Mapping[str, Any],
+    constructs: Sequence[str],
+    requests: Sequence[Request] | None,
+) -> list[FrontDoor]:
+    """The listeners that carry maintenance rules, from resources of every stack (see
+    :func:`qualified`): a listener in one stack may get its rules from another."""
+    by_listener: dict[str, list[Mapping[str, Any]]] = {}
+    references: dict[str, tuple[Any, str]] = {}
+    for qualified_id, resource in on.items():
+        if is_maintenance_rule(resource, constructs):
+            reference = resource["Properties"]["ListenerArn"]
+            by_listener.setdefault(repr(reference), []).append(resource["Properties"])
+            references[repr(reference)] = (reference, qualified_id.split("/")[0])
+    return [
+        _listener_door(references[key][1], references[key][0], off, on, mine, requests)
+        for key, mine in sorted(by_listener.items())
+    ]
+
+
+def qualified(stacks: Sequence[StackTemplate]) -> dict[str, Any]:
+    """The resources of every stack in one mapping, keyed ``Stack/LogicalId``, with ``Ref``,
+    ``Fn::GetAtt`` and ``Fn::ImportValue`` (of the assembly's own exports) rewritten to those
+    keys, so references across stacks read like references within one."""
+    exports: dict[str, tuple[str, Any]] = {}
+    for stack in stacks:
+        for output in (stack.template.get("Outputs") or {}).values():
+            name = (output.get("Export") or {}).get("Name")
+            if isinstance(name, str):
+                exports[name] = (stack.name, output.get("Value"))
+
+    def rewrite(value: Any, stack: str) -> Any:
+        if isinstance(value, list):
+            return [rewrite(item, stack) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if len(value) == 1:
+            ((key, inner),) = value.items()
+            if key == "Ref" and isinstance(inner, str) and not inner.startswith("AWS::"):
+                return {"Ref": f"{stack}/{inner}"}
+            if key == "Fn::GetAtt" and isinstance(inner, list) and inner:
+                return {"Fn::GetAtt": [f"{stack}/{inner[0]}", *inner[1:]]}
+            if key == "Fn::ImportValue" and isinstance(inner, str) and inner in exports:
+                producer, exported = exports[inner]
+                return rewrite(exported, producer)
+        return {key: rewrite(item, stack) for key, item in value.items()}
+
+    return {
+        f"{stack.name}/{logical_id}": rewrite(resource, stack.name)
+        for stack in stacks
+        for logical_id, resource in stack.template.get("Resources", {}).items()
+    }
+
+
+def _prefixes(statement: Any) -> list[str]:
+    if isinstance(statement, Mapping):
+        found = []
+        match = statement.get("ByteMatchStatement")
+        if isinstance(match, Mapping) and match.get("PositionalConstraint") == "STARTS_WITH":
+            found.append(str(match.get("SearchString")))
+        for value in statement.values():
+            found += _prefixes(value)
+        return found
+    if isinstance(statement, list):
+        return [p for item in statement for p in _prefixes(item)]
+    return []
+
+
+def web_acl_doors(
+    stack: str,
+    off: Mapping[str, Any],
+    on: Mapping[str, Any],
+    requests: Sequence[Request] | None,
+) -> list[FrontDoor]:
+    doors = []
+    names = readable_names(on)
+    for logical_id, resource in on.items():
+        if resource["Type"] != WEB_ACL or logical_id not in off:
+            continue
+        acl_on, acl_off = resource["Properties"], off[logical_id]["Properties"]
+        if acl_on.get("Rules") == acl_off.get("Rules"):
+            continue
+
+        def ip_sets(resources: Mapping[str, Any]) -> dict[str, list[str]]:
+            return {
+                k: list(r["Properties"].get("Addresses", []))
+                for k, r in resources.items()
+                if r["Type"] == IP_SET
+            }
+
+        def answer(
+            request: Request, acl_on: Any = acl_on, acl_off: Any = acl_off
+        ) -> tuple[Answer, Answer]:
+            return (
+                evaluate_web_acl(acl_off, ip_sets(off), request),
+                evaluate_web_acl(acl_on, ip_sets(on), request),
+            )
+
+        cidrs = [c for addresses in ip_sets(on).values() for c in addresses]
+        added = [r for r in acl_on.get("Rules", []) if r not in (acl_off.get("Rules") or [])]
+        rows = (
+            tuple(Row(r, "requested", *answer(r)) for r in requests)
+            if requests is not None
+            else _rows([ANY_HOST], cidrs, list(dict.fromkeys(_prefixes(added))), answer)
+        )
+        doors.append(FrontDoor("WAF web ACL", names.get(logical_id, logical_id), stack, rows))
+    return doors

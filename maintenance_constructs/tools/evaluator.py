@@ -1,0 +1,180 @@
+"""Requests, answers, and the evaluation of a request against synthesized ALB listener rules,
+offline (the WAF side is :mod:`maintenance_constructs.tools.waf_evaluator`).
+
+ALB rules in ascending priority, every condition of a rule must match and any value of a
+condition may match (host headers and header values case-insensitive with ``*``/``?``
+wildcards, paths case-sensitive and compared as sent, source IPs by CIDR), the default action
+last.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["Answer", "Request", "condition_values", "evaluate_listener"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """A viewer request: host name, client address, URL path, ``Accept`` header, method, the
+    viewer's country (for geo matches; None: unknown) and further headers."""
+
+    host: str
+    ip: str
+    path: str = "/"
+    accept: str = "application/json"
+    method: str = "GET"
+    country: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        if wanted == "accept":
+            return self.accept
+        if wanted == "host":
+            return self.host
+        return next((v for k, v in self.headers if k.lower() == wanted), None)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the front door does with a request."""
+
+    action: str  # "forward", "fixed-response", "redirect", "allow", "block", "unknown"
+    rule: str  # the rule that decided, or "default"
+    target: str = ""
+    status: int | None = None
+    content_type: str = ""
+    body: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    alternatives: tuple[str, ...] = ()
+    """Other answers, each with the undecidable rule it depends on ("403 if GeoBlock matches")."""
+
+    def describe(self, width: int = 40) -> str:
+        """A one-line summary for tables, with its alternatives when it depends on something
+        that cannot be decided offline."""
+        main = self._describe(width)
+        return "; or ".join([main, *self.alternatives])
+
+    def _describe(self, width: int) -> str:
+        if self.action == "forward":
+            return f"forwarded to {self.target}"
+        if self.action == "allow":
+            return "allowed (to the origin)"
+        if self.action == "unknown":
+            return f"unknown ({self.target})"
+        if self.action == "redirect":
+            return f"{self.status} redirect"
+        body = self.body if len(self.body) <= width else self.body[: width - 3] + "..."
+        content = f" {self.content_type}" if self.content_type else ""
+        return f"{self.status}{content} {body}".rstrip()
+
+
+@lru_cache(maxsize=4096)
+def _wildcard(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(f"^{regex}$", 0 if case_sensitive else re.IGNORECASE | re.DOTALL)
+
+
+def _in_cidrs(ip: str, cidrs: Sequence[str]) -> bool:
+    address = ipaddress.ip_address(ip)
+    return any(
+        address in ipaddress.ip_network(cidr, strict=False)
+        for cidr in cidrs
+        if ipaddress.ip_network(cidr, strict=False).version == address.version
+    )
+
+
+def condition_values(condition: Mapping[str, Any]) -> list[str]:
+    """The values of a ListenerRule condition: from its ``...Config`` block, or the legacy
+    top-level ``Values``."""
+    config: Mapping[str, Any] = next(
+        (v for k, v in condition.items() if k.endswith("Config") and isinstance(v, Mapping)), {}
+    )
+    return list(config.get("Values") or condition.get("Values") or [])
+
+
+def _condition_matches(condition: Mapping[str, Any], request: Request) -> bool:
+    field_name = condition.get("Field")
+    if field_name == "host-header":
+        values = condition_values(condition)
+        return any(_wildcard(v, False).match(request.host) for v in values)
+    if field_name == "path-pattern":
+        values = condition_values(condition)
+        return any(_wildcard(v, True).match(request.path) for v in values)
+    if field_name == "source-ip":
+        return _in_cidrs(request.ip, condition_values(condition))
+    if field_name == "http-header":
+        config = condition.get("HttpHeaderConfig") or {}
+        value = request.header(str(config.get("HttpHeaderName", "")))
+        patterns = config.get("Values") or []
+        return value is not None and any(_wildcard(p, False).match(value) for p in patterns)
+    if field_name == "http-request-method":
+        values = (condition.get("HttpRequestMethodConfig") or {}).get("Values", [])
+        return request.method.upper() in values
+    return False  # query-string and unknown conditions: the request carries none
+
+
+def _listener_action(
+    actions: Sequence[Mapping[str, Any]], rule: str, names: Mapping[str, str]
+) -> Answer:
+    for action in sorted(actions, key=lambda a: int(a.get("Order", 0))):
+        kind = action.get("Type")
+        if kind == "forward":
+            groups = (
+                [action.get("TargetGroupArn")]
+                if action.get("TargetGroupArn")
+                else [
+                    g.get("TargetGroupArn")
+                    for g in (action.get("ForwardConfig") or {}).get("TargetGroups", [])
+                ]
+            )
+            target = ", ".join(_name(g, names) for g in groups)
+            return Answer("forward", rule, target=target)
+        if kind == "fixed-response":
+            config = action.get("FixedResponseConfig") or {}
+            return Answer(
+                "fixed-response",
+                rule,
+                status=int(config.get("StatusCode", 0)),
+                content_type=str(config.get("ContentType", "")),
+                body=str(config.get("MessageBody", "")),
+            )
+        if kind == "redirect":
+            config = action.get("RedirectConfig") or {}
+            return Answer(
+                "redirect", rule, status=int(str(config.get("StatusCode", "HTTP_301"))[-3:])
+            )
+    return Answer("unknown", rule, target="no terminal action")
+
+
+def _name(reference: Any, names: Mapping[str, str]) -> str:
+    if isinstance(reference, Mapping) and "Ref" in reference:
+        return names.get(reference["Ref"], reference["Ref"])
+    return str(reference)
+
+
+def evaluate_listener(
+    rules: Sequence[tuple[str, Mapping[str, Any]]],
+    default_actions: Sequence[Mapping[str, Any]] | None,
+    request: Request,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> Answer:
+    """Answer of an ALB listener: ``rules`` are (name, ListenerRule Properties) pairs;
+    ``default_actions`` is the listener's DefaultActions (None if not in the app); ``names``
+    maps logical IDs to readable names for forward targets."""
+    names = names or {}
+    ordered = sorted(rules, key=lambda r: int(r[1].get("Priority", 0)))
+    for name, props in ordered:
+        conditions = props.get("Conditions") or []
+        if conditions and all(_condition_matches(c, request) for c in conditions):
+            return _listener_action(props.get("Actions") or [], name, names)
+    if default_actions is None:
+        return Answer("unknown", "default", target="listener default action not in this app")
+    return _listener_action(default_actions, "default", names)

@@ -1,0 +1,96 @@
+"""The requests the preview asks about: sample clients inside and outside the allowlist, and
+the one request given with ``--request``."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+
+from .evaluator import Request
+
+__all__ = ["API", "BROWSER", "outside_address", "parse_request", "sample_clients"]
+
+BROWSER, API = "text/html,application/xhtml+xml", "application/json"
+# Documentation ranges first (RFC 5737, RFC 3849): recognisable, and never a real client.
+PREFERRED_OUTSIDE = {
+    4: ("192.0.2.1", "198.51.100.1", "203.0.113.1"),
+    6: ("2001:db8:ffff::1", "100::1"),
+}
+_FIELDS = ("host", "ip", "path", "accept", "method", "country")
+
+
+def outside_address(
+    version: int, networks: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network]
+) -> str | None:
+    """An address of the family outside every network, documentation ranges first; None when
+    the networks cover the whole family."""
+    family = sorted((n for n in networks if n.version == version), key=lambda n: n.network_address)
+    for text in PREFERRED_OUTSIDE[version]:
+        if not any(ipaddress.ip_address(text) in n for n in family):
+            return text
+    candidate = 1  # the first gap after the (sorted) networks, skipping the all-zero address
+    for network in family:
+        if candidate < int(network.network_address):
+            break
+        candidate = max(candidate, int(network.broadcast_address) + 1)
+    limit = 2**32 if version == 4 else 2**128
+    if candidate >= limit:
+        return None
+    return str(
+        ipaddress.ip_address(candidate) if version == 4 else ipaddress.IPv6Address(candidate)
+    )
+
+
+def sample_clients(cidrs: Sequence[str]) -> list[tuple[str, str]]:
+    """(address, label) pairs: an allow-listed and an outside address per family. A family
+    whose allowlist covers every address gets no outside sample (and a label saying so)."""
+    networks = [ipaddress.ip_network(c, strict=False) for c in cidrs]
+    samples = []
+    for version in (4, 6):
+        family = [n for n in networks if n.version == version]
+        if family:
+            first = family[0]
+            address = first.network_address + (1 if first.num_addresses > 1 else 0)
+            samples.append((str(address), f"allow-listed IPv{version}"))
+        outside = outside_address(version, family)
+        if outside is not None:
+            samples.append((outside, f"outside IPv{version}"))
+    return samples
+
+
+def parse_request(spec: str) -> Request:
+    """``host=example.com,ip=203.0.113.5,path=/,accept=text/html,method=POST,country=BR,
+    header:X-Name=value`` -> Request (``ip`` is required)."""
+    fields: dict[str, str] = {}
+    headers: list[tuple[str, str]] = []
+    for part in spec.split(","):
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        if sep and key.lower().startswith("header:") and key[7:].strip():
+            headers.append((key[7:].strip(), value.strip()))
+            continue
+        if not sep or key not in _FIELDS:
+            raise ValueError(
+                f"--request: {part!r} is not one of {', '.join(f + '=' for f in _FIELDS)} or "
+                "header:NAME= (e.g. host=example.com,ip=203.0.113.5,path=/,accept=text/html,"
+                "country=BR,header:X-Maintenance-Bypass=...)"
+            )
+        fields[key] = value.strip()
+    if "ip" not in fields:
+        raise ValueError(f"--request: {spec!r} has no ip=...; give the client address")
+    try:
+        ipaddress.ip_address(fields["ip"])
+    except ValueError:
+        raise ValueError(f"--request: ip={fields['ip']!r} is not an IP address") from None
+    country = fields.get("country")
+    if country is not None and not (len(country) == 2 and country.isalpha()):
+        raise ValueError(f"--request: country={country!r} is not a two-letter country code")
+    return Request(
+        host=fields.get("host", "example.com"),
+        ip=fields["ip"],
+        path=fields.get("path", "/"),
+        accept=fields.get("accept", API),
+        method=fields.get("method", "GET").upper(),
+        country=country.upper() if country else None,
+        headers=tuple(headers),
+    )

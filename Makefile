@@ -11,7 +11,7 @@ export PATH := $(BIN):$(PATH)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: demo test pytest bench lint typecheck docs setup clean
+.PHONY: demo diff test pytest bench lint typecheck docs setup clean
 
 $(VENV)/.dev-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,12 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.dev-installed node_modules/.installed
 
-## demo: synthesize the example app with maintenance off and on, print the offline diff, then
-## the preview: what the toggle changes and who gets what in each state.
+## demo: what the toggle changes on the example app and who gets what, off vs on (offline).
 demo: setup
+	$(BIN)/maintenance-constructs preview
+
+## diff: the raw `cdk diff` of the example app, maintenance off -> on (offline templates).
+diff: setup
 	rm -rf cdk.out.off cdk.out.on
 	$(CDK) synth -q -c maintenance=false -o cdk.out.off
 	$(CDK) synth -q -c maintenance=true -o cdk.out.on
@@ -37,8 +40,6 @@ demo: setup
 	  $(CDK) diff --app cdk.out.on --template cdk.out.off/$$stack.template.json $$stack 2>&1 \
 	    | grep -v -e '^Stack ' -e '^$$' -e 'Number of stacks with differences' || true; \
 	done
-	@echo "=== maintenance-constructs preview"
-	$(BIN)/maintenance-constructs preview
 
 ## test: lint, type check, the docs site (strict) and the whole test suite.
 # The checks run two at a time (2 cores): a cold mypy over aws-cdk-lib's types takes a minute.

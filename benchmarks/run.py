@@ -81,6 +81,51 @@ def overhead(pairs: int) -> dict[str, Any]:
     }
 
 
+def _cli_seconds(*args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "maintenance_constructs.tools.cli", *args],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={k: v for k, v in os.environ.items() if k != "CDK_VALIDATION"},
+    )
+    return time.perf_counter() - start
+
+
+def _one_synth_seconds() -> float:
+    """One synthesis of the example app as `cdk synth` runs it (the app command from
+    cdk.json, maintenance on, CDK's template validation on)."""
+    with tempfile.TemporaryDirectory() as outdir:
+        env = {
+            **os.environ,
+            "CDK_OUTDIR": outdir,
+            "CDK_CONTEXT_JSON": json.dumps({"maintenance": True}),
+            "CDK_VALIDATION": "true",
+        }
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "app.py"], cwd=ROOT, check=True, env=env, capture_output=True
+        )
+        return time.perf_counter() - start
+
+
+def preview_speed(pairs: int) -> dict[str, Any]:
+    """`maintenance-constructs preview` (two syntheses, side by side, and the analysis) against
+    one synthesis of the same app, alternating."""
+    _one_synth_seconds()  # warm-up
+    one, preview = [], []
+    for _ in range(pairs):
+        one.append(_one_synth_seconds())
+        preview.append(_cli_seconds("preview"))
+    return {
+        "pairs": pairs,
+        "one": one,
+        "preview": preview,
+        "ratio": statistics.median(preview) / statistics.median(one),
+    }
+
+
 def _timed(build: Callable[[], Any], runs: int) -> tuple[float, float, int]:
     """Median and spread of in-process synth time, and the largest template's size."""
     times, size = [], 0
@@ -359,9 +404,28 @@ def render(results: dict[str, Any]) -> str:
             + ", ".join(unproven)
             + ".",
         ]
+    if "preview" in results:
+        p = results["preview"]
+        lines += [
+            "",
+            "## 4. Preview speed",
+            "",
+            "`maintenance-constructs preview` on the example app (two syntheses run side by side in",
+            "two processes, then the diff and the who-gets-what tables) against one synthesis of the",
+            f"same app as `cdk synth` runs it, alternating, {p['pairs']} pairs after a warm-up.",
+            "",
+            "| command | median (s) | min (s) | max (s) | runs (s) |",
+            "| --- | --- | --- | --- | --- |",
+            f"| one synthesis | {statistics.median(p['one']):.2f} | {min(p['one']):.2f} | {max(p['one']):.2f} | {fmt(p['one'])} |",
+            f"| preview | {statistics.median(p['preview']):.2f} | {min(p['preview']):.2f} | {max(p['preview']):.2f} | {fmt(p['preview'])} |",
+            "",
+            f"**Ratio (median preview / median synthesis): {p['ratio']:.2f}** (target <= 1.3: "
+            + ("met" if p["ratio"] <= 1.3 else "**missed**")
+            + ").",
+        ]
     lines += [
         "",
-        "## 4. Test suite",
+        "## 5. Test suite",
         "",
         f"`pytest -q` (the whole suite) took **{results['suite']:.1f} s** of wall time on this machine.",
         "",
@@ -379,6 +443,7 @@ def main() -> int:
         "overhead": overhead(2 if args.quick else 7),
         "scale": scale(1 if args.quick else 3),
         "economy": economy(0.5 if args.quick else 20.0),
+        "preview": preview_speed(2 if args.quick else 5),
         "suite": 0.0 if args.quick else suite_seconds(),
     }
     Path(args.output).write_text(render(results), encoding="utf-8")

@@ -135,5 +135,6 @@ def _registry(scope: IConstruct) -> _SelectorCheck:
         # On a construct of its own at the top of the app (it synthesizes nothing), so that the
         # error names it instead of an empty "[]", and runs when the whole app synthesizes (a
         # CDK Pipelines stage synthesizes early, before the later stages exist).
-        Construct(root, _TOGGLE_CONSTRUCT_ID).node.add_validation(check)
+        holder = Construct(root, _TOGGLE_CONSTRUCT_ID)  # type: ignore[arg-type]
+        holder.node.add_validation(check)
     return check

@@ -30,8 +30,14 @@ LISTENER_ARN = (
 class AlbEnv:
     """A fresh app with a VPC, an ALB listener (404 default) and a blue target group."""
 
-    def __init__(self, *, default_forward: bool = False) -> None:
-        self.app = cdk.App()
+    def __init__(
+        self,
+        *,
+        default_forward: bool = False,
+        context: dict[str, Any] | None = None,
+        outdir: Path | None = None,
+    ) -> None:
+        self.app = cdk.App(context=context, outdir=str(outdir) if outdir else None)
         self.stack = cdk.Stack(self.app, "Web", env=cdk.Environment(region="eu-west-1"))
         vpc = ec2.Vpc(
             self.stack,

@@ -27,6 +27,7 @@ def test_refused_with_parameter_and_value(index: int) -> None:
     assert case.value.strip("'[]") in message, message
     for raw in ("Traceback", "KeyError", "jsii.errors", "@jsii/kernel"):
         assert raw not in message
+    assert not message.startswith("[]"), "a synth error names a construct, never an empty path"
 
 
 def test_errors_doc_matches_the_matrix() -> None:

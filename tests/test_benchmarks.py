@@ -28,6 +28,7 @@ def test_render_states_targets_plainly() -> None:
             {"kind": "WAF", "cidrs": 10, "median": 0.1, "spread": 0.0, "bytes": 10, "refused": ""}
         ],
         "economy": {"rows": 1, "worse": [], "proofs": {"bound": 1}, "pairs": {}},
+        "preview": {"pairs": 1, "one": [4.0], "preview": [5.6], "ratio": 1.4},
         "suite": 12.0,
     }
     page = render(results)
@@ -36,3 +37,6 @@ def test_render_states_targets_plainly() -> None:
     assert "4.0% of the median fresh-process synth above." in page
     assert "Largest case: 0.10 s (target < 10 s: met)." in page
     assert "took **12.0 s**" in page
+    assert (
+        "**Ratio (median preview / median synthesis): 1.40** (target <= 1.3: **missed**)." in page
+    )

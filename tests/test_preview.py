@@ -179,11 +179,18 @@ def test_bad_arguments(args: tuple[str, ...], fragment: str) -> None:
     assert result.returncode == 2 and fragment in result.stderr
 
 
-def test_docs_show_the_real_output() -> None:
+@pytest.mark.parametrize(
+    ("heading", "args"),
+    [
+        ("## The example app", ()),
+        ("## One request", ("--request", "host=example.com,ip=192.0.2.5,path=/,accept=text/html")),
+    ],
+)
+def test_docs_show_the_real_output(heading: str, args: tuple[str, ...]) -> None:
     """docs/preview.md pastes the example app's preview; it must still be what the command says."""
     doc = (ROOT / "docs" / "preview.md").read_text(encoding="utf-8")
-    pasted = doc.split("## The example app", 1)[1].split("```text\n", 1)[1].split("\n```", 1)[0]
-    result = preview()
+    pasted = doc.split(heading, 1)[1].split("```text\n", 1)[1].split("\n```", 1)[0]
+    result = preview(*args)
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip("\n") == pasted
 

@@ -4,7 +4,7 @@ SHELL := bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-STACKS := MaintenanceAlbExample MaintenanceCloudFrontExample
+STACKS := MaintenanceAlbExample MaintenanceCloudFrontExample MaintenanceRegionalExample
 CDK := npx --no-install cdk --no-notices
 
 export PATH := $(BIN):$(PATH)

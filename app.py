@@ -8,6 +8,8 @@
   name, whose ``AlbMaintenance`` has no host names and covers every request.
 * ``MaintenanceCloudFrontExample`` (CloudFront as the interface, us-east-1): a distribution in
   front of its own HTTP origin, with ``CloudFrontMaintenance`` in its web ACL.
+* ``MaintenanceRegionalExample`` (a regional front door): an API Gateway REST API whose stage
+  is associated with the REGIONAL web ACL of ``RegionalMaintenance``.
 
 Toggle with ``npx cdk synth -c maintenance=true``. The allowlist comes from the context key
 ``office_cidrs`` (a JSON list in cdk.json, or a comma-separated string with -c); by default the
@@ -20,13 +22,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
-from maintenance_constructs import AlbMaintenance, CloudFrontMaintenance, MaintenanceResponse
+from maintenance_constructs import (
+    AlbMaintenance,
+    CloudFrontMaintenance,
+    MaintenanceResponse,
+    RegionalMaintenance,
+)
 
 OFFICE_CIDRS_CONTEXT_KEY = "office_cidrs"
 DEFAULT_OFFICE_CIDRS = ("203.0.113.0/24", "2001:db8::/48")
@@ -39,6 +47,14 @@ EDGE_MAINTENANCE_BODY = {
     "code": "service_unavailable",
     "hint": "現在システムのメンテナンス中です。",  # the seed's CloudFront hint
 }
+
+
+MAINTENANCE_PAGE = MaintenanceResponse.page(
+    title="メンテナンス中",
+    message="現在メンテナンス中です。",  # "under maintenance"
+    lang="ja",
+    status_url="https://status.example.com",
+)
 
 
 def office_cidrs(scope: Construct) -> list[str]:
@@ -157,6 +173,8 @@ class AlbExampleStack(cdk.Stack):
             target_groups=[blue],
             priority=10,
             response=MaintenanceResponse.json(MAINTENANCE_BODY),
+            # Browsers get a page people would ship, small enough for an ALB fixed response.
+            browser_response=MAINTENANCE_PAGE,
             bypass_paths=["/health"],
         )
         # Without host_headers the rules cover every request on the listener, whatever the
@@ -222,7 +240,67 @@ class CloudFrontExampleStack(cdk.Stack):
         )
 
 
-STACK_NAMES: Sequence[str] = ("MaintenanceAlbExample", "MaintenanceCloudFrontExample")
+class RegionalExampleStack(cdk.Stack):
+    """A regional front door: an API Gateway REST API whose stage carries a REGIONAL web ACL.
+
+    ``include_maintenance=False`` builds the API without a web ACL.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        env: cdk.Environment | None = None,
+        include_maintenance: bool = True,
+    ) -> None:
+        super().__init__(scope, id, env=env)
+        api = apigw.RestApi(
+            self,
+            "Api",
+            deploy_options=apigw.StageOptions(stage_name="prod"),
+            cloud_watch_role=False,
+        )
+        answer = apigw.MockIntegration(
+            integration_responses=[apigw.IntegrationResponse(status_code="200")],
+            request_templates={"application/json": '{"statusCode": 200}'},
+        )
+        responses = [apigw.MethodResponse(status_code="200")]
+        api.root.add_method("GET", answer, method_responses=responses)
+        api.root.add_resource("health").add_method("GET", answer, method_responses=responses)
+        acknowledge(
+            api,
+            {
+                "AwsSolutions-APIG1": "Example API; access logs need a log group the example "
+                "does not own.",
+                "AwsSolutions-APIG2": "Mock integration without a request body to validate.",
+                "AwsSolutions-APIG4": "Public example API; authorization is the application's "
+                "choice and unrelated to maintenance.",
+                "AwsSolutions-APIG6": "Example stage; execution logging is the application's "
+                "choice.",
+                "AwsSolutions-COG4": "Public example API without a Cognito authorizer.",
+            },
+        )
+        self.maintenance = (
+            RegionalMaintenance(
+                self,
+                "Maintenance",
+                resource_arns=[api.deployment_stage.stage_arn],
+                allowed_cidrs=office_cidrs(self),
+                response=MaintenanceResponse.json(MAINTENANCE_BODY, retry_after=600),
+                # The execute-api URL carries the stage name in the path.
+                bypass_paths=["/prod/health"],
+            )
+            if include_maintenance
+            else None
+        )
+
+
+STACK_NAMES: Sequence[str] = (
+    "MaintenanceAlbExample",
+    "MaintenanceCloudFrontExample",
+    "MaintenanceRegionalExample",
+)
 
 
 def build_app(
@@ -243,6 +321,12 @@ def build_app(
         app,
         STACK_NAMES[1],
         env=cdk.Environment(region="us-east-1"),
+        include_maintenance=include_maintenance,
+    )
+    RegionalExampleStack(
+        app,
+        STACK_NAMES[2],
+        env=cdk.Environment(region="ap-northeast-1"),
         include_maintenance=include_maintenance,
     )
     return app

@@ -18,6 +18,7 @@ from .toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 if TYPE_CHECKING:
     from .alb import ALB_MAX_BODY_BYTES, AlbMaintenance
     from .cloudfront import WAF_MAX_BODY_BYTES, CloudFrontMaintenance
+    from .regional import RegionalMaintenance
     from .response import DEFAULT_JSON_BODY, MaintenanceResponse
     from .toggle import is_maintenance_enabled
 
@@ -32,6 +33,7 @@ __all__ = [
     "CloudFrontMaintenance",
     "MaintenanceConfigError",
     "MaintenanceResponse",
+    "RegionalMaintenance",
     "is_maintenance_enabled",
     "parse_toggle_value",
 ]
@@ -43,6 +45,7 @@ _LAZY = {
     "CloudFrontMaintenance": ".cloudfront",
     "DEFAULT_JSON_BODY": ".response",
     "MaintenanceResponse": ".response",
+    "RegionalMaintenance": ".regional",
     "is_maintenance_enabled": ".toggle",
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping
@@ -19,6 +20,24 @@ DEFAULT_JSON_BODY: Mapping[str, str] = {
 """The seed's JSON body, with an English hint."""
 
 CONTENT_TYPES = ("application/json", "text/html", "text/plain")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_URL = re.compile(r"^https?://[^\s\"'<>]+$")
+_PAGE_WORDS = {
+    "en": {"retry": "Please try again in about {minutes} min.", "status": "Service status"},
+    "ja": {"retry": "約{minutes}分後に再度お試しください。", "status": "稼働状況"},
+}
+# Inline CSS only: readable on a phone, light and dark, no external request of any kind.
+_PAGE = (
+    '<!doctype html><html lang="{lang}"><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width,initial-scale=1">'
+    "<title>{title}</title><style>"
+    "body{{margin:0;min-height:100vh;display:grid;place-items:center;"
+    "font:1.1rem/1.6 system-ui,sans-serif;background:#f5f6f8;color:#1b2230}}"
+    "main{{max-width:34rem;padding:2rem;text-align:center}}h1{{font-size:1.5rem}}"
+    "a{{color:#0a58b5}}@media(prefers-color-scheme:dark){{body{{background:#111418;"
+    "color:#e8ebf0}}a{{color:#8ab8ff}}}}</style>"
+    "<main><h1>{title}</h1><p>{message}</p>{extra}</main></html>"
+)
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 
 
@@ -126,6 +145,54 @@ class MaintenanceResponse:
     ) -> MaintenanceResponse:
         """A ``text/plain`` response."""
         return _response("text/plain", body, status_code, retry_after, headers)
+
+    @staticmethod
+    def page(
+        *,
+        title: str,
+        message: str,
+        lang: str = "en",
+        retry_after: int | None = None,
+        status_url: str | None = None,
+        status_code: int = 503,
+    ) -> MaintenanceResponse:
+        """A complete, accessible ``text/html`` maintenance page that needs nothing else.
+
+        A doctype, ``lang``, a viewport for phones, readable type, light and dark colours
+        (``prefers-color-scheme``), inline CSS and no external requests (no fonts, images or
+        scripts), small enough for an ALB fixed response (1024 bytes) with a short message in
+        Japanese. ``retry_after`` (seconds) adds a sentence ("Please try again in about 10
+        minutes", in English or Japanese by ``lang``) and the ``Retry-After`` header where
+        the front door sends headers; ``status_url`` adds a link to your status page.
+        """
+        for parameter, text in (("title", title), ("message", message)):
+            if not isinstance(text, str) or not text.strip():
+                raise MaintenanceConfigError(
+                    f"response.{parameter}: {text!r} is empty or not a string; give the text "
+                    "visitors should read."
+                )
+        if not isinstance(lang, str) or not _LANG.match(lang):
+            raise MaintenanceConfigError(
+                f"response.lang: {lang!r} is not a language tag; use e.g. 'en', 'ja' or 'pt-BR'."
+            )
+        if status_url is not None and not (isinstance(status_url, str) and _URL.match(status_url)):
+            raise MaintenanceConfigError(
+                f"response.status_url: {status_url!r} is not an http(s) URL without spaces or "
+                "quotes; give e.g. 'https://status.example.com'."
+            )
+        words = _PAGE_WORDS.get(lang.split("-")[0].lower(), _PAGE_WORDS["en"])
+        extra = ""
+        if isinstance(retry_after, int) and not isinstance(retry_after, bool) and retry_after > 0:
+            extra += f"<p>{words['retry'].format(minutes=max(1, round(retry_after / 60)))}</p>"
+        if status_url is not None:
+            extra += f'<p><a href="{html.escape(status_url)}">{words["status"]}</a></p>'
+        body = _PAGE.format(
+            lang=lang,
+            title=html.escape(title.strip()),
+            message=html.escape(message.strip()),
+            extra=extra,
+        )
+        return _response("text/html", body, status_code, retry_after, None)
 
     @property
     def body_bytes(self) -> int:

@@ -19,6 +19,7 @@ os.environ.setdefault("CDK_VALIDATION", "false")
 
 import aws_cdk as cdk
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_wafv2 as wafv2
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
@@ -28,6 +29,7 @@ from maintenance_constructs import (  # noqa: E402
     CloudFrontMaintenance,
     MaintenanceConfigError,
     MaintenanceResponse,
+    RegionalMaintenance,
 )
 
 
@@ -183,6 +185,25 @@ def cloudfront_twice(**second: Any) -> Callable[[], Any]:
     return run
 
 
+def regional(**overrides: Any) -> Callable[[], Any]:
+    arguments: dict[str, Any] = {"resource_arns": [REST_STAGE_ARN], **overrides}
+    return lambda: RegionalMaintenance(edge_stack("eu-west-1"), "Maintenance", **arguments)
+
+
+def regional_twice() -> None:
+    """The app already associates another web ACL with the resource."""
+    stack = edge_stack("eu-west-1")
+    other = existing_acl(stack, "REGIONAL")
+    wafv2.CfnWebACLAssociation(
+        stack, "Existing", resource_arn=REST_STAGE_ARN, web_acl_arn=other.attr_arn
+    )
+    RegionalMaintenance(stack, "Maintenance", resource_arns=[REST_STAGE_ARN])
+    stack.node.root.synth()  # type: ignore[attr-defined]
+
+
+REST_STAGE_ARN = "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3/stages/prod"
+
+
 def toggle_on_stage(value: str) -> Callable[[], Any]:
     """The value set on one stage (stage.node.set_context), not on the app."""
 
@@ -328,6 +349,32 @@ CASES: list[Case] = [
         "'X-Note'",
         response(lambda: MaintenanceResponse.text("x", headers={"X-Note": 5})),
     ),  # type: ignore[dict-item]
+    Case(
+        "response",
+        "response.title",
+        "''",
+        response(lambda: MaintenanceResponse.page(title="", message="x")),
+    ),
+    Case(
+        "response",
+        "response.lang",
+        "'english'",
+        response(lambda: MaintenanceResponse.page(title="t", message="m", lang="english")),
+    ),
+    Case(
+        "response",
+        "response.status_url",
+        "'status page'",
+        response(
+            lambda: MaintenanceResponse.page(title="t", message="m", status_url="status page")
+        ),
+    ),
+    Case(
+        "ALB",
+        "response.body",
+        "2503",
+        alb(response=MaintenanceResponse.page(title="Down", message="A & B " * 200)),
+    ),
     # -- ALB -----------------------------------------------------------------------------------
     Case("ALB", "host_headers", "[]", alb(host_headers=[])),
     Case("ALB", "host_headers", "'example.com'", alb(host_headers="example.com")),
@@ -493,6 +540,44 @@ CASES: list[Case] = [
     ),
     # -- CloudFront ----------------------------------------------------------------------------
     Case("CloudFront", "region", "'eu-west-1'", cloudfront(region="eu-west-1")),
+    # -- Regional ------------------------------------------------------------------------------
+    Case("Regional", "resource_arns", "[]", regional(resource_arns=[])),
+    Case(
+        "Regional", "resource_arns", "'arn:aws:apigateway:", regional(resource_arns=REST_STAGE_ARN)
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:cloudfront::1:distribution/E1'",
+        regional(resource_arns=["arn:aws:cloudfront::1:distribution/E1"]),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "listed twice",
+        regional(resource_arns=[REST_STAGE_ARN, REST_STAGE_ARN]),
+    ),
+    Case("Regional", "resource_arns", "another web ACL", regional_twice),
+    Case(
+        "Regional",
+        "web_acl",
+        "'CLOUDFRONT'",
+        lambda: (
+            lambda stack: RegionalMaintenance(
+                stack,
+                "Maintenance",
+                resource_arns=[REST_STAGE_ARN],
+                web_acl=existing_acl(stack, "CLOUDFRONT"),
+            )
+        )(edge_stack("eu-west-1")),
+    ),
+    Case(
+        "Regional",
+        "response.status_code",
+        "599",
+        regional(response=MaintenanceResponse.text("x", status_code=599)),
+    ),
+    Case("Regional", "bypass_paths", "'/'", regional(bypass_paths=["/"])),
     Case(
         "CloudFront",
         "priority",

@@ -119,13 +119,13 @@ def assert_toggle_invariants(
     return diff
 
 
-ALWAYS_PRESENT = {"AWS::WAFv2::IPSet", WEB_ACL}
+ALWAYS_PRESENT = {"AWS::WAFv2::IPSet", WEB_ACL, "AWS::WAFv2::WebACLAssociation"}
 
 
 def assert_off_matches_without(off: Template, without: Template) -> None:
     """The off template equals the app built without the construct, apart from the construct's
-    always-present resources (IP sets, web ACL, response bodies) and the web ACL's attachment
-    to a distribution."""
+    always-present resources (IP sets, web ACL, response bodies, regional associations) and the
+    web ACL's attachment to a distribution."""
     diff = diff_templates(without, off)
     assert not diff.removed, diff.removed
     for logical_id, resource_type in diff.added.items():

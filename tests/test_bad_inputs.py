@@ -13,7 +13,7 @@ MESSAGES: dict[int, str] = {}
 
 def test_matrix_is_large_enough() -> None:
     assert len(CASES) >= 130
-    assert {c.area for c in CASES} == {"toggle", "response", "ALB", "CloudFront"}
+    assert {c.area for c in CASES} == {"toggle", "response", "ALB", "CloudFront", "Regional"}
 
 
 @pytest.mark.parametrize(

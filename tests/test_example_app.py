@@ -17,7 +17,7 @@ from app import STACK_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 Build = Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]]
-ALB_STACK, EDGE_STACK = STACK_NAMES
+ALB_STACK, EDGE_STACK, REGIONAL_STACK = STACK_NAMES
 
 
 def _types(template: dict[str, Any], resource_type: str) -> dict[str, Any]:
@@ -35,9 +35,11 @@ def test_off_has_no_maintenance_rules(example_templates: Build) -> None:
 def test_on_adds_the_seed_rules(example_templates: Build) -> None:
     on = example_templates({"maintenance": "true"})
     rules = _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule")
-    # Bypass band 15.., allow band 25.., maintenance band 90..99; the app rule at 100. The
-    # admin listener's construct (every host) has its own window on its own listener.
-    assert sorted(r["Properties"]["Priority"] for r in rules.values()) == [15, 25, 25, 90, 90, 100]
+    # Bypass band 15.., allow band 25.., browser 80 (the page), maintenance band 90..99; the
+    # app rule at 100. The admin listener's construct (every host) has its own window on its
+    # own listener.
+    priorities = sorted(r["Properties"]["Priority"] for r in rules.values())
+    assert priorities == [15, 25, 25, 80, 90, 90, 100]
     (acl,) = _types(on[EDGE_STACK], "AWS::WAFv2::WebACL").values()
     (rule,) = acl["Properties"]["Rules"]
     assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 503
@@ -95,4 +97,28 @@ def test_cli_context_string_reaches_the_app(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Maintenance mode is ON for MaintenanceAlbExample/Maintenance" in result.stderr
     template = json.loads((tmp_path / f"{ALB_STACK}.template.json").read_text())
-    assert len(_types(template, "AWS::ElasticLoadBalancingV2::ListenerRule")) == 6
+    assert len(_types(template, "AWS::ElasticLoadBalancingV2::ListenerRule")) == 7
+
+
+def test_regional_stack_associates_its_web_acl_in_both_states(example_templates: Build) -> None:
+    for state, rules in (("false", 0), ("true", 1)):
+        template = example_templates({"maintenance": state})[REGIONAL_STACK]
+        (acl,) = _types(template, "AWS::WAFv2::WebACL").values()
+        assert acl["Properties"]["Scope"] == "REGIONAL"
+        assert len(acl["Properties"]["Rules"]) == rules
+        (association,) = _types(template, "AWS::WAFv2::WebACLAssociation").values()
+        arn = json.dumps(association["Properties"]["ResourceArn"])
+        assert "restapis" in arn and "/stages/" in arn
+
+
+def test_browser_page_fits_the_alb(example_templates: Build) -> None:
+    on = example_templates({"maintenance": "true"})[ALB_STACK]
+    (browser,) = [
+        r["Properties"]
+        for r in _types(on, "AWS::ElasticLoadBalancingV2::ListenerRule").values()
+        if r["Properties"]["Priority"] == 80
+    ]
+    config = browser["Actions"][0]["FixedResponseConfig"]
+    assert config["ContentType"] == "text/html" and config["StatusCode"] == "503"
+    body = config["MessageBody"]
+    assert body.startswith("<!doctype html>") and len(body.encode()) <= 1024

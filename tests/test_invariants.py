@@ -32,6 +32,12 @@ def cloudfront_only(app: cdk.App, include: bool) -> None:
     )
 
 
+def regional_only(app: cdk.App, include: bool) -> None:
+    example.RegionalExampleStack(
+        app, "Api", env=cdk.Environment(region="ap-northeast-1"), include_maintenance=include
+    )
+
+
 def both(app: cdk.App, include: bool) -> None:
     alb_only(app, include)
     cloudfront_only(app, include)
@@ -84,6 +90,7 @@ def nested_stages(app: cdk.App, include: bool) -> None:
 CONFIGS: Mapping[str, Builder] = {
     "alb-only": alb_only,
     "cloudfront-only": cloudfront_only,
+    "regional-only": regional_only,
     "both": both,
     "imported-listener": imported,
     "existing-web-acl": existing_web_acl,

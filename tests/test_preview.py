@@ -40,10 +40,15 @@ def test_json_changes_are_only_maintenance_rules() -> None:
     assert changes == {
         ("MaintenanceAlbExample", "AWS::ElasticLoadBalancingV2::ListenerRule", "added"),
         ("MaintenanceCloudFrontExample", "AWS::WAFv2::WebACL", "added"),  # the rule, by name
+        ("MaintenanceRegionalExample", "AWS::WAFv2::WebACL", "added"),
     }
-    # The site: bypass, allow, 503; the admin listener (every host): allow, 503.
-    assert sum(c["type"].endswith("ListenerRule") for c in data["changes"]) == 5
-    (acl_change,) = [c for c in data["changes"] if c["type"] == "AWS::WAFv2::WebACL"]
+    # The site: bypass, allow, browser page, 503; the admin listener (every host): allow, 503.
+    assert sum(c["type"].endswith("ListenerRule") for c in data["changes"]) == 6
+    (acl_change,) = [
+        c
+        for c in data["changes"]
+        if c["type"] == "AWS::WAFv2::WebACL" and c["stack"] == "MaintenanceCloudFrontExample"
+    ]
     assert acl_change["paths"] == ["Properties.Rules[Maintenance]"]
     assert acl_change["description"] == (
         "web ACL rule Maintenance (priority 10): block with 503 application/json, unless the "
@@ -98,7 +103,11 @@ def test_json_who_gets_what_alb_every_host() -> None:
 
 
 def test_json_who_gets_what_waf() -> None:
-    (door,) = [d for d in json_preview()["front_doors"] if d["kind"] == "WAF web ACL"]
+    (door,) = [
+        d
+        for d in json_preview()["front_doors"]
+        if d["kind"] == "WAF web ACL" and d["stack"] == "MaintenanceCloudFrontExample"
+    ]
     outside = _row(door, "outside IPv6", "/", "text/html")
     assert outside["off"]["action"] == "allow"
     assert (outside["on"]["action"], outside["on"]["status"]) == ("block", 503)
@@ -119,9 +128,8 @@ def test_text_form_and_single_request() -> None:
     assert "Who gets what: ALB listener MaintenanceAlbExample/Alb/Http" in text
     site = text.split("Who gets what: ALB listener MaintenanceAlbExample/Alb/Http", 1)[1]
     alb_line = next(line for line in site.splitlines() if "192.0.2.5 (requested)" in line)
-    assert (
-        "forwarded to MaintenanceAlbExample/Blue" in alb_line and "503 application/json" in alb_line
-    )
+    # A browser (Accept: text/html) gets the maintenance page.
+    assert "forwarded to MaintenanceAlbExample/Blue" in alb_line and "503 text/html" in alb_line
 
 
 def test_selector_and_context_values_are_respected() -> None:

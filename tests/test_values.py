@@ -159,3 +159,37 @@ def test_response_is_frozen() -> None:
     response = MaintenanceResponse.text("down")
     with pytest.raises(AttributeError):
         response.body = "up"  # type: ignore[misc]
+
+
+def test_page_is_complete_accessible_and_self_contained() -> None:
+    from maintenance_constructs import MaintenanceResponse
+
+    page = MaintenanceResponse.page(
+        title="メンテナンス中",
+        message="現在メンテナンス中です。",
+        lang="ja",
+        retry_after=600,
+        status_url="https://status.example.com",
+    )
+    body = page.body
+    assert page.content_type == "text/html" and page.status_code == 503
+    assert page.body_bytes <= 1024  # an ALB fixed response, with Japanese text
+    assert body.startswith('<!doctype html><html lang="ja"><meta charset="utf-8">')
+    assert '<meta name="viewport" content="width=device-width,initial-scale=1">' in body
+    assert "@media(prefers-color-scheme:dark)" in body
+    assert "<main><h1>メンテナンス中</h1><p>現在メンテナンス中です。</p>" in body
+    assert "約10分後に再度お試しください。" in body and page.all_headers == (
+        ("Retry-After", "600"),
+    )
+    # No external request: no script, image, stylesheet link, font or url(); one plain link.
+    for fetched in ("<script", "<img", "<link", "url(", "@import", "src="):
+        assert fetched not in body
+    assert body.count("http") == 1
+
+
+def test_page_escapes_text_and_fits_the_waf_with_a_long_message() -> None:
+    from maintenance_constructs import MaintenanceResponse
+
+    page = MaintenanceResponse.page(title="<b>Down</b>", message="A & B " * 300)
+    assert "&lt;b&gt;Down&lt;/b&gt;" in page.body and "<b>" not in page.body
+    assert 1024 < page.body_bytes <= 4096  # for the WAF front doors, not an ALB

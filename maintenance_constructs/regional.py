@@ -1,0 +1,183 @@
+"""RegionalMaintenance: the maintenance rule in a WAFv2 web ACL of scope REGIONAL, associated
+with an ALB, an API Gateway REST API stage, an AppSync API or a Cognito user pool."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import jsii
+from aws_cdk import Annotations, Stack, Token
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct, IValidation
+
+from .cfn import resolved_properties, resources_by_type
+from .errors import MaintenanceConfigError
+from .response import MaintenanceResponse
+from .waf import WafMaintenance
+
+__all__ = ["RegionalMaintenance"]
+
+ASSOCIATION = "AWS::WAFv2::WebACLAssociation"
+LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+DISTRIBUTION = "AWS::CloudFront::Distribution"
+
+
+class RegionalMaintenance(WafMaintenance):
+    """A WAF rule that blocks everyone but the allowlist with a maintenance response, in a web
+    ACL of scope REGIONAL (the stack's own region) associated with each resource.
+
+    It gives an ALB what a listener rule cannot (``Retry-After`` and other headers, bodies up
+    to 4 KB, 10,000 addresses per IP set) and brings API Gateway REST APIs, AppSync APIs and
+    Cognito user pools into maintenance with the same toggle. The web ACL (default action
+    allow), the IP sets, the response bodies and the associations exist in both states;
+    toggling changes only the web ACL's ``Rules``.
+
+    :param resource_arns: the ARNs to associate the web ACL with: ``alb.load_balancer_arn``,
+        ``api.deployment_stage.stage_arn``, an AppSync API's ARN, a user pool's ARN. Required,
+        at least one. A resource can have one web ACL: when the app already associates one,
+        pass it as ``web_acl``.
+    :param allowed_cidrs: addresses that still reach the app, IPv4 and IPv6. Empty (the
+        default) blocks everyone except bypass paths.
+    :param response: the answer for blocked requests. Default ``MaintenanceResponse.json()``
+        (503 with a JSON ``service_unavailable`` body). ``retry_after`` and ``headers`` are
+        sent as headers.
+    :param browser_response: an answer for blocked requests whose ``Accept`` header contains
+        ``text/html``, from a rule evaluated just before the main one. Default: none.
+    :param bypass_paths: URI path prefixes served normally to everyone, compared with the
+        decoded, normalized path. Default: none.
+    :param web_acl: an existing REGIONAL web ACL to append the rule(s) and bodies to (and to
+        associate). Default: a new web ACL is created.
+    :param priority: the rule's priority in the web ACL (the browser rule takes it and the main
+        rule the next one). Default 10.
+    :param rule_name: the name of the rule, its metric and its response body key (the browser
+        ones add ``-browser``). Default ``"Maintenance"``.
+    :param enabled: True or False overrides the context toggle; None (the default) follows it.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        resource_arns: Sequence[str],
+        allowed_cidrs: Sequence[str] = (),
+        response: MaintenanceResponse | None = None,
+        browser_response: MaintenanceResponse | None = None,
+        bypass_paths: Sequence[str] = (),
+        web_acl: wafv2.CfnWebACL | None = None,
+        priority: int = 10,
+        rule_name: str = "Maintenance",
+        enabled: bool | None = None,
+    ) -> None:
+        arns = _resource_arns(resource_arns)
+        super().__init__(
+            scope,
+            id,
+            waf_scope="REGIONAL",
+            allowed_cidrs=allowed_cidrs,
+            response=response,
+            browser_response=browser_response,
+            bypass_paths=bypass_paths,
+            web_acl=web_acl,
+            priority=priority,
+            rule_name=rule_name,
+            enabled=enabled,
+        )
+        self.associations: list[wafv2.CfnWebACLAssociation] = [
+            wafv2.CfnWebACLAssociation(
+                self, f"Association{index}", resource_arn=arn, web_acl_arn=self.web_acl_arn
+            )
+            for index, arn in enumerate(arns, start=1)
+        ]
+        """One association per resource, present in both states."""
+        self.node.add_validation(_OneWebAclPerResource(self))
+
+
+def _resource_arns(value: Any) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
+        raise MaintenanceConfigError(
+            f"resource_arns: received {value!r}; pass a non-empty list of ARNs, e.g. "
+            "[alb.load_balancer_arn] or [api.deployment_stage.stage_arn]."
+        )
+    arns = []
+    for arn in value:
+        if not isinstance(arn, str) or not (Token.is_unresolved(arn) or _regional_arn(arn)):
+            raise MaintenanceConfigError(
+                f"resource_arns: {arn!r} is not the ARN of a resource a regional web ACL "
+                "protects (an Application Load Balancer, an API Gateway REST API stage, an "
+                "AppSync API, a Cognito user pool, an App Runner service or a Verified Access "
+                "instance); pass e.g. alb.load_balancer_arn or api.deployment_stage.stage_arn."
+            )
+        if arn in arns:
+            raise MaintenanceConfigError(
+                f"resource_arns: {arn!r} is listed twice; a resource has one association."
+            )
+        arns.append(arn)
+    return arns
+
+
+_REGIONAL_SERVICES = (
+    ":elasticloadbalancing:",
+    ":apigateway:",
+    ":appsync:",
+    ":cognito-idp:",
+    ":apprunner:",
+    ":ec2:",
+)
+
+
+def _regional_arn(arn: str) -> bool:
+    return arn.startswith("arn:") and any(service in arn for service in _REGIONAL_SERVICES)
+
+
+@jsii.implements(IValidation)
+class _OneWebAclPerResource:
+    """A resource takes one web ACL: refuse another association of the same ARN. Warn when a
+    load balancer of ``resource_arns`` is a CloudFront origin."""
+
+    def __init__(self, owner: RegionalMaintenance) -> None:
+        self.owner = owner
+
+    def validate(self) -> list[str]:
+        owner = self.owner
+        arns = {a.resource_arn for a in owner.associations}
+        mine = {a.node.path for a in owner.associations}
+        found = resources_by_type(owner.node.root, ASSOCIATION, LOAD_BALANCER, DISTRIBUTION)
+        errors = []
+        for association in found[ASSOCIATION]:
+            assert isinstance(association, wafv2.CfnWebACLAssociation)
+            if association.resource_arn not in arns or association.node.path in mine:
+                continue
+            if association.web_acl_arn == owner.web_acl_arn:
+                advice = "this web ACL already; drop that resource from resource_arns"
+            else:
+                advice = (
+                    "another web ACL, and a resource takes one: pass that web ACL as web_acl= "
+                    "(the maintenance rule is appended to it) and drop one of the associations"
+                )
+            errors.append(
+                f"resource_arns: {association.node.path} associates the same resource with "
+                f"{advice}."
+            )
+        self._warn_behind_cloudfront(found[LOAD_BALANCER], found[DISTRIBUTION], arns)
+        return errors
+
+    def _warn_behind_cloudfront(
+        self, load_balancers: Sequence[Any], distributions: Sequence[Any], arns: set[str]
+    ) -> None:
+        for load_balancer in load_balancers:
+            if load_balancer.ref not in arns:
+                continue
+            for distribution in distributions:
+                dns_name = Stack.of(distribution).resolve(load_balancer.attr_dns_name)
+                config = resolved_properties(distribution).get("distributionConfig") or {}
+                if dns_name in [o.get("domainName") for o in config.get("origins") or []]:
+                    Annotations.of(self.owner).add_warning_v2(
+                        "maintenance-constructs:albBehindCloudFront",
+                        f"The load balancer {load_balancer.node.path} is the origin of the "
+                        f"CloudFront distribution {distribution.node.path}: its regional web "
+                        "ACL sees CloudFront's addresses, not the viewers', so allowed_cidrs "
+                        "can never match through CloudFront. Put the allowlist on "
+                        "CloudFrontMaintenance (the web ACL sees the viewer's address) instead.",
+                    )

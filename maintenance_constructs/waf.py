@@ -1,0 +1,171 @@
+"""The WAF front door shared by CloudFrontMaintenance (scope CLOUDFRONT) and
+RegionalMaintenance (scope REGIONAL): web ACL, IP sets, bodies and the maintenance rule(s)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import Names
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from .errors import MaintenanceConfigError
+from .response import MaintenanceResponse, require_response
+from .toggle import resolve_enabled
+from .toggle_value import WAF_RULES_METADATA_TYPE
+from .values import IpNetwork, normalize_cidrs, normalize_paths
+from .waf_checks import AclChecks, register_on
+from .waf_rules import (
+    BROWSER_SUFFIX,
+    CONTENT_TYPES,
+    WAF_MAX_IP_SET_ADDRESSES,
+    append_to,
+    check_answer,
+    check_name,
+    check_priority,
+    maintenance_rule,
+    visibility,
+)
+from .waf_statements import block_statement
+
+__all__ = ["WafMaintenance"]
+
+W = wafv2.CfnWebACL
+
+
+class WafMaintenance(Construct):
+    """A WAF rule that blocks everyone but the allowlist with a maintenance response, in a web
+    ACL of ``waf_scope``. The web ACL (default action allow), the IP sets and the response
+    bodies exist in both states; toggling changes only the web ACL's ``Rules``.
+
+    Use :class:`~maintenance_constructs.CloudFrontMaintenance` or
+    :class:`~maintenance_constructs.RegionalMaintenance`; their parameters are documented
+    there.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        waf_scope: str,
+        allowed_cidrs: Sequence[str],
+        response: MaintenanceResponse | None,
+        browser_response: MaintenanceResponse | None,
+        bypass_paths: Sequence[str],
+        web_acl: wafv2.CfnWebACL | None,
+        priority: int,
+        rule_name: str,
+        enabled: bool | None,
+    ) -> None:
+        super().__init__(scope, id)
+        self.enabled: bool = resolve_enabled(self, enabled)
+        """Whether the maintenance rule(s) are in the web ACL in this synthesis."""
+        self.waf_scope = waf_scope
+        self._check_location()
+        check_name(rule_name)
+        self.response = require_response("response", response) or MaintenanceResponse.json()
+        """The answer for blocked requests."""
+        self.browser_response = require_response("browser_response", browser_response)
+        """The answer for blocked browsers, if any."""
+        answers = [(rule_name, "response", self.response)]
+        if self.browser_response is not None:
+            answers.insert(
+                0, (rule_name + BROWSER_SUFFIX, "browser_response", self.browser_response)
+            )
+        check_priority(priority, len(answers))
+        for _, parameter, answer in answers:
+            check_answer(parameter, answer)
+        networks = normalize_cidrs(allowed_cidrs)
+        paths = normalize_paths(bypass_paths, wildcards=False)
+
+        self.ip_sets: list[wafv2.CfnIPSet] = self._ip_sets(networks)
+        """The allowlist's IP sets: IPv4 first, then IPv6; only families that have addresses."""
+        self.priorities: list[int] = [priority + i for i in range(len(answers))]
+        """The maintenance rules' priorities in evaluation order (planned even while off)."""
+        self.rule_names: list[str] = [name for name, _, _ in answers]
+        """The maintenance rules' names, in evaluation order."""
+        bodies = {
+            name: W.CustomResponseBodyProperty(
+                content=answer.body, content_type=CONTENT_TYPES[answer.content_type]
+            )
+            for name, _, answer in answers
+        }
+        rules: list[W.RuleProperty] = []
+        if self.enabled:
+            arns = [ip_set.attr_arn for ip_set in self.ip_sets]
+            rules = [
+                maintenance_rule(
+                    name=name,
+                    priority=rule_priority,
+                    answer=answer,
+                    statement=block_statement(
+                        ip_set_arns=arns,
+                        bypass_paths=paths,
+                        browser=parameter == "browser_response",
+                    ),
+                )
+                for rule_priority, (name, parameter, answer) in zip(
+                    self.priorities, answers, strict=True
+                )
+            ]
+        if web_acl is None:
+            web_acl = W(
+                self,
+                "WebAcl",
+                scope=waf_scope,
+                default_action=W.DefaultActionProperty(allow={}),
+                visibility_config=visibility(
+                    Names.unique_resource_name(
+                        self, max_length=128, allowed_special_characters="-_"
+                    )
+                ),
+                rules=rules,
+                custom_response_bodies=bodies,
+                description="Web ACL carrying the maintenance rule of maintenance-constructs",
+            )
+        else:
+            self._check_web_acl_scope(web_acl)
+            append_to(web_acl, rules, bodies)
+        self.web_acl: wafv2.CfnWebACL = web_acl
+        """The web ACL that carries the rule(s), created or given."""
+        self.web_acl_arn: str = web_acl.attr_arn
+        """The web ACL's ARN."""
+        self.node.add_validation(AclChecks(self, register_on(web_acl, self)))
+        # Read by `maintenance-constructs preview`: which web ACL rules are this construct's.
+        self.node.add_metadata(WAF_RULES_METADATA_TYPE, {"rules": self.rule_names})
+
+    def _check_location(self) -> None:
+        """Where the web ACL may be created (a subclass refuses what AWS would)."""
+
+    def _check_web_acl_scope(self, web_acl: wafv2.CfnWebACL) -> None:
+        if web_acl.scope != self.waf_scope:
+            raise MaintenanceConfigError(
+                f"web_acl: {web_acl.node.path} has scope {web_acl.scope!r}; "
+                f"{type(self).__name__} needs a web ACL of scope {self.waf_scope}. Pass such a "
+                "web ACL, or leave web_acl=None to create one."
+            )
+
+    def _ip_sets(self, networks: Sequence[IpNetwork]) -> list[wafv2.CfnIPSet]:
+        ip_sets = []
+        for version in (4, 6):
+            addresses = [str(n) for n in networks if n.version == version]
+            if not addresses:
+                continue
+            if len(addresses) > WAF_MAX_IP_SET_ADDRESSES:
+                raise MaintenanceConfigError(
+                    f"allowed_cidrs: {len(addresses)} IPv{version} networks (after merging "
+                    f"overlaps) exceed the {WAF_MAX_IP_SET_ADDRESSES} addresses of one WAF IP "
+                    "set; merge them into wider ranges."
+                )
+            ip_sets.append(
+                wafv2.CfnIPSet(
+                    self,
+                    f"AllowedIpv{version}",
+                    scope=self.waf_scope,
+                    ip_address_version=f"IPV{version}",
+                    addresses=addresses,
+                    description="Addresses that keep access during maintenance.",
+                )
+            )
+        return ip_sets

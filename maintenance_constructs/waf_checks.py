@@ -1,0 +1,124 @@
+"""Whole-tree checks for the WAF front doors, run by ``node.add_validation`` at synth time:
+the web ACL as it is, and the rules every maintenance construct of the web ACL plans."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import jsii
+from aws_cdk import Annotations
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import IValidation
+
+from .cfn import resolved_properties
+
+__all__ = ["AclChecks", "ends_evaluation", "register_on"]
+
+_PEERS_ATTRIBUTE = "_maintenance_constructs_peers"
+
+
+def register_on(web_acl: wafv2.CfnWebACL, construct: Any) -> list[Any]:
+    """Every CloudFrontMaintenance that plans rules in ``web_acl``, in creation order."""
+    peers: list[Any] | None = getattr(web_acl, _PEERS_ATTRIBUTE, None)
+    if peers is None:
+        peers = []
+        setattr(web_acl, _PEERS_ATTRIBUTE, peers)
+    peers.append(construct)
+    return peers
+
+
+def _not_planned(rules: list[dict[str, Any]], peers: list[Any]) -> list[dict[str, Any]]:
+    """The web ACL's rules without those the maintenance constructs appended (one per planned
+    name of each enabled construct; appended rules come last)."""
+    expected = Counter(name for peer in peers if peer.enabled for name in peer.rule_names)
+    others = []
+    for rule in reversed(rules):
+        if expected[rule.get("name")] > 0:
+            expected[rule.get("name")] -= 1
+            continue
+        others.append(rule)
+    return others[::-1]
+
+
+def ends_evaluation(rule: Mapping[str, Any]) -> str:
+    """Why a web ACL rule can end evaluation with something other than a block (an Allow
+    action, or a rule group whose own rules may allow), or "" when it cannot."""
+    action = rule.get("action") or {}
+    statement = rule.get("statement") or {}
+    if "allow" in action:
+        return "an Allow action"
+    for kind in ("managedRuleGroupStatement", "ruleGroupReferenceStatement"):
+        if kind in statement:
+            return "a rule group" if kind.startswith("rule") else "a managed rule group"
+    return ""
+
+
+@jsii.implements(IValidation)
+class AclChecks:
+    """Checks the web ACL as it is at synth, and the rules every CloudFrontMaintenance of the
+    web ACL plans: names and priorities unique in both states, our rules kept, and no earlier
+    rule that could let requests through before ours."""
+
+    def __init__(self, owner: Any, peers: list[Any]) -> None:
+        self.owner = owner
+        self.peers = peers
+
+    def validate(self) -> list[str]:
+        owner, web_acl = self.owner, self.owner.web_acl
+        rules: Any = resolved_properties(web_acl).get("rules") or []
+        rules = [r for r in rules if isinstance(r, dict)] if isinstance(rules, list) else []
+        others = _not_planned(rules, self.peers)
+        path = web_acl.node.path
+        errors = []
+        for rule in others:
+            name, priority = rule.get("name"), rule.get("priority")
+            if priority in owner.priorities:
+                errors.append(
+                    f"priority: {priority} is already used by the rule {name!r} of {path}; pass "
+                    "a priority that no other rule of the web ACL uses (the maintenance rules "
+                    f"need {len(owner.priorities)})."
+                )
+        for name in owner.rule_names:
+            if any(r.get("name") == name for r in others):
+                errors.append(
+                    f"rule_name: {name!r} is used by another rule of {path}; WAF needs unique "
+                    "rule names, pass another rule_name."
+                )
+            present = [r for r in rules if r.get("name") == name]
+            if owner.enabled and not present:
+                errors.append(
+                    f"web_acl: the maintenance rule {name!r} is missing from {path}: its rules "
+                    "were replaced after CloudFrontMaintenance appended to them. Set the web "
+                    "ACL's own rules before creating CloudFrontMaintenance."
+                )
+        for peer in self.peers[: self.peers.index(owner)]:
+            clash = sorted(set(peer.rule_names) & set(owner.rule_names)) or sorted(
+                set(peer.priorities) & set(owner.priorities)
+            )
+            if clash:
+                errors.append(
+                    f"rule_name/priority: {', '.join(map(str, clash))} is also planned by "
+                    f"{peer.node.path} in {path}; give each CloudFrontMaintenance of a web ACL "
+                    "its own rule_name and priority."
+                )
+        self._warn_earlier_rules(others)
+        return errors
+
+    def _warn_earlier_rules(self, others: list[dict[str, Any]]) -> None:
+        first = min(self.owner.priorities)
+        early = [
+            f"{r.get('name')!r} (priority {r.get('priority')}, {ends_evaluation(r)})"
+            for r in sorted(others, key=lambda r: int(r.get("priority") or 0))
+            if isinstance(r.get("priority"), int) and r["priority"] < first and ends_evaluation(r)
+        ]
+        if early:
+            Annotations.of(self.owner).add_warning_v2(
+                "maintenance-constructs:aclRuleBeforeMaintenance",
+                f"In {self.owner.web_acl.node.path}, {', '.join(early)} come(s) before the "
+                f"maintenance rule (priority {first}) and can end evaluation with an allow: "
+                "requests it allows reach the app during maintenance. Give the maintenance "
+                "rule a lower priority than those rules (Count and Block rules before it are "
+                "fine), or acknowledge this warning if they only allow what may pass anyway.",
+            )

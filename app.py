@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Example app: the seed's two front doors, each with its maintenance construct.
+"""Example app: three front doors, each with its maintenance construct.
 
 * ``MaintenanceAlbExample`` (ALB as the interface): VPC without NAT gateways, internet-facing
   ALB, a listener whose default action answers 404, blue/green target groups, the app rule at
@@ -41,11 +41,11 @@ DEFAULT_OFFICE_CIDRS = ("203.0.113.0/24", "2001:db8::/48")
 APP_HOST = "example.com"
 MAINTENANCE_BODY = {
     "code": "service_unavailable",
-    "hint": "現在メンテナンス中です。",  # the seed's ALB hint: "under maintenance"
+    "hint": "現在メンテナンス中です。",  # "under maintenance"
 }
 EDGE_MAINTENANCE_BODY = {
     "code": "service_unavailable",
-    "hint": "現在システムのメンテナンス中です。",  # the seed's CloudFront hint
+    "hint": "現在システムのメンテナンス中です。",  # "the system is under maintenance"
 }
 
 

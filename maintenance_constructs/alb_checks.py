@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import jsii
-from aws_cdk import Annotations, CfnResource, Stack
+from aws_cdk import Annotations, CfnResource
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct, IValidation
 
 from .alb_actions import AUTHENTICATING_ACTIONS, action_types
 from .alb_plan import MAX_RULES_PER_LOAD_BALANCER, PRIORITY_WINDOW
 from .cfn import resolved_properties, resources_by_type
+from .origins import warn_if_behind_cloudfront
 from .values import host_patterns_overlap
 
 if TYPE_CHECKING:
@@ -223,19 +224,13 @@ class ListenerChecks:
         load_balancer = getattr(self.owner.listener, "load_balancer", None)
         if load_balancer is None:  # an imported listener: its load balancer is not in the app
             return
-        for distribution in distributions:
-            dns_name = Stack.of(distribution).resolve(load_balancer.load_balancer_dns_name)
-            config = resolved_properties(distribution).get("distributionConfig") or {}
-            domains = [o.get("domainName") for o in config.get("origins") or []]
-            if dns_name in domains:
-                Annotations.of(self.owner).add_warning_v2(
-                    "maintenance-constructs:albBehindCloudFront",
-                    f"The load balancer {load_balancer.node.path} is the origin of the CloudFront "
-                    f"distribution {distribution.node.path}: the ALB sees CloudFront's addresses, "
-                    "not the viewers', so allowed_cidrs can never match and everyone gets the "
-                    "maintenance response through CloudFront. Put the allowlist on "
-                    "CloudFrontMaintenance (the web ACL sees the viewer's address) instead.",
-                )
+        warn_if_behind_cloudfront(
+            self.owner,
+            load_balancer,
+            load_balancer.load_balancer_dns_name,
+            distributions,
+            "the ALB",
+        )
 
     def _default_actions(self) -> tuple[str, ...]:
         resource = self.owner.listener.node.default_child

@@ -27,7 +27,8 @@ class CloudFrontMaintenance(WafMaintenance):
     :param allowed_cidrs: addresses that still reach the app, IPv4 and IPv6. Empty (the
         default) blocks everyone except bypass paths.
     :param response: the answer for blocked requests. Default ``MaintenanceResponse.json()``
-        (503, the seed's JSON body). ``retry_after`` and ``headers`` are sent as headers.
+        (503 with a JSON ``service_unavailable`` body). ``retry_after`` and ``headers`` are
+        sent as headers.
     :param browser_response: an answer for blocked requests whose ``Accept`` header contains
         ``text/html``, from a rule evaluated just before the main one. Default: none.
     :param bypass_paths: URI path prefixes served normally to everyone. Default: none.

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import jsii
-from aws_cdk import Annotations, Stack, Token
+from aws_cdk import Token
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IValidation
 
-from .cfn import resolved_properties, resources_by_type
+from .cfn import resources_by_type
 from .errors import MaintenanceConfigError
+from .origins import warn_if_behind_cloudfront
 from .response import MaintenanceResponse
 from .waf import WafMaintenance
 
@@ -167,17 +168,11 @@ class _OneWebAclPerResource:
         self, load_balancers: Sequence[Any], distributions: Sequence[Any], arns: set[str]
     ) -> None:
         for load_balancer in load_balancers:
-            if load_balancer.ref not in arns:
-                continue
-            for distribution in distributions:
-                dns_name = Stack.of(distribution).resolve(load_balancer.attr_dns_name)
-                config = resolved_properties(distribution).get("distributionConfig") or {}
-                if dns_name in [o.get("domainName") for o in config.get("origins") or []]:
-                    Annotations.of(self.owner).add_warning_v2(
-                        "maintenance-constructs:albBehindCloudFront",
-                        f"The load balancer {load_balancer.node.path} is the origin of the "
-                        f"CloudFront distribution {distribution.node.path}: its regional web "
-                        "ACL sees CloudFront's addresses, not the viewers', so allowed_cidrs "
-                        "can never match through CloudFront. Put the allowlist on "
-                        "CloudFrontMaintenance (the web ACL sees the viewer's address) instead.",
-                    )
+            if load_balancer.ref in arns:
+                warn_if_behind_cloudfront(
+                    self.owner,
+                    load_balancer,
+                    load_balancer.attr_dns_name,
+                    distributions,
+                    "its regional web ACL",
+                )

@@ -17,7 +17,7 @@ DEFAULT_JSON_BODY: Mapping[str, str] = {
     "code": "service_unavailable",
     "hint": "The service is under maintenance. Please try again later.",
 }
-"""The seed's JSON body, with an English hint."""
+"""The default JSON body: a machine-readable code and an English hint."""
 
 CONTENT_TYPES = ("application/json", "text/html", "text/plain")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")

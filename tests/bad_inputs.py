@@ -90,8 +90,8 @@ LISTENER_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app
 NLB_LISTENER_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/net/nlb/1/2"
 
 
-def alb_groups(count: int) -> Callable[[], Any]:
-    """AlbMaintenance forwarding to ``count`` target groups."""
+def alb_groups(count: int, *, as_action: bool = False) -> Callable[[], Any]:
+    """AlbMaintenance forwarding to ``count`` target groups (or an action forwarding to them)."""
 
     def run() -> None:
         env = AlbEnv()
@@ -100,20 +100,10 @@ def alb_groups(count: int) -> Callable[[], Any]:
             elbv2.ApplicationTargetGroup(env.stack, f"Group{i}", vpc=vpc, port=80)
             for i in range(count)
         ]
-        env.maintenance(target_groups=groups)
-
-    return run
-
-
-def alb_weighted(count: int) -> Callable[[], Any]:
-    def run() -> None:
-        env = AlbEnv()
-        vpc = env.listener.load_balancer.vpc
-        groups = [
-            elbv2.ApplicationTargetGroup(env.stack, f"Group{i}", vpc=vpc, port=80)
-            for i in range(count)
-        ]
-        env.maintenance(action=elbv2.ListenerAction.forward(groups))
+        if as_action:
+            env.maintenance(action=elbv2.ListenerAction.forward(groups))
+        else:
+            env.maintenance(target_groups=groups)
 
     return run
 
@@ -499,7 +489,7 @@ CASES: list[Case] = [
     Case("ALB", "target_groups", "None", alb(target_groups=[None])),
     Case("ALB", "target_groups", "6", alb_groups(6)),
     Case("ALB", "action", "'forward'", alb(action="forward")),
-    Case("ALB", "action", "6", alb_weighted(6)),
+    Case("ALB", "action", "6", alb_groups(6, as_action=True)),
     Case("ALB", "response", "{'code': 'down'}", alb(response={"code": "down"})),
     Case("ALB", "response", "'down'", alb(response="down")),
     Case("ALB", "browser_response", "42", alb(browser_response=42)),

@@ -27,6 +27,15 @@ def preview(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 @cache
+def cached_preview(*args: str) -> subprocess.CompletedProcess[str]:
+    """The example app's preview for these arguments, run once per test session worker."""
+    return preview(*args)
+
+
+REQUEST = ("--request", "host=example.com,ip=192.0.2.5,path=/,accept=text/html")
+
+
+@cache
 def json_preview() -> dict:  # type: ignore[type-arg]
     result = preview("--json")
     assert result.returncode == 0, result.stderr
@@ -116,7 +125,7 @@ def test_json_who_gets_what_waf() -> None:
 
 
 def test_text_form_and_single_request() -> None:
-    result = preview("--request", "host=example.com,ip=192.0.2.5,path=/,accept=text/html")
+    result = cached_preview(*REQUEST)
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "Only maintenance rules change." in text
@@ -191,14 +200,14 @@ def test_bad_arguments(args: tuple[str, ...], fragment: str) -> None:
     ("heading", "args"),
     [
         ("## The example app", ()),
-        ("## One request", ("--request", "host=example.com,ip=192.0.2.5,path=/,accept=text/html")),
+        ("## One request", REQUEST),
     ],
 )
 def test_docs_show_the_real_output(heading: str, args: tuple[str, ...]) -> None:
     """docs/preview.md pastes the example app's preview; it must still be what the command says."""
     doc = (ROOT / "docs" / "preview.md").read_text(encoding="utf-8")
     pasted = doc.split(heading, 1)[1].split("```text\n", 1)[1].split("\n```", 1)[0]
-    result = preview(*args)
+    result = cached_preview(*args)
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip("\n") == pasted
 

@@ -50,6 +50,15 @@ def _vpc(stack: cdk.Stack) -> ec2.Vpc:
     )
 
 
+def _http_404(alb: elbv2.ApplicationLoadBalancer) -> elbv2.ApplicationListener:
+    """HTTP on port 80; requests for unknown hosts (raw IP, the ALB's DNS name) get a 404."""
+    return alb.add_listener(
+        "Http",
+        port=80,
+        default_action=elbv2.ListenerAction.fixed_response(404, content_type="text/plain"),
+    )
+
+
 def _container(task: ecs.FargateTaskDefinition) -> None:
     task.add_container(
         "Web",
@@ -166,11 +175,7 @@ def cross_stack(app: cdk.App) -> None:
     network = cdk.Stack(app, "Network", env=ENV)
     vpc = _vpc(network)
     alb = elbv2.ApplicationLoadBalancer(network, "Alb", vpc=vpc, internet_facing=True)
-    listener = alb.add_listener(
-        "Http",
-        port=80,
-        default_action=elbv2.ListenerAction.fixed_response(404, content_type="text/plain"),
-    )
+    listener = _http_404(alb)
     blue = elbv2.ApplicationTargetGroup(
         network, "Blue", vpc=vpc, port=80, target_type=elbv2.TargetType.IP
     )
@@ -201,11 +206,7 @@ def shared_alb(app: cdk.App) -> None:
     stack = cdk.Stack(app, "SharedAlb", env=ENV)
     vpc = _vpc(stack)
     alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
-    web = alb.add_listener(
-        "Http",
-        port=80,
-        default_action=elbv2.ListenerAction.fixed_response(404, content_type="text/plain"),
-    )
+    web = _http_404(alb)
     groups = {
         name: elbv2.ApplicationTargetGroup(
             stack, name, vpc=vpc, port=80, target_type=elbv2.TargetType.IP

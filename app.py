@@ -27,6 +27,7 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from maintenance_constructs import (
@@ -55,6 +56,15 @@ MAINTENANCE_PAGE = MaintenanceResponse.page(
     lang="ja",
     status_url="https://status.example.com",
 )
+
+
+BYPASS_TOKEN_PARAMETER = "/maintenance/bypass-token"
+"""An SSM String parameter holding the operator bypass token (kept out of the code)."""
+
+
+def bypass_token(scope: Construct) -> str:
+    """The bypass token, resolved from SSM at deploy time (a CloudFormation parameter)."""
+    return ssm.StringParameter.value_for_string_parameter(scope, BYPASS_TOKEN_PARAMETER)
 
 
 def office_cidrs(scope: Construct) -> list[str]:
@@ -176,6 +186,8 @@ class AlbExampleStack(cdk.Stack):
             # Browsers get a page people would ship, small enough for an ALB fixed response.
             browser_response=MAINTENANCE_PAGE,
             bypass_paths=["/health"],
+            # People fixing things get in from anywhere with the token (header or cookie).
+            bypass_token=bypass_token(self),
         )
         # Without host_headers the rules cover every request on the listener, whatever the
         # host: the office still reaches the console, everyone else gets the 503.
@@ -210,6 +222,8 @@ class CloudFrontExampleStack(cdk.Stack):
                 allowed_cidrs=office_cidrs(self),
                 response=MaintenanceResponse.json(EDGE_MAINTENANCE_BODY, retry_after=600),
                 bypass_paths=["/health"],
+                # Testers open /__maintenance/<token> once: a 302 sets the bypass cookie.
+                bypass_token=bypass_token(self),
                 priority=10,
             )
             if include_maintenance

@@ -14,7 +14,13 @@ from .alb_plan import MAX_PRIORITY, MIN_PRIORITY, PRIORITY_WINDOW, PlannedRule, 
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse, require_response
 from .toggle import resolve_enabled
-from .values import check_literal_number, normalize_cidrs, normalize_hosts, normalize_paths
+from .values import (
+    check_bypass_token,
+    check_literal_number,
+    normalize_cidrs,
+    normalize_hosts,
+    normalize_paths,
+)
 
 __all__ = ["ALB_MAX_BODY_BYTES", "AlbMaintenance"]
 
@@ -51,6 +57,10 @@ class AlbMaintenance(Construct):
         browsers get ``response`` too.
     :param bypass_paths: path patterns served normally to everyone (health checks, status).
         Default: none.
+    :param bypass_token: a secret that lets a request through from any address, like an
+        allow-listed one: sent as the header ``X-Maintenance-Bypass: <token>`` or the cookie
+        ``maintenance_bypass=<token>``. 16 to 100 characters, or an SSM parameter's value.
+        Default: none.
     :param enabled: True or False overrides the context toggle; None (the default) follows it.
     """
 
@@ -68,6 +78,7 @@ class AlbMaintenance(Construct):
         response: MaintenanceResponse | None = None,
         browser_response: MaintenanceResponse | None = None,
         bypass_paths: Sequence[str] = (),
+        bypass_token: str | None = None,
         enabled: bool | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -102,6 +113,7 @@ class AlbMaintenance(Construct):
             bypass_paths=normalize_paths(bypass_paths),
             browser=browser_response is not None,
             first_priority=priority,
+            bypass_token=check_bypass_token(bypass_token),
         )
         """The rules as planned, in evaluation order, whether or not they are created."""
         self.priorities: list[int] = [rule.priority for rule in self.plan]
@@ -187,8 +199,10 @@ def _conditions(planned: PlannedRule) -> list[elbv2.ListenerCondition]:
         conditions.append(elbv2.ListenerCondition.path_patterns(list(planned.paths)))
     if planned.source_ips:
         conditions.append(elbv2.ListenerCondition.source_ips(list(planned.source_ips)))
-    if planned.accept:
-        conditions.append(elbv2.ListenerCondition.http_header("Accept", list(planned.accept)))
+    if planned.header_name:
+        conditions.append(
+            elbv2.ListenerCondition.http_header(planned.header_name, list(planned.header_values))
+        )
     return conditions
 
 

@@ -19,12 +19,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from .bypass import BYPASS_COOKIE, BYPASS_HEADER
 from .errors import MaintenanceConfigError
 from .values import wildcard_count
 
 __all__ = [
     "BANDS",
     "BROWSER_ACCEPT_PATTERN",
+    "BYPASS_COOKIE",
+    "BYPASS_HEADER",
     "EVERY_PATH",
     "MAX_RULES_PER_LOAD_BALANCER",
     "MAX_VALUES_PER_RULE",
@@ -36,6 +39,7 @@ __all__ = [
     "RuleKind",
     "block_count",
     "plan_rules",
+    "token_conditions",
 ]
 
 MAX_VALUES_PER_RULE = 5
@@ -56,7 +60,7 @@ TRAVERSAL_PATTERNS = ("*/../*", "*/..")
 """Paths with a ``..`` segment: a guard rule answers them with the maintenance response
 before a wildcard bypass pattern (``/static/*``) could forward ``/static/../admin``."""
 
-RuleKind = Literal["guard", "bypass", "allow", "browser", "maintenance"]
+RuleKind = Literal["guard", "bypass", "allow", "token", "browser", "maintenance"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,8 @@ class PriorityBand:
 BANDS: tuple[PriorityBand, ...] = (
     PriorityBand("guard", 0, 5),
     PriorityBand("bypass", 5, 10),
-    PriorityBand("allow", 15, 55),
+    PriorityBand("allow", 15, 50),
+    PriorityBand("token", 65, 5),
     PriorityBand("browser", 70, 10),
     PriorityBand("maintenance", 80, 10),
 )
@@ -91,7 +96,13 @@ class PlannedRule:
     number: int = 1
     source_ips: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
-    accept: tuple[str, ...] = ()
+    header_name: str = ""
+    header_values: tuple[str, ...] = ()
+
+    @property
+    def accept(self) -> tuple[str, ...]:
+        """The ``Accept`` patterns of the browser rule."""
+        return self.header_values if self.header_name == "Accept" else ()
 
     @property
     def construct_id(self) -> str:
@@ -101,18 +112,20 @@ class PlannedRule:
 
     @property
     def forwards(self) -> bool:
-        """Whether the rule forwards to the app (bypass and allow) rather than answering."""
-        return self.kind in ("bypass", "allow")
+        """Whether the rule forwards to the app (bypass, allow and token rules) rather than
+        answering."""
+        return self.kind in ("bypass", "allow", "token")
 
     @property
     def value_count(self) -> int:
         """Condition values the rule spends of :data:`MAX_VALUES_PER_RULE`."""
-        return len(self.hosts) + len(self.source_ips) + len(self.paths) + len(self.accept)
+        values = (self.hosts, self.source_ips, self.paths, self.header_values)
+        return sum(len(v) for v in values)
 
     @property
     def wildcards(self) -> int:
         """Wildcards the rule spends of :data:`MAX_WILDCARDS_PER_RULE`."""
-        values = (*self.hosts, *self.paths, *self.accept)
+        values = (*self.hosts, *self.paths, *self.header_values)
         return sum(wildcard_count(v) for v in values)
 
 
@@ -230,10 +243,13 @@ def plan_rules(
     bypass_paths: Sequence[str] = (),
     browser: bool = False,
     first_priority: int = 10,
+    bypass_token: str | None = None,
 ) -> list[PlannedRule]:
     """Plan the maintenance rules in evaluation order, each kind in its band of the window.
 
-    Order: bypass (host + path -> forward), allow (host + source IP -> forward), browser
+    Order: traversal guard (host + ``..`` paths -> response, when a bypass pattern has ``*``),
+    bypass (host + path -> forward), allow (host + source IP -> forward), token (host + the
+    :data:`BYPASS_HEADER` header or the :data:`BYPASS_COOKIE` cookie -> forward), browser
     (host + ``Accept`` -> HTML response), maintenance (host -> response). ``hosts=None`` plans
     rules for every request on the listener: no host condition, and the maintenance rule
     matches the path pattern :data:`EVERY_PATH`. Inputs are assumed already normalised (see
@@ -246,13 +262,13 @@ def plan_rules(
             f"priorities) for the maintenance rules, above the ALB's maximum {MAX_PRIORITY}; "
             f"pass priority={MAX_PRIORITY - PRIORITY_WINDOW + 1} or lower."
         )
-    groups = _groups(hosts, cidrs, bypass_paths, browser)
+    groups = _groups(hosts, cidrs, bypass_paths, browser, bypass_token)
     rules = []
     for band in BANDS:
         planned = groups[band.kind]
         if len(planned) > band.size:
             raise _band_overflow(band, planned, hosts, cidrs, bypass_paths, first_priority)
-        for number, (group_hosts, others) in enumerate(planned, start=1):
+        for number, (group_hosts, others, header) in enumerate(planned, start=1):
             field = _OTHERS_FIELD[band.kind]
             rules.append(
                 PlannedRule(
@@ -260,6 +276,7 @@ def plan_rules(
                     priority=first_priority + band.offset + number - 1,
                     number=number,
                     hosts=group_hosts,
+                    header_name=header,
                     **{field: others},
                 )
             )
@@ -270,10 +287,12 @@ _OTHERS_FIELD: dict[RuleKind, str] = {
     "guard": "paths",
     "bypass": "paths",
     "allow": "source_ips",
-    "browser": "accept",
+    "token": "header_values",
+    "browser": "header_values",
     "maintenance": "paths",
 }
-Group = tuple[tuple[str, ...], tuple[str, ...]]  # hosts, the values of the kind's other field
+# hosts, the values of the kind's other field, and the header they are matched against
+Group = tuple[tuple[str, ...], tuple[str, ...], str]
 
 
 def _groups(
@@ -281,34 +300,51 @@ def _groups(
     cidrs: Sequence[str],
     bypass_paths: Sequence[str],
     browser: bool,
+    bypass_token: str | None,
 ) -> dict[RuleKind, list[Group]]:
-    """The rules of each kind as (hosts, other values), fewest first."""
-    accept = (BROWSER_ACCEPT_PATTERN,)
+    """The rules of each kind as (hosts, other values, header name), fewest first."""
     guard = TRAVERSAL_PATTERNS if any("*" in p for p in bypass_paths) else ()
-    _check_wildcards(hosts, bypass_paths, guard, browser)
+    headers = [("Accept", BROWSER_ACCEPT_PATTERN)] if browser else []
+    tokens = token_conditions(bypass_token) if bypass_token is not None else []
+    _check_wildcards(hosts, bypass_paths, guard, [*tokens, *headers])
     if hosts is None:  # every request: the other values alone are the condition
         return {
-            "guard": [((), tuple(guard))] if guard else [],
-            "bypass": [((), tuple(g)) for g in _pack(bypass_paths, **_RULE_LIMITS)],
-            "allow": [((), tuple(g)) for g in _pack(cidrs, **_RULE_LIMITS)],
-            "browser": [((), accept)] if browser else [],
-            "maintenance": [((), (EVERY_PATH,))],
+            "guard": [((), tuple(guard), "")] if guard else [],
+            "bypass": [((), tuple(g), "") for g in _pack(bypass_paths, **_RULE_LIMITS)],
+            "allow": [((), tuple(g), "") for g in _pack(cidrs, **_RULE_LIMITS)],
+            "token": [((), (value,), name) for name, value in tokens],
+            "browser": [((), (value,), name) for name, value in headers],
+            "maintenance": [((), (EVERY_PATH,), "")],
         }
     _check_band_floor("allow", len(hosts), len(cidrs))
     _check_band_floor("bypass", len(hosts), len(bypass_paths))
-    spare = MAX_WILDCARDS_PER_RULE - wildcard_count(BROWSER_ACCEPT_PATTERN)
     return {
-        "guard": _pairs(hosts, guard, MAX_WILDCARDS_PER_RULE),
-        "bypass": _pairs(hosts, bypass_paths, MAX_WILDCARDS_PER_RULE),
-        "allow": _pairs(hosts, cidrs, MAX_WILDCARDS_PER_RULE),
-        "browser": [
-            (tuple(g), accept)
-            for g in _pack(hosts, max_values=MAX_VALUES_PER_RULE - 1, max_wildcards=spare)
-        ]
-        if browser
-        else [],
-        "maintenance": [(tuple(g), ()) for g in _pack(hosts, **_RULE_LIMITS)],
+        "guard": [(h, o, "") for h, o in _pairs(hosts, guard, MAX_WILDCARDS_PER_RULE)],
+        "bypass": [(h, o, "") for h, o in _pairs(hosts, bypass_paths, MAX_WILDCARDS_PER_RULE)],
+        "allow": [(h, o, "") for h, o in _pairs(hosts, cidrs, MAX_WILDCARDS_PER_RULE)],
+        "token": _header_rules(hosts, tokens),
+        "browser": _header_rules(hosts, headers),
+        "maintenance": [(tuple(g), (), "") for g in _pack(hosts, **_RULE_LIMITS)],
     }
+
+
+def token_conditions(token: str) -> list[tuple[str, str]]:
+    """The two header conditions that admit the token, each a rule of its own (conditions of
+    one rule are ANDed): the header itself, and the cookie inside the ``Cookie`` header."""
+    return [(BYPASS_HEADER, token), ("Cookie", f"*{BYPASS_COOKIE}={token}*")]
+
+
+def _header_rules(hosts: Sequence[str], headers: Sequence[tuple[str, str]]) -> list[Group]:
+    """For each (header, value): the hosts packed beside the one header value."""
+    return [
+        (tuple(group), (value,), name)
+        for name, value in headers
+        for group in _pack(
+            hosts,
+            max_values=MAX_VALUES_PER_RULE - 1,
+            max_wildcards=MAX_WILDCARDS_PER_RULE - wildcard_count(value),
+        )
+    ]
 
 
 _MOST_PAIRS_PER_RULE = 6  # a 2 x 3 (or 3 x 2) block: 5 values
@@ -334,7 +370,7 @@ def _check_wildcards(
     hosts: Sequence[str] | None,
     paths: Sequence[str],
     guard: Sequence[str],
-    browser: bool,
+    headers: Sequence[tuple[str, str]],
 ) -> None:
     """Refuse values whose wildcards cannot fit one rule (5, every value of every condition
     counted) together with what they must share it with."""
@@ -349,9 +385,12 @@ def _check_wildcards(
                 )
     partners = [(p, "bypass_paths", f"the bypass path {p!r}") for p in paths]
     partners += [(g, "bypass_paths", f"the traversal guard {g!r}") for g in guard]
-    if browser:
-        accept = BROWSER_ACCEPT_PATTERN
-        partners.append((accept, "browser_response", f"the browser rule's Accept {accept!r}"))
+    for name, value in headers:
+        if name == "Accept":
+            partners.append((value, "browser_response", f"the browser rule's Accept {value!r}"))
+        elif wildcard_count(value):
+            shown = f"*{BYPASS_COOKIE}=<token>*"  # never print the secret itself
+            partners.append((value, "bypass_token", f"the bypass cookie pattern {shown!r}"))
     for host in hosts or ():
         for value, parameter, what in partners:
             total = wildcard_count(host) + wildcard_count(value)
@@ -373,6 +412,7 @@ _RULE_LIMITS = {"max_values": MAX_VALUES_PER_RULE, "max_wildcards": MAX_WILDCARD
 _BAND_PARAMETERS: dict[RuleKind, str] = {
     "guard": "bypass_paths/host_headers",
     "bypass": "bypass_paths/host_headers",
+    "token": "bypass_token/host_headers",
     "allow": "allowed_cidrs/host_headers",
     "browser": "host_headers",
     "maintenance": "host_headers",

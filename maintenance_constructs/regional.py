@@ -47,6 +47,13 @@ class RegionalMaintenance(WafMaintenance):
         ``text/html``, from a rule evaluated just before the main one. Default: none.
     :param bypass_paths: URI path prefixes served normally to everyone, compared with the
         decoded, normalized path. Default: none.
+    :param bypass_token: a secret that lets a request through from any address, like an
+        allow-listed one: the header ``X-Maintenance-Bypass: <token>`` or the cookie
+        ``maintenance_bypass=<token>``. 16 to 100 characters, or an SSM parameter's value.
+        Default: none.
+    :param bypass_link_prefix: with a token, visiting ``<prefix><token>`` answers a 302 to
+        ``/`` that sets the bypass cookie (Secure, HttpOnly, SameSite=Lax, 12 hours), so a
+        tester opens one link on a phone. Default ``"/__maintenance/"``.
     :param web_acl: an existing REGIONAL web ACL to append the rule(s) and bodies to (and to
         associate). Default: a new web ACL is created.
     :param priority: the rule's priority in the web ACL (the browser rule takes it and the main
@@ -66,6 +73,8 @@ class RegionalMaintenance(WafMaintenance):
         response: MaintenanceResponse | None = None,
         browser_response: MaintenanceResponse | None = None,
         bypass_paths: Sequence[str] = (),
+        bypass_token: str | None = None,
+        bypass_link_prefix: str = "/__maintenance/",
         web_acl: wafv2.CfnWebACL | None = None,
         priority: int = 10,
         rule_name: str = "Maintenance",
@@ -80,6 +89,8 @@ class RegionalMaintenance(WafMaintenance):
             response=response,
             browser_response=browser_response,
             bypass_paths=bypass_paths,
+            bypass_token=bypass_token,
+            bypass_link_prefix=bypass_link_prefix,
             web_acl=web_acl,
             priority=priority,
             rule_name=rule_name,

@@ -11,7 +11,9 @@ from aws_cdk import Token
 from .errors import MaintenanceConfigError
 
 __all__ = [
+    "BYPASS_TOKEN_LENGTHS",
     "IpNetwork",
+    "check_bypass_token",
     "check_literal_number",
     "host_patterns_overlap",
     "normalize_cidrs",
@@ -203,6 +205,42 @@ def check_literal_number(parameter: str, value: object, advice: str) -> None:
             "which reads as a huge negative number at synth), but "
             f"the rules are planned and checked at synth; {advice}"
         )
+
+
+BYPASS_TOKEN_LENGTHS = (16, 100)
+"""The shortest and longest bypass token: guessable below, and over the ALB's 128 characters
+per header value once inside the cookie pattern above."""
+_TOKEN = re.compile(r"^[A-Za-z0-9._~+/=-]+$")
+
+
+def check_bypass_token(token: object) -> str | None:
+    """A bypass token as given (a literal, or a token such as an SSM parameter's value,
+    which is resolved at deploy time and cannot be checked here); refuses short tokens and
+    characters that cannot stand in a header or cookie value unquoted (or that an ALB would
+    read as wildcards)."""
+    if token is None:
+        return None
+    shortest, longest = BYPASS_TOKEN_LENGTHS
+    if not isinstance(token, str):
+        raise MaintenanceConfigError(
+            f"bypass_token: received {token!r} ({type(token).__name__}); pass a string, e.g. "
+            "secrets.token_urlsafe(32), or an SSM parameter's value "
+            "(ssm.StringParameter.value_for_string_parameter(self, '/maintenance/bypass'))."
+        )
+    if Token.is_unresolved(token):
+        return token
+    if not (shortest <= len(token) <= longest) or not _TOKEN.match(token):
+        problem = (
+            f"has {len(token)} characters"
+            if not (shortest <= len(token) <= longest)
+            else "has characters other than A-Z a-z 0-9 . _ ~ + / = -"
+        )
+        raise MaintenanceConfigError(
+            f"bypass_token: {token[:6]!r}... {problem}; use {shortest} to {longest} characters "
+            "that can stand in a header and a cookie value (no spaces, quotes, ';', ',', '*' "
+            "or '?'), e.g. secrets.token_urlsafe(32)."
+        )
+    return token
 
 
 def wildcard_count(value: str) -> int:

@@ -13,20 +13,23 @@ from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse, require_response
 from .toggle import resolve_enabled
 from .toggle_value import WAF_RULES_METADATA_TYPE
-from .values import IpNetwork, normalize_cidrs, normalize_paths
+from .values import IpNetwork, check_bypass_token, normalize_cidrs, normalize_paths
 from .waf_checks import AclChecks, register_on
 from .waf_rules import (
     BROWSER_SUFFIX,
     CONTENT_TYPES,
+    LINK_SUFFIX,
     WAF_MAX_IP_SET_ADDRESSES,
     append_to,
     check_answer,
+    check_link_prefix,
     check_name,
     check_priority,
+    link_rule,
     maintenance_rule,
     visibility,
 )
-from .waf_statements import block_statement
+from .waf_statements import block_statement, path_is
 
 __all__ = ["WafMaintenance"]
 
@@ -53,6 +56,8 @@ class WafMaintenance(Construct):
         response: MaintenanceResponse | None,
         browser_response: MaintenanceResponse | None,
         bypass_paths: Sequence[str],
+        bypass_token: str | None,
+        bypass_link_prefix: str,
         web_acl: wafv2.CfnWebACL | None,
         priority: int,
         rule_name: str,
@@ -73,18 +78,25 @@ class WafMaintenance(Construct):
             answers.insert(
                 0, (rule_name + BROWSER_SUFFIX, "browser_response", self.browser_response)
             )
-        check_priority(priority, len(answers))
+        token = check_bypass_token(bypass_token)
+        link = rule_name + LINK_SUFFIX if token is not None else None
+        check_priority(priority, len(answers) + (link is not None))
         for _, parameter, answer in answers:
             check_answer(parameter, answer)
         networks = normalize_cidrs(allowed_cidrs)
         paths = normalize_paths(bypass_paths, wildcards=False)
+        self.bypass_link: str | None = (
+            f"{check_link_prefix(bypass_link_prefix)}{token}" if token is not None else None
+        )
+        """The path that sets the bypass cookie (a 302 to ``/``); None without a token."""
 
         self.ip_sets: list[wafv2.CfnIPSet] = self._ip_sets(networks)
         """The allowlist's IP sets: IPv4 first, then IPv6; only families that have addresses."""
-        self.priorities: list[int] = [priority + i for i in range(len(answers))]
+        names = ([link] if link is not None else []) + [name for name, _, _ in answers]
+        self.priorities: list[int] = [priority + i for i in range(len(names))]
         """The maintenance rules' priorities in evaluation order (planned even while off)."""
-        self.rule_names: list[str] = [name for name, _, _ in answers]
-        """The maintenance rules' names, in evaluation order."""
+        self.rule_names: list[str] = names
+        """The maintenance rules' names, in evaluation order (the bypass link's first)."""
         bodies = {
             name: W.CustomResponseBodyProperty(
                 content=answer.body, content_type=CONTENT_TYPES[answer.content_type]
@@ -94,7 +106,16 @@ class WafMaintenance(Construct):
         rules: list[W.RuleProperty] = []
         if self.enabled:
             arns = [ip_set.attr_arn for ip_set in self.ip_sets]
-            rules = [
+            if link is not None and token is not None and self.bypass_link is not None:
+                rules.append(
+                    link_rule(
+                        name=link,
+                        priority=self.priorities[0],
+                        statement=path_is(self.bypass_link),
+                        token=token,
+                    )
+                )
+            rules += [
                 maintenance_rule(
                     name=name,
                     priority=rule_priority,
@@ -103,10 +124,11 @@ class WafMaintenance(Construct):
                         ip_set_arns=arns,
                         bypass_paths=paths,
                         browser=parameter == "browser_response",
+                        bypass_token=token,
                     ),
                 )
                 for rule_priority, (name, parameter, answer) in zip(
-                    self.priorities, answers, strict=True
+                    self.priorities[-len(answers) :], answers, strict=True
                 )
             ]
         if web_acl is None:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from aws_cdk import Stack
 from aws_cdk import aws_wafv2 as wafv2
 
+from .bypass import BYPASS_COOKIE
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse
 from .values import check_literal_number
@@ -63,8 +64,52 @@ def maintenance_rule(
     )
 
 
+BYPASS_COOKIE_MAX_AGE = 12 * 3600
+"""How long the bypass cookie set by the link lasts (seconds): one working day."""
+LINK_SUFFIX = "-bypass-link"
+
+
+def link_rule(
+    *, name: str, priority: int, statement: W.StatementProperty, token: str
+) -> W.RuleProperty:
+    """Answers the bypass link with a 302 to ``/`` that sets the bypass cookie."""
+    cookie = (
+        f"{BYPASS_COOKIE}={token}; Path=/; Max-Age={BYPASS_COOKIE_MAX_AGE}; Secure; HttpOnly; "
+        "SameSite=Lax"
+    )
+    headers = [
+        W.CustomHTTPHeaderProperty(name="Location", value="/"),
+        W.CustomHTTPHeaderProperty(name="Set-Cookie", value=cookie),
+        W.CustomHTTPHeaderProperty(name="Cache-Control", value="no-store"),
+    ]
+    return W.RuleProperty(
+        name=name,
+        priority=priority,
+        statement=statement,
+        action=W.RuleActionProperty(
+            block=W.BlockActionProperty(
+                custom_response=W.CustomResponseProperty(
+                    response_code=302, response_headers=headers
+                )
+            )
+        ),
+        visibility_config=visibility(name),
+    )
+
+
+def check_link_prefix(prefix: object) -> str:
+    if not isinstance(prefix, str) or not re.match(
+        r"^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/$", prefix
+    ):
+        raise MaintenanceConfigError(
+            f"bypass_link_prefix: {prefix!r} is not a path prefix such as '/__maintenance/': "
+            "start and end it with '/', with letters, digits and . _ ~ - between."
+        )
+    return prefix
+
+
 def check_name(rule_name: object) -> None:
-    longest = 128 - len(BROWSER_SUFFIX)
+    longest = 128 - max(len(BROWSER_SUFFIX), len(LINK_SUFFIX))
     if not isinstance(rule_name, str) or not re.match(
         rf"^[A-Za-z0-9_-]{{1,{longest}}}$", rule_name
     ):

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 from aws_cdk import aws_wafv2 as wafv2
 
-__all__ = ["NORMALIZED_PATH", "block_statement"]
+from .bypass import BYPASS_COOKIE, BYPASS_HEADER
+
+__all__ = ["NORMALIZED_PATH", "block_statement", "carries_token", "path_is"]
 
 W = wafv2.CfnWebACL
 _NO_TRANSFORMATION = [W.TextTransformationProperty(priority=0, type="NONE")]
@@ -63,11 +65,49 @@ def _every_request() -> W.StatementProperty:
     )
 
 
+def _header(name: str, constraint: str, value: str) -> W.StatementProperty:
+    return W.StatementProperty(
+        byte_match_statement=W.ByteMatchStatementProperty(
+            field_to_match=W.FieldToMatchProperty(single_header={"Name": name}),
+            positional_constraint=constraint,
+            search_string=value,
+            text_transformations=_NO_TRANSFORMATION,
+        )
+    )
+
+
+def carries_token(token: str) -> W.StatementProperty:
+    """The request carries the bypass token: in its header, or in its cookie."""
+    return _any_of(
+        [
+            _header(BYPASS_HEADER.lower(), "EXACTLY", token),
+            _header("cookie", "CONTAINS", f"{BYPASS_COOKIE}={token}"),
+        ]
+    )
+
+
+def path_is(path: str) -> W.StatementProperty:
+    """The request's path is exactly ``path`` (as sent)."""
+    return W.StatementProperty(
+        byte_match_statement=W.ByteMatchStatementProperty(
+            field_to_match=W.FieldToMatchProperty(uri_path={}),
+            positional_constraint="EXACTLY",
+            search_string=path,
+            text_transformations=_NO_TRANSFORMATION,
+        )
+    )
+
+
 def block_statement(
-    *, ip_set_arns: Sequence[str], bypass_paths: Sequence[str], browser: bool
+    *,
+    ip_set_arns: Sequence[str],
+    bypass_paths: Sequence[str],
+    browser: bool,
+    bypass_token: str | None = None,
 ) -> W.StatementProperty:
-    """Matches requests from outside every IP set and outside every bypass prefix; with
-    ``browser``, only those whose ``Accept`` header contains ``text/html``."""
+    """Matches requests from outside every IP set, outside every bypass prefix and without the
+    bypass token; with ``browser``, only those whose ``Accept`` header contains
+    ``text/html``."""
     parts: list[W.StatementProperty] = []
     if ip_set_arns:
         refs = [
@@ -79,6 +119,8 @@ def block_statement(
         parts.append(_not(_any_of(refs)))
     if bypass_paths:
         parts.append(_not(_any_of([_path_starts_with(p) for p in bypass_paths])))
+    if bypass_token is not None:
+        parts.append(_not(carries_token(bypass_token)))
     if browser:
         parts.append(_accepts_html())
     if not parts:

@@ -72,7 +72,7 @@ def alb_two(second_on_own_listener: bool, **second: Any) -> Callable[[], Any]:
 
     def run() -> None:
         env = AlbEnv()
-        env.maintenance("First", allowed_cidrs=NON_ADJACENT_400[:220])
+        env.maintenance("First", allowed_cidrs=NON_ADJACENT_400[:200])
         if second_on_own_listener:
             second["listener"] = env.listener.load_balancer.add_listener(
                 "Admin",
@@ -425,6 +425,16 @@ CASES: list[Case] = [
     Case("ALB", "priority", "3", alb_synth(3, elbv2.ListenerCondition.path_patterns(["/api/*"]))),
     Case("ALB", "enabled", "'on'", alb(enabled="on")),
     Case("ALB", "listener", "None", alb(listener=None)),
+    Case("ALB", "bypass_token", "'letmei'", alb(bypass_token="letmein")),
+    Case("ALB", "bypass_token", "'office'", alb(bypass_token="office pass 2026 winter")),
+    Case("ALB", "bypass_token", "'abcdef'", alb(bypass_token="abcdef*" + "x" * 20)),
+    Case("ALB", "bypass_token", "12345678901234567890", alb(bypass_token=12345678901234567890)),
+    Case(
+        "ALB",
+        "host_headers",
+        "'?.*.*.*.example.org'",
+        alb(host_headers=["?.*.*.*.example.org"], bypass_token="x" * 20),
+    ),
     Case(
         "ALB",
         "allowed_cidrs",
@@ -526,7 +536,7 @@ CASES: list[Case] = [
         "ALB",
         "allowed_cidrs/host_headers/bypass_paths",
         "102",
-        alb_two(True, allowed_cidrs=NON_ADJACENT_400[220:]),
+        alb_two(True, allowed_cidrs=NON_ADJACENT_400[200:]),
     ),
     # -- CloudFront ----------------------------------------------------------------------------
     Case("CloudFront", "region", "'eu-west-1'", cloudfront(region="eu-west-1")),
@@ -620,6 +630,20 @@ CASES: list[Case] = [
         cloudfront(browser_response="<h1>Back soon</h1>"),
     ),
     Case("CloudFront", "rule_name", "5", cloudfront(rule_name=5)),
+    Case("CloudFront", "bypass_token", "'short'", cloudfront(bypass_token="short")),
+    Case(
+        "CloudFront",
+        "bypass_link_prefix",
+        "'/__maintenance'",
+        cloudfront(bypass_token="x" * 20, bypass_link_prefix="/__maintenance"),
+    ),
+    Case(
+        "CloudFront",
+        "bypass_link_prefix",
+        "'/a b/'",
+        cloudfront(bypass_token="x" * 20, bypass_link_prefix="/a b/"),
+    ),
+    Case("Regional", "bypass_token", "'semi;c'", regional(bypass_token="semi;colon-token-123456")),
     Case("CloudFront", "rule_name/priority", "Maintenance", cloudfront_twice()),
     Case("CloudFront", "rule_name/priority", "10", cloudfront_twice(rule_name="Other")),
     Case(

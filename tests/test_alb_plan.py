@@ -90,7 +90,8 @@ def test_order_and_banded_priorities() -> None:
 
 
 def test_bands_tile_the_window_in_evaluation_order() -> None:
-    assert [band.kind for band in BANDS] == ["guard", "bypass", "allow", "browser", "maintenance"]
+    kinds = ["guard", "bypass", "allow", "token", "browser", "maintenance"]
+    assert [band.kind for band in BANDS] == kinds
     ends = [band.offset + band.size for band in BANDS]
     assert [band.offset for band in BANDS] == [0, *ends[:-1]]
     assert ends[-1] == PRIORITY_WINDOW == 90  # default 10..99: the app rule at 100 comes after
@@ -145,15 +146,15 @@ def test_allow_band_overflow_suggests_cloudfront(hosts: list[str] | None) -> Non
         plan_rules(hosts=hosts, cidrs=many)
     message = str(error.value)
     assert message.startswith("allowed_cidrs/host_headers: ")
-    assert "450 CIDRs" in message and "the allow band holds 55" in message
+    assert "450 CIDRs" in message and "the allow band holds 50" in message
     assert "CloudFrontMaintenance" in message
 
 
 def test_a_full_band_still_fits() -> None:
-    # 1 host + 4 CIDRs a rule: 220 CIDRs fill the 55 rules of the allow band exactly.
-    many = [f"10.{i // 256}.{i % 256}.0/24" for i in range(220)]
+    # 1 host + 4 CIDRs a rule: 200 CIDRs fill the 50 rules of the allow band exactly.
+    many = [f"10.{i // 256}.{i % 256}.0/24" for i in range(200)]
     allow = [r for r in plan_rules(hosts=HOSTS[:1], cidrs=many) if r.kind == "allow"]
-    assert (len(allow), allow[0].priority, allow[-1].priority) == (55, 25, 79)
+    assert (len(allow), allow[0].priority, allow[-1].priority) == (50, 25, 74)
 
 
 def test_window_must_fit_below_the_maximum_priority() -> None:
@@ -205,3 +206,22 @@ def test_the_slot_check_is_not_vacuous() -> None:
     before = [PlannedRule("allow", 10, ("a.com",)), PlannedRule("maintenance", 11, ("a.com",))]
     after = [*before[:1], PlannedRule("allow", 11, ("a.com",), number=2)]
     assert _slots(after)[11] != _slots(before)[11]
+
+
+@pytest.mark.parametrize("hosts", [None, HOSTS[:1], HOSTS[:6]])
+def test_bypass_token_rules_forward_on_the_header_or_the_cookie(hosts: list[str] | None) -> None:
+    token = "s3cr3t-t0ken-0123456789"
+    rules = [r for r in plan_rules(hosts=hosts, cidrs=[], bypass_token=token) if r.kind == "token"]
+    assert rules and all(r.forwards and 75 <= r.priority <= 79 for r in rules)  # band 75..79
+    by_header: dict[str, set[str]] = {}
+    for rule in rules:
+        assert rule.value_count <= MAX_VALUES_PER_RULE and rule.wildcards <= MAX_WILDCARDS_PER_RULE
+        (value,) = rule.header_values
+        by_header.setdefault(rule.header_name, set()).update(rule.hosts or {"*"})
+        assert (
+            value
+            == {"X-Maintenance-Bypass": token, "Cookie": f"*maintenance_bypass={token}*"}[
+                rule.header_name
+            ]
+        )
+    assert by_header == {name: set(hosts or {"*"}) for name in ("X-Maintenance-Bypass", "Cookie")}

@@ -35,13 +35,14 @@ def test_off_has_no_maintenance_rules(example_templates: Build) -> None:
 def test_on_adds_the_seed_rules(example_templates: Build) -> None:
     on = example_templates({"maintenance": "true"})
     rules = _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule")
-    # Bypass band 15.., allow band 25.., browser 80 (the page), maintenance band 90..99; the
-    # app rule at 100. The admin listener's construct (every host) has its own window on its
-    # own listener.
+    # Bypass band 15.., allow band 25.., bypass token 75 (header) and 76 (cookie), browser 80
+    # (the page), maintenance band 90..99; the app rule at 100. The admin listener's construct
+    # (every host) has its own window on its own listener.
     priorities = sorted(r["Properties"]["Priority"] for r in rules.values())
-    assert priorities == [15, 25, 25, 80, 90, 90, 100]
+    assert priorities == [15, 25, 25, 75, 76, 80, 90, 90, 100]
     (acl,) = _types(on[EDGE_STACK], "AWS::WAFv2::WebACL").values()
-    (rule,) = acl["Properties"]["Rules"]
+    link, rule = acl["Properties"]["Rules"]  # the bypass link (302 + cookie), the 503
+    assert link["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 302
     assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 503
 
 
@@ -97,7 +98,7 @@ def test_cli_context_string_reaches_the_app(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Maintenance mode is ON for MaintenanceAlbExample/Maintenance" in result.stderr
     template = json.loads((tmp_path / f"{ALB_STACK}.template.json").read_text())
-    assert len(_types(template, "AWS::ElasticLoadBalancingV2::ListenerRule")) == 7
+    assert len(_types(template, "AWS::ElasticLoadBalancingV2::ListenerRule")) == 9
 
 
 def test_regional_stack_associates_its_web_acl_in_both_states(example_templates: Build) -> None:

@@ -51,17 +51,22 @@ def test_json_changes_are_only_maintenance_rules() -> None:
         ("MaintenanceCloudFrontExample", "AWS::WAFv2::WebACL", "added"),  # the rule, by name
         ("MaintenanceRegionalExample", "AWS::WAFv2::WebACL", "added"),
     }
-    # The site: bypass, allow, browser page, 503; the admin listener (every host): allow, 503.
-    assert sum(c["type"].endswith("ListenerRule") for c in data["changes"]) == 6
+    # The site: bypass, allow, two token rules, browser page, 503; the admin listener (every
+    # host): allow, 503.
+    assert sum(c["type"].endswith("ListenerRule") for c in data["changes"]) == 8
     (acl_change,) = [
         c
         for c in data["changes"]
-        if c["type"] == "AWS::WAFv2::WebACL" and c["stack"] == "MaintenanceCloudFrontExample"
+        if c["type"] == "AWS::WAFv2::WebACL"
+        and c["stack"] == "MaintenanceCloudFrontExample"
+        and c["paths"] == ["Properties.Rules[Maintenance]"]
     ]
     assert acl_change["paths"] == ["Properties.Rules[Maintenance]"]
     assert acl_change["description"] == (
-        "web ACL rule Maintenance (priority 10): block with 503 application/json, unless the "
-        "client IP is in AllowedIpv4/AllowedIpv6 or the path starts with /health"
+        "web ACL rule Maintenance (priority 11): block with 503 application/json, unless the "
+        "client IP is in AllowedIpv4/AllowedIpv6 or the path starts with /health or header "
+        "x-maintenance-bypass is <deploy-time value> or header cookie contains "
+        "maintenance_bypass=<deploy-time value>"
     )
 
 
@@ -83,8 +88,12 @@ def _door(name: str) -> dict:  # type: ignore[type-arg]
 
 def test_json_who_gets_what_alb() -> None:
     door = _door("MaintenanceAlbExample/Alb/Http")
-    # hosts x {allowed, outside} x 2 families x {/, /health} x {browser, api}
-    assert len(door["rows"]) == 1 * 4 * 2 * 2
+    # hosts x {allowed, outside} x 2 families x {/, /health} x {browser, api}, and an outside
+    # client with the bypass token (cookie from a browser, header from an API client)
+    assert len(door["rows"]) == 1 * 4 * 2 * 2 + 2
+    for accept in ("text/html", "application/json"):
+        token = _row(door, "with bypass token", "/", accept)
+        assert token["off"]["action"] == token["on"]["action"] == "forward"
     outside = _row(door, "outside IPv4", "/", "application/json")
     assert (
         outside["off"]["action"] == "forward"

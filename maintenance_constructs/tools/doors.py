@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..bypass import BYPASS_HEADER
 from ..errors import MaintenanceConfigError
 from .assembly import StackTemplate
 from .diff import LISTENER_RULE, WEB_ACL, is_maintenance_rule, readable_names
@@ -54,21 +55,74 @@ def _concrete(pattern: str) -> str:
     return pattern.replace("*", "x").replace("?", "x")
 
 
+Token = tuple[Any, Any]  # the header value and the cookie value that carry the bypass token
+
+
 def _rows(
     hosts: Sequence[str],
     cidrs: Sequence[str],
     paths: Sequence[str],
     answer: Callable[[Request], tuple[Answer, Answer]],
+    token: Token | None = None,
 ) -> tuple[Row, ...]:
+    """Each host x an allow-listed and an outside client per family x ``/`` and each bypass
+    path x a browser and an API client; with a bypass token, an outside client that sends it
+    (as the cookie from a browser, as the header from an API client)."""
     rows = []
+    samples = sample_clients(cidrs)
     for host in hosts:
-        for ip, client in sample_clients(cidrs):
+        for ip, client in samples:
             for path in ["/", *(_concrete(p) for p in paths)]:
                 for accept in (BROWSER, API):
                     request = Request(host=host, ip=ip, path=path, accept=accept)
                     off, on = answer(request)
                     rows.append(Row(request=request, client=client, off=off, on=on))
+        outside = next((ip for ip, client in samples if client.startswith("outside")), None)
+        if token is not None and outside is not None:
+            header, cookie = token
+            for accept, sent in ((BROWSER, ("Cookie", cookie)), (API, (BYPASS_HEADER, header))):
+                request = Request(host, outside, "/", accept, headers=(sent,))
+                off, on = answer(request)
+                rows.append(Row(request=request, client="with bypass token", off=off, on=on))
     return tuple(rows)
+
+
+def _listener_token(rules: Sequence[Mapping[str, Any]]) -> Token | None:
+    """What carries the bypass token of maintenance listener rules: the header's value and a
+    Cookie header that matches the cookie pattern (literals, or the template's expressions)."""
+    found: dict[str, Any] = {}
+    for properties in rules:
+        for condition in properties.get("Conditions") or []:
+            config = condition.get("HttpHeaderConfig") or {}
+            values = config.get("Values") or []
+            if config.get("HttpHeaderName") in (BYPASS_HEADER, "Cookie") and values:
+                found[config["HttpHeaderName"]] = values[0]
+    if BYPASS_HEADER not in found or "Cookie" not in found:
+        return None
+    cookie = found["Cookie"]
+    return found[BYPASS_HEADER], cookie.strip("*") if isinstance(cookie, str) else cookie
+
+
+def _waf_token(statement: Any) -> Token | None:
+    """What carries the bypass token of a web ACL rule: the header's search string, and a
+    Cookie header that contains the cookie's search string."""
+    found: dict[str, Any] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, Mapping):
+            match = node.get("ByteMatchStatement")
+            if isinstance(match, Mapping):
+                header = (match.get("FieldToMatch") or {}).get("SingleHeader") or {}
+                found.setdefault(str(header.get("Name", "")).lower(), match.get("SearchString"))
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    visit(statement)
+    header, cookie = found.get(BYPASS_HEADER.lower()), found.get("cookie")
+    return (header, cookie) if header is not None and cookie is not None else None
 
 
 def _rules_on(resources: Mapping[str, Any], arn: str, names: Mapping[str, str]) -> list[Any]:
@@ -120,7 +174,7 @@ def _listener_door(
         # patterns are covered by "/").
         paths = list(dict.fromkeys(c for p in mine for c in _conditions(p, "path-pattern")))
         paths = [p for p in paths if p != "/*" and p not in TRAVERSAL]
-        rows = _rows([_concrete(h) for h in hosts], cidrs, paths, answer)
+        rows = _rows([_concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine))
     name = names.get(listener_id, str(reference)) if listener_id else str(reference)
     return FrontDoor("ALB listener", name, stack, rows)
 
@@ -229,7 +283,13 @@ def web_acl_doors(
         rows = (
             tuple(Row(r, "requested", *answer(r)) for r in requests)
             if requests is not None
-            else _rows([ANY_HOST], cidrs, list(dict.fromkeys(_prefixes(added))), answer)
+            else _rows(
+                [ANY_HOST],
+                cidrs,
+                list(dict.fromkeys(_prefixes(added))),
+                answer,
+                _waf_token(added),
+            )
         )
         doors.append(FrontDoor("WAF web ACL", names.get(logical_id, logical_id), stack, rows))
     return doors

@@ -30,9 +30,11 @@ class Request:
     accept: str = "application/json"
     method: str = "GET"
     country: str | None = None
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, Any], ...] = ()
+    """Further headers; a value may be a template expression (a deploy-time value, such as a
+    bypass token from SSM), which matches only the same expression."""
 
-    def header(self, name: str) -> str | None:
+    def header(self, name: str) -> Any:
         wanted = name.lower()
         if wanted == "accept":
             return self.accept
@@ -81,6 +83,14 @@ def _wildcard(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
     return re.compile(f"^{regex}$", 0 if case_sensitive else re.IGNORECASE | re.DOTALL)
 
 
+def _matches(pattern: Any, value: Any, case_sensitive: bool) -> bool:
+    """An ALB condition value against a request value; a pattern that is a template expression
+    (known only at deploy time) matches only the same expression."""
+    if isinstance(pattern, str) and isinstance(value, str):
+        return _wildcard(pattern, case_sensitive).match(value) is not None
+    return bool(pattern == value)
+
+
 def _in_cidrs(ip: str, cidrs: Sequence[str]) -> bool:
     address = ipaddress.ip_address(ip)
     return any(
@@ -103,17 +113,17 @@ def _condition_matches(condition: Mapping[str, Any], request: Request) -> bool:
     field_name = condition.get("Field")
     if field_name == "host-header":
         values = condition_values(condition)
-        return any(_wildcard(v, False).match(request.host) for v in values)
+        return any(_matches(v, request.host, False) for v in values)
     if field_name == "path-pattern":
         values = condition_values(condition)
-        return any(_wildcard(v, True).match(request.path) for v in values)
+        return any(_matches(v, request.path, True) for v in values)
     if field_name == "source-ip":
         return _in_cidrs(request.ip, condition_values(condition))
     if field_name == "http-header":
         config = condition.get("HttpHeaderConfig") or {}
         value = request.header(str(config.get("HttpHeaderName", "")))
         patterns = config.get("Values") or []
-        return value is not None and any(_wildcard(p, False).match(value) for p in patterns)
+        return value is not None and any(_matches(p, value, False) for p in patterns)
     if field_name == "http-request-method":
         values = (condition.get("HttpRequestMethodConfig") or {}).get("Values", [])
         return request.method.upper() in values

@@ -74,7 +74,7 @@ def _transform(text: str, transformations: Sequence[Mapping[str, Any]]) -> str |
     return text
 
 
-def _field(field_to_match: Mapping[str, Any], request: Request) -> str | None:
+def _field(field_to_match: Mapping[str, Any], request: Request) -> Any:
     if "UriPath" in field_to_match:
         return request.path
     if "SingleHeader" in field_to_match:
@@ -102,16 +102,20 @@ def _byte_match(statement: Mapping[str, Any], request: Request) -> Verdict:
         if "SingleHeader" in field_to_match:
             return False, frozenset()  # the request does not carry that header
         return None, frozenset({f"ByteMatch on {next(iter(field_to_match), 'a field')}"})
+    needle = statement.get("SearchString", "")
+    if not isinstance(needle, str) or not isinstance(value, str):
+        # A deploy-time search string (a bypass token from SSM) matches only the same value.
+        return needle == value, frozenset()
     text = _transform(value, statement.get("TextTransformations") or [])
     compare = _CONSTRAINTS.get(str(statement.get("PositionalConstraint")))
     if text is None or compare is None:
         return None, frozenset({"ByteMatch"})
-    return compare(text, str(statement.get("SearchString", ""))), frozenset()
+    return compare(text, needle), frozenset()
 
 
 def _size(statement: Mapping[str, Any], request: Request) -> Verdict:
     value = _field(statement.get("FieldToMatch") or {}, request)
-    if value is None:
+    if not isinstance(value, str):
         return None, frozenset({"SizeConstraint"})
     size, limit = len(value.encode()), int(statement.get("Size", 0))
     result = {

@@ -28,6 +28,17 @@ def _name(reference: Any, names: Names) -> str:
     return str(reference)
 
 
+def text_of(value: Any) -> str:
+    """A template value as text: literals as they are, deploy-time values (a parameter such as
+    a token from SSM, an import) as ``<deploy-time value>``, joins part by part."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(text_of(part) for part in parts)
+    return "<deploy-time value>"
+
+
 _CONDITIONS = {
     "host-header": "the host is",
     "path-pattern": "the path matches",
@@ -40,12 +51,12 @@ def _listener_condition(condition: Mapping[str, Any]) -> str:
     field = str(condition.get("Field"))
     if field == "http-header":
         config = condition.get("HttpHeaderConfig") or {}
-        patterns = " or ".join(config.get("Values") or [])
+        patterns = " or ".join(text_of(v) for v in config.get("Values") or [])
         return f"header {config.get('HttpHeaderName')} matches {patterns}"
     values = condition_values(condition) or list(
         (condition.get("HttpRequestMethodConfig") or {}).get("Values") or []
     )
-    return f"{_CONDITIONS.get(field, field)} {', '.join(map(str, values))}"
+    return f"{_CONDITIONS.get(field, field)} {', '.join(map(text_of, values))}"
 
 
 def _listener_action(actions: list[Any], names: Names) -> str:
@@ -79,7 +90,7 @@ def listener_rule_words(name: str, properties: Mapping[str, Any], names: Names) 
 
 def _byte_match(statement: Mapping[str, Any]) -> str:
     field = statement.get("FieldToMatch") or {}
-    needle = statement.get("SearchString")
+    needle = text_of(statement.get("SearchString"))
     constraint = {
         "EXACTLY": "is",
         "STARTS_WITH": "starts with",

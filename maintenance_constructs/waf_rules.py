@@ -4,7 +4,7 @@ parameter checks, the maintenance rules and appending them to an existing web AC
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from aws_cdk import Stack
 from aws_cdk import aws_wafv2 as wafv2
@@ -43,10 +43,17 @@ def visibility(metric_name: str) -> W.VisibilityConfigProperty:
     )
 
 
-def maintenance_rule(
-    *, name: str, priority: int, answer: MaintenanceResponse, statement: W.StatementProperty
+def _block_rule(
+    *,
+    name: str,
+    priority: int,
+    statement: W.StatementProperty,
+    status: int,
+    headers: Sequence[tuple[str, str]],
+    body_key: str | None,
 ) -> W.RuleProperty:
-    headers = [W.CustomHTTPHeaderProperty(name=n, value=v) for n, v in answer.all_headers]
+    """A Block rule that answers with a custom response."""
+    response_headers = [W.CustomHTTPHeaderProperty(name=n, value=v) for n, v in headers]
     return W.RuleProperty(
         name=name,
         priority=priority,
@@ -54,13 +61,27 @@ def maintenance_rule(
         action=W.RuleActionProperty(
             block=W.BlockActionProperty(
                 custom_response=W.CustomResponseProperty(
-                    response_code=answer.status_code,
-                    custom_response_body_key=name,
-                    response_headers=headers or None,
+                    response_code=status,
+                    custom_response_body_key=body_key,
+                    response_headers=response_headers or None,
                 )
             )
         ),
         visibility_config=visibility(name),
+    )
+
+
+def maintenance_rule(
+    *, name: str, priority: int, answer: MaintenanceResponse, statement: W.StatementProperty
+) -> W.RuleProperty:
+    """Answers with ``answer`` (its body under the rule's name) and its headers."""
+    return _block_rule(
+        name=name,
+        priority=priority,
+        statement=statement,
+        status=answer.status_code,
+        headers=answer.all_headers,
+        body_key=name,
     )
 
 
@@ -77,23 +98,14 @@ def link_rule(
         f"{BYPASS_COOKIE}={token}; Path=/; Max-Age={BYPASS_COOKIE_MAX_AGE}; Secure; HttpOnly; "
         "SameSite=Lax"
     )
-    headers = [
-        W.CustomHTTPHeaderProperty(name="Location", value="/"),
-        W.CustomHTTPHeaderProperty(name="Set-Cookie", value=cookie),
-        W.CustomHTTPHeaderProperty(name="Cache-Control", value="no-store"),
-    ]
-    return W.RuleProperty(
+    headers = [("Location", "/"), ("Set-Cookie", cookie), ("Cache-Control", "no-store")]
+    return _block_rule(
         name=name,
         priority=priority,
         statement=statement,
-        action=W.RuleActionProperty(
-            block=W.BlockActionProperty(
-                custom_response=W.CustomResponseProperty(
-                    response_code=302, response_headers=headers
-                )
-            )
-        ),
-        visibility_config=visibility(name),
+        status=302,
+        headers=headers,
+        body_key=None,
     )
 
 

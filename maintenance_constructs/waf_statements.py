@@ -31,15 +31,24 @@ def _not(statement: W.StatementProperty) -> W.StatementProperty:
     return W.StatementProperty(not_statement=W.NotStatementProperty(statement=statement))
 
 
-def _path_starts_with(prefix: str) -> W.StatementProperty:
+def _byte_match(
+    field: W.FieldToMatchProperty,
+    constraint: str,
+    value: str,
+    transformations: Sequence[W.TextTransformationProperty],
+) -> W.StatementProperty:
     return W.StatementProperty(
         byte_match_statement=W.ByteMatchStatementProperty(
-            field_to_match=W.FieldToMatchProperty(uri_path={}),
-            positional_constraint="STARTS_WITH",
-            search_string=prefix,
-            text_transformations=NORMALIZED_PATH,
+            field_to_match=field,
+            positional_constraint=constraint,
+            search_string=value,
+            text_transformations=list(transformations),
         )
     )
+
+
+def _path_starts_with(prefix: str) -> W.StatementProperty:
+    return _byte_match(W.FieldToMatchProperty(uri_path={}), "STARTS_WITH", prefix, NORMALIZED_PATH)
 
 
 def _accepts_html() -> W.StatementProperty:
@@ -66,14 +75,8 @@ def _every_request() -> W.StatementProperty:
 
 
 def _header(name: str, constraint: str, value: str) -> W.StatementProperty:
-    return W.StatementProperty(
-        byte_match_statement=W.ByteMatchStatementProperty(
-            field_to_match=W.FieldToMatchProperty(single_header={"Name": name}),
-            positional_constraint=constraint,
-            search_string=value,
-            text_transformations=_NO_TRANSFORMATION,
-        )
-    )
+    field = W.FieldToMatchProperty(single_header={"Name": name})
+    return _byte_match(field, constraint, value, _NO_TRANSFORMATION)
 
 
 def carries_token(token: str) -> W.StatementProperty:
@@ -88,14 +91,7 @@ def carries_token(token: str) -> W.StatementProperty:
 
 def path_is(path: str) -> W.StatementProperty:
     """The request's path is exactly ``path`` (as sent)."""
-    return W.StatementProperty(
-        byte_match_statement=W.ByteMatchStatementProperty(
-            field_to_match=W.FieldToMatchProperty(uri_path={}),
-            positional_constraint="EXACTLY",
-            search_string=path,
-            text_transformations=_NO_TRANSFORMATION,
-        )
-    )
+    return _byte_match(W.FieldToMatchProperty(uri_path={}), "EXACTLY", path, _NO_TRANSFORMATION)
 
 
 def block_statement(

@@ -60,39 +60,40 @@ def test_set_keeps_tabs_and_other_keys(tmp_path: Path) -> None:
     assert path.read_text() == expected + '\t\t"other": [1, 2]\n\t}\n}\n'
 
 
+SHARED_ALB = f"{sys.executable} {ROOT / 'tests' / 'apps' / 'shapes.py'} shared-alb"
+"""A small app (one stack, three maintenance constructs) that synthesizes faster than app.py."""
+
+
 def test_set_only_checks_selectors_against_the_app(project: Path) -> None:
-    good = run("set", "--only", "MaintenanceAlbExample", "--app", APP, cwd=project)
+    good = run("set", "--only", "WwwMaintenance", "--app", SHARED_ALB, cwd=project)
     assert good.returncode == 0, good.stderr
-    assert (
-        json.loads((project / "cdk.json").read_text())["context"]["maintenance"]
-        == "MaintenanceAlbExample"
+    assert json.loads((project / "cdk.json").read_text())["context"]["maintenance"] == (
+        "WwwMaintenance"
     )
 
-    bad = run("set", "--only", "Prdo", "--app", APP, cwd=project)
+    bad = run("set", "--only", "Prdo", "--app", SHARED_ALB, cwd=project)
     assert bad.returncode == 2
-    assert (
-        "selector 'Prdo'" in bad.stderr and "MaintenanceCloudFrontExample/Maintenance" in bad.stderr
-    )
+    assert "selector 'Prdo'" in bad.stderr and "SharedAlb/ApiMaintenance" in bad.stderr
     assert bad.stderr.count("matches no maintenance construct") == 1
-    assert (
-        json.loads((project / "cdk.json").read_text())["context"]["maintenance"]
-        == "MaintenanceAlbExample"
+    assert json.loads((project / "cdk.json").read_text())["context"]["maintenance"] == (
+        "WwwMaintenance"
     )
 
 
 def test_status_lists_what_the_value_selects(project: Path) -> None:
     """By default the app command comes from cdk.json, as for `preview`."""
     (project / "cdk.json").write_text(
-        (project / "cdk.json").read_text().replace('"python3 app.py"', json.dumps(APP))
+        (project / "cdk.json").read_text().replace('"python3 app.py"', json.dumps(SHARED_ALB))
     )
-    result = run("set", "--only", "MaintenanceCloudFrontExample", "--no-check", cwd=project)
+    result = run("set", "--only", "ApiMaintenance", "--no-check", cwd=project)
     assert "The selector was not checked against the app (--no-check)" in result.stdout
     result = run("status", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert 'maintenance = "MaintenanceCloudFrontExample"' in result.stdout
-    assert "selectors: MaintenanceCloudFrontExample" in result.stdout
-    assert "off  MaintenanceAlbExample/Maintenance" in result.stdout
-    assert "ON   MaintenanceCloudFrontExample/Maintenance" in result.stdout
+    assert 'maintenance = "ApiMaintenance"' in result.stdout
+    assert "selectors: ApiMaintenance" in result.stdout
+    assert "off  SharedAlb/WwwMaintenance" in result.stdout
+    assert "ON   SharedAlb/ApiMaintenance" in result.stdout
+    assert "off  SharedAlb/AdminMaintenance" in result.stdout
 
 
 def test_status_without_app(project: Path) -> None:

@@ -59,7 +59,8 @@ MAINTENANCE_PAGE = MaintenanceResponse.page(
 
 
 BYPASS_TOKEN_PARAMETER = "/maintenance/bypass-token"
-"""An SSM String parameter holding the operator bypass token (kept out of the code)."""
+"""An SSM String parameter holding the operator bypass token (kept out of the code); it must
+exist before the first deploy (synthesis needs no access to it)."""
 
 
 def bypass_token(scope: Construct) -> str:

@@ -31,12 +31,14 @@ ALB_MAX_BODY_BYTES = 1024
 class AlbMaintenance(Construct):
     """Maintenance rules on an ALB listener, present only while maintenance is on.
 
-    While on, in ascending priority: bypass rules (host + path, forwarded for everyone), allow
-    rules (host + source IP, forwarded), an optional browser rule (host + ``Accept:
-    *text/html*``, answered with ``browser_response``) and the maintenance rule(s) (host,
-    answered with ``response``). Requests for other hosts fall through to the listener's
-    default action. While off, the construct creates nothing, and the rest of the app's
-    templates are the same in both states.
+    While on, in ascending priority, each kind in its band of the reserved window: traversal
+    guard rules (host + a ``..`` path, answered with ``response``; only when a bypass pattern
+    has ``*``), bypass rules (host + path, forwarded for everyone), allow rules (host + source
+    IP, forwarded), bypass token rules (host + the token's header or cookie, forwarded), an
+    optional browser rule (host + ``Accept: *text/html*``, answered with ``browser_response``)
+    and the maintenance rule(s) (host, answered with ``response``). Requests for other hosts
+    fall through to the listener's default action. While off, the construct creates nothing,
+    and the rest of the app's templates are the same in both states.
 
     :param listener: the Application Load Balancer listener to add the rules to, created or
         imported.

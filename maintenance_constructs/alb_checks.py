@@ -134,11 +134,12 @@ class ListenerChecks:
             if not (view.path + "/").startswith(peer_paths)
         ]
         ours = owner.listener.listener_arn
+        on_listener = [v for v in app_rules if v.listener_arn == ours]
         errors = [
-            *self._window_clashes([v for v in app_rules if v.listener_arn == ours]),
+            *self._window_clashes(on_listener),
             *self._peer_clashes(peers[: peers.index(owner)]),
             *self._earlier_matches(
-                [v for v in app_rules if v.listener_arn == ours]
+                on_listener
                 + [
                     view
                     for peer in peers
@@ -148,8 +149,9 @@ class ListenerChecks:
             ),
             *self._quota(found[LISTENER], app_rules, peers),
         ]
-        self._warn_forwarding_default()
-        self._warn_authentication_skipped([v for v in app_rules if v.listener_arn == ours])
+        default = self._default_actions()
+        self._warn_forwarding_default(default)
+        self._warn_authentication_skipped(on_listener, default)
         self._warn_behind_cloudfront(found[DISTRIBUTION])
         return errors
 
@@ -238,10 +240,10 @@ class ListenerChecks:
             return ()
         return _types_of(resolved_properties(resource).get("defaultActions"))
 
-    def _warn_forwarding_default(self) -> None:
+    def _warn_forwarding_default(self, default: tuple[str, ...]) -> None:
         if self.owner.host_headers is None:  # the rules catch every request first
             return
-        if not {"forward", *AUTHENTICATING_ACTIONS} & set(self._default_actions()):
+        if not {"forward", *AUTHENTICATING_ACTIONS} & set(default):
             return
         Annotations.of(self.owner).add_warning_v2(
             "maintenance-constructs:listenerDefaultForwards",
@@ -257,7 +259,9 @@ class ListenerChecks:
             "'maintenance-constructs:listenerDefaultForwards', 'why').",
         )
 
-    def _warn_authentication_skipped(self, rules: Sequence[ListenerRuleView]) -> None:
+    def _warn_authentication_skipped(
+        self, rules: Sequence[ListenerRuleView], default: tuple[str, ...]
+    ) -> None:
         if set(action_types(self.forward)) & set(AUTHENTICATING_ACTIONS):
             return
         authenticating = [
@@ -266,7 +270,6 @@ class ListenerChecks:
             if view.actions[:1] and view.actions[0] in AUTHENTICATING_ACTIONS
             if _overlap(view.hosts, self.owner.host_headers)
         ]
-        default = self._default_actions()
         if self.owner.host_headers is None and default[:1] and default[0] in AUTHENTICATING_ACTIONS:
             authenticating.append(f"{self.owner.listener.node.path} default action ({default[0]})")
         if authenticating:

@@ -16,6 +16,7 @@ from builders import ROOT, needs_cdk_cli, run_cdk
 from helpers import LISTENER_RULE, PATH_METADATA, assert_toggle_invariants
 
 from maintenance_constructs.tools.assembly import read_states
+from maintenance_constructs.tools.diff import is_maintenance_rule
 from maintenance_constructs.tools.doors import ANY_HOST
 from maintenance_constructs.tools.preview import Preview, preview_assemblies
 
@@ -44,14 +45,11 @@ def _assembly(folder: Path) -> dict[str, Any]:
     return stacks
 
 
-def _ours(resource: Mapping[str, Any], constructs: list[str]) -> bool:
-    path = str(resource.get("Metadata", {}).get("aws:cdk:path", ""))
-    return resource["Type"] == LISTENER_RULE and any(path.startswith(f"{c}/") for c in constructs)
-
-
 def _outside(template: Mapping[str, Any], constructs: list[str]) -> dict[str, Any]:
     """The template without the maintenance constructs' own listener rules."""
-    resources = {k: r for k, r in template["Resources"].items() if not _ours(r, constructs)}
+    resources = {
+        k: r for k, r in template["Resources"].items() if not is_maintenance_rule(r, constructs)
+    }
     return {**template, "Resources": resources}
 
 
@@ -73,7 +71,7 @@ class Shape:
             logical_id: resource
             for stack in getattr(self, state).values()
             for logical_id, resource in stack["template"]["Resources"].items()
-            if _ours(resource, self.constructs)
+            if is_maintenance_rule(resource, self.constructs)
         }
 
 

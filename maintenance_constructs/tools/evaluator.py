@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["Answer", "Request", "condition_values", "evaluate_listener"]
+__all__ = [
+    "Answer",
+    "Request",
+    "condition_values",
+    "evaluate_listener",
+    "forward_targets",
+    "reference_name",
+]
 
 
 @dataclass(frozen=True)
@@ -136,15 +143,7 @@ def _listener_action(
     for action in sorted(actions, key=lambda a: int(a.get("Order", 0))):
         kind = action.get("Type")
         if kind == "forward":
-            groups = (
-                [action.get("TargetGroupArn")]
-                if action.get("TargetGroupArn")
-                else [
-                    g.get("TargetGroupArn")
-                    for g in (action.get("ForwardConfig") or {}).get("TargetGroups", [])
-                ]
-            )
-            target = ", ".join(_name(g, names) for g in groups)
+            target = ", ".join(reference_name(g, names) for g in forward_targets(action))
             return Answer("forward", rule, target=target)
         if kind == "fixed-response":
             config = action.get("FixedResponseConfig") or {}
@@ -163,9 +162,25 @@ def _listener_action(
     return Answer("unknown", rule, target="no terminal action")
 
 
-def _name(reference: Any, names: Mapping[str, str]) -> str:
-    if isinstance(reference, Mapping) and "Ref" in reference:
-        return names.get(reference["Ref"], reference["Ref"])
+def forward_targets(action: Mapping[str, Any]) -> list[Any]:
+    """The target groups of a forward action: its one ``TargetGroupArn``, or its
+    ``ForwardConfig`` groups."""
+    if action.get("TargetGroupArn"):
+        return [action["TargetGroupArn"]]
+    return [
+        g.get("TargetGroupArn") for g in (action.get("ForwardConfig") or {}).get("TargetGroups", [])
+    ]
+
+
+def reference_name(reference: Any, names: Mapping[str, str]) -> str:
+    """A ``Ref`` or ``Fn::GetAtt`` as the readable name of its resource (``names``: logical
+    id -> construct path); anything else as text."""
+    if isinstance(reference, Mapping):
+        if "Ref" in reference:
+            return names.get(str(reference["Ref"]), str(reference["Ref"]))
+        if "Fn::GetAtt" in reference:
+            target = str(reference["Fn::GetAtt"][0])
+            return names.get(target, target)
     return str(reference)
 
 

@@ -11,21 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .evaluator import condition_values
+from .evaluator import condition_values, forward_targets, reference_name
 
 __all__ = ["listener_rule_words", "web_acl_rule_words"]
 
 Names = Mapping[str, str]
-
-
-def _name(reference: Any, names: Names) -> str:
-    if isinstance(reference, Mapping):
-        if "Ref" in reference:
-            return names.get(str(reference["Ref"]), str(reference["Ref"]))
-        if "Fn::GetAtt" in reference:
-            target = str(reference["Fn::GetAtt"][0])
-            return names.get(target, target)
-    return str(reference)
 
 
 def text_of(value: Any) -> str:
@@ -63,15 +53,9 @@ def _listener_action(actions: list[Any], names: Names) -> str:
     for action in sorted(actions, key=lambda a: int(a.get("Order", 0))):
         kind = action.get("Type")
         if kind == "forward":
-            groups = (
-                [action["TargetGroupArn"]]
-                if action.get("TargetGroupArn")
-                else [
-                    g.get("TargetGroupArn")
-                    for g in (action.get("ForwardConfig") or {}).get("TargetGroups", [])
-                ]
+            return "forward to " + ", ".join(
+                reference_name(g, names) for g in forward_targets(action)
             )
-            return "forward to " + ", ".join(_name(g, names) for g in groups)
         if kind == "fixed-response":
             config = action.get("FixedResponseConfig") or {}
             return f"answer {config.get('StatusCode')} {config.get('ContentType', '')}".rstrip()
@@ -114,13 +98,12 @@ def _statement(statement: Mapping[str, Any], names: Names) -> str:
     if "OrStatement" in statement:
         parts = statement["OrStatement"]["Statements"]
         if all("IPSetReferenceStatement" in p for p in parts):  # "in AllowedIpv4/AllowedIpv6"
-            sets = [_name(p["IPSetReferenceStatement"].get("Arn"), names) for p in parts]
+            sets = [reference_name(p["IPSetReferenceStatement"].get("Arn"), names) for p in parts]
             return "the client IP is in " + "/".join(n.rsplit("/", 1)[-1] for n in sets)
         return " or ".join(_statement(s, names) for s in parts)
     if "IPSetReferenceStatement" in statement:
-        return (
-            f"the client IP is in {_name(statement['IPSetReferenceStatement'].get('Arn'), names)}"
-        )
+        ip_set = reference_name(statement["IPSetReferenceStatement"].get("Arn"), names)
+        return f"the client IP is in {ip_set}"
     if "ByteMatchStatement" in statement:
         return _byte_match(statement["ByteMatchStatement"])
     if "GeoMatchStatement" in statement:

@@ -248,6 +248,15 @@ def _prefixes(statement: Any) -> list[str]:
     return []
 
 
+def _ip_sets(resources: Mapping[str, Any]) -> dict[str, list[str]]:
+    """IP set logical id -> its addresses."""
+    return {
+        k: list(r["Properties"].get("Addresses", []))
+        for k, r in resources.items()
+        if r["Type"] == IP_SET
+    }
+
+
 def web_acl_doors(
     stack: str,
     off: Mapping[str, Any],
@@ -256,6 +265,7 @@ def web_acl_doors(
 ) -> list[FrontDoor]:
     doors = []
     names = readable_names(on)
+    sets_off, sets_on = _ip_sets(off), _ip_sets(on)  # read once, not per sample request
     for logical_id, resource in on.items():
         if resource["Type"] != WEB_ACL or logical_id not in off:
             continue
@@ -263,22 +273,15 @@ def web_acl_doors(
         if acl_on.get("Rules") == acl_off.get("Rules"):
             continue
 
-        def ip_sets(resources: Mapping[str, Any]) -> dict[str, list[str]]:
-            return {
-                k: list(r["Properties"].get("Addresses", []))
-                for k, r in resources.items()
-                if r["Type"] == IP_SET
-            }
-
         def answer(
             request: Request, acl_on: Any = acl_on, acl_off: Any = acl_off
         ) -> tuple[Answer, Answer]:
             return (
-                evaluate_web_acl(acl_off, ip_sets(off), request),
-                evaluate_web_acl(acl_on, ip_sets(on), request),
+                evaluate_web_acl(acl_off, sets_off, request),
+                evaluate_web_acl(acl_on, sets_on, request),
             )
 
-        cidrs = [c for addresses in ip_sets(on).values() for c in addresses]
+        cidrs = [c for addresses in sets_on.values() for c in addresses]
         added = [r for r in acl_on.get("Rules", []) if r not in (acl_off.get("Rules") or [])]
         rows = (
             tuple(Row(r, "requested", *answer(r)) for r in requests)

@@ -106,10 +106,10 @@ class WafMaintenance(Construct):
         rules: list[W.RuleProperty] = []
         if self.enabled:
             arns = [ip_set.attr_arn for ip_set in self.ip_sets]
-            if link is not None and token is not None and self.bypass_link is not None:
+            if token is not None and self.bypass_link is not None:  # the link rule comes first
                 rules.append(
                     link_rule(
-                        name=link,
+                        name=self.rule_names[0],
                         priority=self.priorities[0],
                         statement=path_is(self.bypass_link),
                         token=token,

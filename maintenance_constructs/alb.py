@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from aws_cdk import Annotations
+import jsii
+from aws_cdk import Annotations, AspectPriority, Aspects, IAspect
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from constructs import Construct
+from constructs import Construct, IConstruct, IValidation
 
 from .alb_actions import CrossStackValues, check_listener, forward_action
-from .alb_checks import ListenerChecks, register_peer
+from .alb_app_routing import RouteCopy, app_routes
+from .alb_checks import LISTENER_RULE, ListenerChecks, peer_paths, register_peer
 from .alb_plan import MAX_PRIORITY, MIN_PRIORITY, PRIORITY_WINDOW, PlannedRule, plan_rules
+from .alb_routes import AppRoute
+from .cfn import resources_by_type
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse, require_response
 from .toggle import resolve_enabled
@@ -108,26 +114,55 @@ class AlbMaintenance(Construct):
             None if host_headers is None else normalize_hosts(host_headers)
         )
         """The hosts the rules cover, normalised; None covers every request."""
-        cidrs = [str(n) for n in normalize_cidrs(allowed_cidrs)]
-        self.plan: list[PlannedRule] = plan_rules(
-            hosts=self.host_headers,
-            cidrs=cidrs,
+        self._inputs = _PlanInputs(
+            cidrs=[str(n) for n in normalize_cidrs(allowed_cidrs)],
             bypass_paths=normalize_paths(bypass_paths),
             browser=browser_response is not None,
-            first_priority=priority,
             bypass_token=check_bypass_token(bypass_token),
         )
-        """The rules as planned, in evaluation order, whether or not they are created."""
-        self.priorities: list[int] = [rule.priority for rule in self.plan]
-        """The rules' priorities in evaluation order (planned even while off)."""
         self.priority_window = range(priority, priority + PRIORITY_WINDOW)
         """The priorities reserved for the rules, in both states; no other rule may use one."""
+        self.follows_app_routing = forward is None
+        """Whether allowed requests are routed as the app's rules route them (neither
+        ``target_groups`` nor ``action`` given) rather than with one action."""
+        self.plan: list[PlannedRule] = []
+        """The rules as planned, in evaluation order, whether or not they are created. When
+        the rules follow the app's routing, planned at synthesis (the app may add rules to
+        the listener after this construct)."""
         self.rules: list[elbv2.ApplicationListenerRule] = []
         """The listener rules created; empty while maintenance is off."""
-        if self.enabled:
-            self.rules = self._create_rules(listener, listener_arn, forward)
+        self._listener_arn = listener_arn
+        if forward is None:
+            _require_listener_in_app(listener)
+            # Checks the inputs now, as if the app had no rule on the listener; the aspect
+            # plans again with the app's rules once they are all in the tree.
+            self._plan([AppRoute(name=f"{listener.node.path} (default action)")])
+            following = _FollowAppRouting(self)
+            Aspects.of(self).add(following, priority=AspectPriority.MUTATING)
+            self.node.add_validation(following)
+        else:
+            self._plan(None)
+            if self.enabled:
+                self.rules = self._create_rules(forward, [])
         register_peer(self)
         self.node.add_validation(ListenerChecks(self, forward))
+
+    @property
+    def priorities(self) -> list[int]:
+        """The rules' priorities in evaluation order (planned even while off)."""
+        return [rule.priority for rule in self.plan]
+
+    def _plan(self, routes: Sequence[AppRoute] | None) -> None:
+        inputs = self._inputs
+        self.plan = plan_rules(
+            hosts=self.host_headers,
+            cidrs=inputs.cidrs,
+            bypass_paths=inputs.bypass_paths,
+            browser=inputs.browser,
+            first_priority=self.priority_window.start,
+            bypass_token=inputs.bypass_token,
+            routes=routes,
+        )
 
     def _check_response(self, parameter: str, answer: MaintenanceResponse) -> None:
         if answer.body_bytes > ALB_MAX_BODY_BYTES:
@@ -151,17 +186,15 @@ class AlbMaintenance(Construct):
             )
 
     def _create_rules(
-        self,
-        listener: elbv2.IApplicationListener,
-        listener_arn: str,
-        forward: elbv2.ListenerAction,
+        self, forward: elbv2.ListenerAction | None, copies: Sequence[RouteCopy]
     ) -> list[elbv2.ApplicationListenerRule]:
         rules = []
         for planned in self.plan:
+            copy = copies[planned.route] if planned.route is not None else None
             rule = elbv2.ApplicationListenerRule(
                 self,
                 planned.construct_id,
-                listener=listener,
+                listener=self.listener,
                 priority=planned.priority,
                 conditions=_conditions(planned),
                 action=self._action(planned, forward),
@@ -170,9 +203,13 @@ class AlbMaintenance(Construct):
             # go when maintenance goes off: a retained 503 rule would stay on the listener.
             resource = rule.node.default_child
             assert isinstance(resource, elbv2.CfnListenerRule)
-            resource.listener_arn = listener_arn
+            resource.listener_arn = self._listener_arn
             resource.add_override("DeletionPolicy", "Delete")
             resource.add_override("UpdateReplacePolicy", "Delete")
+            if copy is not None:  # the app rule's own conditions and actions, as they are
+                conditions = [*_condition_properties(planned), *copy.conditions]
+                resource.add_property_override("Conditions", conditions)
+                resource.add_property_override("Actions", list(copy.actions))
             rules.append(rule)
         # The 503 rules wait for the forwarding rules: on the way in nobody allow-listed sees
         # the 503; on the way out (deletion runs in reverse) the 503 goes first.
@@ -182,15 +219,95 @@ class AlbMaintenance(Construct):
                 rule.node.add_dependency(*forwarding)
         return rules
 
-    def _action(self, planned: PlannedRule, forward: elbv2.ListenerAction) -> elbv2.ListenerAction:
-        if planned.forwards:
+    def _action(
+        self, planned: PlannedRule, forward: elbv2.ListenerAction | None
+    ) -> elbv2.ListenerAction:
+        if planned.forwards and forward is not None:
             return forward
-        # The traversal guard and the maintenance rules answer with the maintenance response.
+        # The traversal guard and the maintenance rules answer with the maintenance response
+        # (a copy of an app rule gets the app rule's actions in place of this one).
         answer = self.browser_response if planned.kind == "browser" else self.response
         assert answer is not None
         return elbv2.ListenerAction.fixed_response(
             answer.status_code, content_type=answer.content_type, message_body=answer.body
         )
+
+
+@dataclass(frozen=True)
+class _PlanInputs:
+    """The normalised lists and switches the plan is made from."""
+
+    cidrs: list[str]
+    bypass_paths: list[str]
+    browser: bool
+    bypass_token: str | None
+
+
+@jsii.implements(IAspect, IValidation)
+class _FollowAppRouting:
+    """Plans (and while on, creates) the rules of an AlbMaintenance that follows the app's
+    routing, once every rule of the app is in the tree: aspects run when the app is
+    synthesized, before validation, so rules added after the construct are copied too. What
+    the app's rules make impossible is reported by the validation, with the construct's path.
+    """
+
+    def __init__(self, owner: AlbMaintenance) -> None:
+        self.owner = owner
+        self.done = False
+        self.errors: list[str] = []
+
+    def visit(self, node: IConstruct) -> None:
+        owner = self.owner
+        if self.done or node.node.path != owner.node.path:
+            return
+        self.done = True
+        peers = tuple(p + "/" for p in peer_paths(owner.node.root))
+        rules = [
+            rule
+            for rule in resources_by_type(owner.node.root, LISTENER_RULE)[LISTENER_RULE]
+            if not (rule.node.path + "/").startswith(peers)
+        ]
+        try:
+            localize = CrossStackValues(owner).localize
+            window_end = owner.priority_window.stop
+            copies = app_routes(owner, owner.listener, rules, window_end, localize)
+            owner._plan([copy.route for copy in copies])
+        except MaintenanceConfigError as error:
+            self.errors.append(str(error))
+            return
+        if owner.enabled:
+            owner.rules = owner._create_rules(None, copies)
+
+    def validate(self) -> list[str]:
+        return list(self.errors)
+
+
+def _require_listener_in_app(listener: elbv2.IApplicationListener) -> None:
+    if not isinstance(listener.node.default_child, elbv2.CfnListener):
+        raise MaintenanceConfigError(
+            f"target_groups/action: neither given, so allowed requests would follow the "
+            f"routing of the listener {listener.node.path}, but it is imported: its default "
+            "action and the rules defined outside this app are not known here. Pass "
+            "target_groups=[...] (or action=...) with what the app serves allowed requests."
+        )
+
+
+def _condition_properties(planned: PlannedRule) -> list[dict[str, Any]]:
+    """The planned rule's own conditions as CloudFormation properties."""
+    fields = (
+        ("host-header", "HostHeaderConfig", planned.hosts),
+        ("path-pattern", "PathPatternConfig", planned.paths),
+        ("source-ip", "SourceIpConfig", planned.source_ips),
+    )
+    conditions: list[dict[str, Any]] = [
+        {"Field": field, config: {"Values": list(values)}}
+        for field, config, values in fields
+        if values
+    ]
+    if planned.header_name:
+        config = {"HttpHeaderName": planned.header_name, "Values": list(planned.header_values)}
+        conditions.append({"Field": "http-header", "HttpHeaderConfig": config})
+    return conditions
 
 
 def _conditions(planned: PlannedRule) -> list[elbv2.ListenerCondition]:

@@ -111,16 +111,18 @@ def forward_action(
     action: elbv2.ListenerAction | None,
     *,
     localize: Localize,
-) -> elbv2.ListenerAction:
-    """The action of the bypass and allow rules, from exactly one of the two parameters,
-    rendered without binding and with other stacks' values imported by name."""
-    if (target_groups is None) == (action is None):
-        given = "both" if action is not None else "neither"
+) -> elbv2.ListenerAction | None:
+    """The action of the bypass and allow rules, from at most one of the two parameters,
+    rendered without binding and with other stacks' values imported by name; None when
+    neither is given (the rules then follow the app's own routing)."""
+    if target_groups is not None and action is not None:
         raise MaintenanceConfigError(
-            f"target_groups/action: {given} given; pass exactly one: target_groups=[blue_tg] "
-            "to forward allowed clients, or action=<the same ListenerAction as your "
-            "production rule> (e.g. with CodeDeploy blue/green)."
+            "target_groups/action: both given; pass at most one: target_groups=[blue_tg] to "
+            "forward allowed clients to one place, action=<a ListenerAction> to answer them "
+            "with it, or neither to route them exactly as the app's rules on the listener do."
         )
+    if target_groups is None and action is None:
+        return None
     if action is None:
         action = elbv2.ListenerAction.forward(_target_groups(target_groups))
     elif not isinstance(action, elbv2.ListenerAction):

@@ -25,7 +25,14 @@ from .values import host_patterns_overlap
 if TYPE_CHECKING:
     from .alb import AlbMaintenance
 
-__all__ = ["ListenerChecks", "ListenerRuleView", "listener_rules", "register_peer"]
+__all__ = [
+    "LISTENER_RULE",
+    "ListenerChecks",
+    "ListenerRuleView",
+    "listener_rules",
+    "peer_paths",
+    "register_peer",
+]
 
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
@@ -98,6 +105,11 @@ def _peers(root: IConstruct) -> list[AlbMaintenance]:
     return list(getattr(root, _PEERS_ATTRIBUTE, []))
 
 
+def peer_paths(root: IConstruct) -> list[str]:
+    """The construct paths of every AlbMaintenance of the app."""
+    return [peer.node.path for peer in _peers(root)]
+
+
 def planned_views(construct: AlbMaintenance) -> list[ListenerRuleView]:
     """A construct's planned rules as views, whether or not they exist in this synthesis."""
     return [
@@ -119,7 +131,7 @@ class ListenerChecks:
     forwards by default, when an app rule authenticates and when the load balancer is behind
     CloudFront. Planned rules count in both states."""
 
-    def __init__(self, owner: AlbMaintenance, forward: elbv2.ListenerAction) -> None:
+    def __init__(self, owner: AlbMaintenance, forward: elbv2.ListenerAction | None) -> None:
         self.owner = owner
         self.forward = forward
 
@@ -262,6 +274,8 @@ class ListenerChecks:
     def _warn_authentication_skipped(
         self, rules: Sequence[ListenerRuleView], default: tuple[str, ...]
     ) -> None:
+        if self.forward is None:  # the copies of the app's rules keep their sign-in
+            return
         if set(action_types(self.forward)) & set(AUTHENTICATING_ACTIONS):
             return
         authenticating = [

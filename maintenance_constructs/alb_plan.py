@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Literal
 
+from .alb_cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE, block_count, pack, pairs
+from .alb_routes import AppRoute, RuleFields, RuleKind, routed_groups
 from .bypass import BYPASS_COOKIE, BYPASS_HEADER
 from .errors import MaintenanceConfigError
 from .values import wildcard_count
@@ -42,10 +42,6 @@ __all__ = [
     "token_conditions",
 ]
 
-MAX_VALUES_PER_RULE = 5
-"""Condition values per rule (hosts, CIDRs, paths and header values together); not adjustable."""
-MAX_WILDCARDS_PER_RULE = 5
-"""Wildcard characters (``*`` and ``?``) per rule."""
 MAX_RULES_PER_LOAD_BALANCER = 100
 """Listener rules per load balancer, default rules excluded (the default quota)."""
 MIN_PRIORITY, MAX_PRIORITY = 1, 50000
@@ -59,8 +55,6 @@ condition; every request path starts with ``/``)."""
 TRAVERSAL_PATTERNS = ("*/../*", "*/..")
 """Paths with a ``..`` segment: a guard rule answers them with the maintenance response
 before a wildcard bypass pattern (``/static/*``) could forward ``/static/../admin``."""
-
-RuleKind = Literal["guard", "bypass", "allow", "token", "browser", "maintenance"]
 
 
 @dataclass(frozen=True)
@@ -77,8 +71,8 @@ BANDS: tuple[PriorityBand, ...] = (
     PriorityBand("guard", 0, 5),
     PriorityBand("bypass", 5, 10),
     PriorityBand("allow", 15, 50),
-    PriorityBand("token", 65, 5),
-    PriorityBand("browser", 70, 10),
+    PriorityBand("token", 65, 10),
+    PriorityBand("browser", 75, 5),
     PriorityBand("maintenance", 80, 10),
 )
 """The window's bands in evaluation order, the maintenance (fixed 503) rules at its top."""
@@ -98,6 +92,13 @@ class PlannedRule:
     paths: tuple[str, ...] = ()
     header_name: str = ""
     header_values: tuple[str, ...] = ()
+    route: int | None = None
+    """Which of the app's routes (:class:`~maintenance_constructs.alb_routes.AppRoute`) the
+    rule copies: its other conditions and its actions. None: the construct's own action."""
+    extra_values: int = 0
+    """Condition values of the copied route's other conditions (headers, methods, queries)."""
+    extra_wildcards: int = 0
+    """Wildcards of the copied route's other conditions."""
 
     @property
     def accept(self) -> tuple[str, ...]:
@@ -120,120 +121,13 @@ class PlannedRule:
     def value_count(self) -> int:
         """Condition values the rule spends of :data:`MAX_VALUES_PER_RULE`."""
         values = (self.hosts, self.source_ips, self.paths, self.header_values)
-        return sum(len(v) for v in values)
+        return sum(len(v) for v in values) + self.extra_values
 
     @property
     def wildcards(self) -> int:
         """Wildcards the rule spends of :data:`MAX_WILDCARDS_PER_RULE`."""
         values = (*self.hosts, *self.paths, *self.header_values)
-        return sum(wildcard_count(v) for v in values)
-
-
-Block = tuple[tuple[int, ...], tuple[int, ...]]  # host indices, other indices
-
-# The one covering that guillotine cuts miss below 13 x 40: 5 hosts x 7 values in 6 rules
-# (a "pinwheel", found by exhaustive search; a guillotine split needs 7). Composed with cuts it
-# closes every gap to the lower bound there (see benchmarks/minimum.py and docs/benchmarks.md).
-_PINWHEEL_5X7: tuple[Block, ...] = (
-    ((0, 1), (0, 1, 2)),
-    ((0, 2), (0, 3, 4)),
-    ((0, 1, 2), (5, 6)),
-    ((1, 3, 4), (3, 4)),
-    ((2, 3, 4), (1, 2)),
-    ((3, 4), (0, 5, 6)),
-)
-
-
-def _shift(blocks: tuple[Block, ...], hosts: int, others: int) -> tuple[Block, ...]:
-    return tuple(
-        (tuple(h + hosts for h in hs), tuple(o + others for o in os_)) for hs, os_ in blocks
-    )
-
-
-# Optimal guillotine cuts only ever split off a narrow piece (tiles are at most 7 wide), so
-# trying cuts up to this width keeps planning fast for long allowlists without losing rules.
-_WIDEST_CUT = 24
-
-
-@cache
-def _plan(hosts: int, others: int, budget: int) -> tuple[int, str, int]:
-    """(rule count, how, cut) of the best covering: "leaf" (one block), "pinwheel" (the 5 x 7
-    tile, either way round), or a guillotine cut of hosts ("h") or of others ("o")."""
-    if hosts == 0 or others == 0:
-        return (0, "leaf", 0)
-    if hosts + others <= budget:
-        return (1, "leaf", 0)
-    options = []
-    if budget == MAX_VALUES_PER_RULE and {hosts, others} == {5, 7}:
-        options.append((len(_PINWHEEL_5X7), "pinwheel", 0))
-    for cut in range(1, min(hosts // 2, _WIDEST_CUT) + 1):
-        count = _plan(cut, others, budget)[0] + _plan(hosts - cut, others, budget)[0]
-        options.append((count, "h", cut))
-    for cut in range(1, min(others // 2, _WIDEST_CUT) + 1):
-        count = _plan(hosts, cut, budget)[0] + _plan(hosts, others - cut, budget)[0]
-        options.append((count, "o", cut))
-    return min(options)
-
-
-def _cover(hosts: int, others: int, budget: int) -> tuple[Block, ...]:
-    """Fewest blocks (host subset x other subset, sizes adding up to at most ``budget``) that
-    cover every host/other pair: guillotine cuts, plus the 5 x 7 pinwheel as a tile."""
-    count, how, cut = _plan(hosts, others, budget)
-    if count == 0:
-        return ()
-    if how == "leaf":
-        return ((tuple(range(hosts)), tuple(range(others))),)
-    if how == "pinwheel":
-        if (hosts, others) == (5, 7):
-            return _PINWHEEL_5X7
-        return tuple((os_, hs) for hs, os_ in _PINWHEEL_5X7)
-    if how == "h":
-        rest = _shift(_cover(hosts - cut, others, budget), cut, 0)
-        return _cover(cut, others, budget) + rest
-    rest = _shift(_cover(hosts, others - cut, budget), 0, cut)
-    return _cover(hosts, cut, budget) + rest
-
-
-def block_count(hosts: int, others: int, budget: int = MAX_VALUES_PER_RULE) -> int:
-    """How many rules the planner uses to pair ``hosts`` hosts with ``others`` CIDRs or paths."""
-    return _plan(hosts, others, budget)[0]
-
-
-def _pack(values: Sequence[str], *, max_values: int, max_wildcards: int) -> list[list[str]]:
-    """Split values into groups within both limits (first fit, most wildcards first)."""
-    groups: list[list[str]] = []
-    for value in sorted(values, key=wildcard_count, reverse=True):
-        for group in groups:
-            if len(group) < max_values and (
-                sum(map(wildcard_count, group)) + wildcard_count(value) <= max_wildcards
-            ):
-                group.append(value)
-                break
-        else:
-            groups.append([value])
-    order = {v: i for i, v in enumerate(values)}
-    return sorted((sorted(g, key=order.__getitem__) for g in groups), key=lambda g: order[g[0]])
-
-
-def _pairs(
-    hosts: Sequence[str], others: Sequence[str], spare_wildcards: int
-) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    result = []
-    for host_indices, other_indices in _cover(len(hosts), len(others), MAX_VALUES_PER_RULE):
-        block_hosts = [hosts[i] for i in host_indices]
-        block_others = [others[i] for i in other_indices]
-        other_wildcards = sum(map(wildcard_count, block_others))
-        if sum(map(wildcard_count, block_hosts)) + other_wildcards <= spare_wildcards:
-            result.append((tuple(block_hosts), tuple(block_others)))
-            continue
-        # Rare: wildcard-heavy values. Keep the block's values, split its hosts further.
-        for group in _pack(
-            block_hosts,
-            max_values=len(block_hosts),
-            max_wildcards=spare_wildcards - other_wildcards,
-        ):
-            result.append((tuple(group), tuple(block_others)))
-    return result
+        return sum(wildcard_count(v) for v in values) + self.extra_wildcards
 
 
 def plan_rules(
@@ -244,6 +138,7 @@ def plan_rules(
     browser: bool = False,
     first_priority: int = 10,
     bypass_token: str | None = None,
+    routes: Sequence[AppRoute] | None = None,
 ) -> list[PlannedRule]:
     """Plan the maintenance rules in evaluation order, each kind in its band of the window.
 
@@ -254,6 +149,10 @@ def plan_rules(
     rules for every request on the listener: no host condition, and the maintenance rule
     matches the path pattern :data:`EVERY_PATH`. Inputs are assumed already normalised (see
     :mod:`maintenance_constructs.values`).
+
+    ``routes`` (the app's rules on the listener in priority order, then its default action)
+    makes the bypass, allow and token rules copies of the routes that overlap ``hosts`` (see
+    :mod:`maintenance_constructs.alb_routes`); None forwards them all with one action.
     """
     last = first_priority + PRIORITY_WINDOW - 1
     if last > MAX_PRIORITY:
@@ -262,25 +161,49 @@ def plan_rules(
             f"priorities) for the maintenance rules, above the ALB's maximum {MAX_PRIORITY}; "
             f"pass priority={MAX_PRIORITY - PRIORITY_WINDOW + 1} or lower."
         )
-    groups = _groups(hosts, cidrs, bypass_paths, browser, bypass_token)
+    groups = _groups(hosts, cidrs, bypass_paths, browser, bypass_token, routes)
     rules = []
     for band in BANDS:
         planned = groups[band.kind]
         if len(planned) > band.size:
-            raise _band_overflow(band, planned, hosts, cidrs, bypass_paths, first_priority)
-        for number, (group_hosts, others, header) in enumerate(planned, start=1):
-            field = _OTHERS_FIELD[band.kind]
-            rules.append(
-                PlannedRule(
-                    kind=band.kind,
-                    priority=first_priority + band.offset + number - 1,
-                    number=number,
-                    hosts=group_hosts,
-                    header_name=header,
-                    **{field: others},
-                )
+            raise _band_overflow(band, planned, hosts, cidrs, bypass_paths, first_priority, routes)
+        for number, fields in enumerate(planned, start=1):
+            rule = PlannedRule(
+                kind=band.kind,
+                priority=first_priority + band.offset + number - 1,
+                number=number,
+                **fields,
             )
+            _check_rule_limits(rule, routes)
+            rules.append(rule)
     return rules
+
+
+def _check_rule_limits(rule: PlannedRule, routes: Sequence[AppRoute] | None) -> None:
+    """Refuse a rule that would be sent over the ALB's per-rule limits (the planners split
+    within them; this is the last word on the rule as it will be sent)."""
+    over = [
+        f"{count} {what}, over the {limit} an ALB rule allows"
+        for count, what, limit in (
+            (rule.value_count, "condition values", MAX_VALUES_PER_RULE),
+            (rule.wildcards, "wildcards ('*' and '?')", MAX_WILDCARDS_PER_RULE),
+        )
+        if count > limit
+    ]
+    if not over:
+        return
+    copied = (
+        f", copying the conditions of the app rule {routes[rule.route].name}"
+        if routes is not None and rule.route is not None
+        else ""
+    )
+    values = [*rule.hosts, *rule.paths, *rule.source_ips]
+    values += ["<token>" if rule.kind == "token" else v for v in rule.header_values]
+    raise MaintenanceConfigError(
+        f"{_BAND_PARAMETERS[rule.kind]}: the {rule.kind} rule {rule.construct_id} would hold "
+        f"{' and '.join(over)} (values {values}{copied}). Use fewer wildcards or values in "
+        "the hosts and paths (list names instead of patterns)."
+    )
 
 
 _OTHERS_FIELD: dict[RuleKind, str] = {
@@ -301,17 +224,45 @@ def _groups(
     bypass_paths: Sequence[str],
     browser: bool,
     bypass_token: str | None,
-) -> dict[RuleKind, list[Group]]:
-    """The rules of each kind as (hosts, other values, header name), fewest first."""
+    routes: Sequence[AppRoute] | None,
+) -> dict[RuleKind, list[RuleFields]]:
+    """The rules of each kind as PlannedRule fields, fewest first."""
     guard = TRAVERSAL_PATTERNS if any("*" in p for p in bypass_paths) else ()
     headers = [("Accept", BROWSER_ACCEPT_PATTERN)] if browser else []
     tokens = token_conditions(bypass_token) if bypass_token is not None else []
     _check_wildcards(hosts, bypass_paths, guard, [*tokens, *headers])
+    own = _own_groups(hosts, cidrs, bypass_paths, guard, tokens, headers, routes is None)
+    groups: dict[RuleKind, list[RuleFields]] = {
+        kind: [{"hosts": h, _OTHERS_FIELD[kind]: o, "header_name": n} for h, o, n in planned]
+        for kind, planned in own.items()
+    }
+    if routes is not None:
+        groups.update(
+            routed_groups(
+                hosts=hosts, cidrs=cidrs, bypass_paths=bypass_paths, tokens=tokens, routes=routes
+            )
+        )
+    return groups
+
+
+def _own_groups(
+    hosts: Sequence[str] | None,
+    cidrs: Sequence[str],
+    bypass_paths: Sequence[str],
+    guard: Sequence[str],
+    tokens: Sequence[tuple[str, str]],
+    headers: Sequence[tuple[str, str]],
+    forwarding: bool,
+) -> dict[RuleKind, list[Group]]:
+    """The rules of each kind as (hosts, other values, header name), the forwarding kinds
+    only when they forward with the construct's own action (``forwarding``)."""
+    if not forwarding:
+        cidrs, bypass_paths, tokens = (), (), ()
     if hosts is None:  # every request: the other values alone are the condition
         return {
             "guard": [((), tuple(guard), "")] if guard else [],
-            "bypass": [((), tuple(g), "") for g in _pack(bypass_paths, **_RULE_LIMITS)],
-            "allow": [((), tuple(g), "") for g in _pack(cidrs, **_RULE_LIMITS)],
+            "bypass": [((), tuple(g), "") for g in pack(bypass_paths, **_RULE_LIMITS)],
+            "allow": [((), tuple(g), "") for g in pack(cidrs, **_RULE_LIMITS)],
             "token": [((), (value,), name) for name, value in tokens],
             "browser": [((), (value,), name) for name, value in headers],
             "maintenance": [((), (EVERY_PATH,), "")],
@@ -319,12 +270,12 @@ def _groups(
     _check_band_floor("allow", len(hosts), len(cidrs))
     _check_band_floor("bypass", len(hosts), len(bypass_paths))
     return {
-        "guard": [(h, o, "") for h, o in _pairs(hosts, guard, MAX_WILDCARDS_PER_RULE)],
-        "bypass": [(h, o, "") for h, o in _pairs(hosts, bypass_paths, MAX_WILDCARDS_PER_RULE)],
-        "allow": [(h, o, "") for h, o in _pairs(hosts, cidrs, MAX_WILDCARDS_PER_RULE)],
+        "guard": [(h, o, "") for h, o in pairs(hosts, guard, MAX_WILDCARDS_PER_RULE)],
+        "bypass": [(h, o, "") for h, o in pairs(hosts, bypass_paths, MAX_WILDCARDS_PER_RULE)],
+        "allow": [(h, o, "") for h, o in pairs(hosts, cidrs, MAX_WILDCARDS_PER_RULE)],
         "token": _header_rules(hosts, tokens),
         "browser": _header_rules(hosts, headers),
-        "maintenance": [(tuple(g), (), "") for g in _pack(hosts, **_RULE_LIMITS)],
+        "maintenance": [(tuple(g), (), "") for g in pack(hosts, **_RULE_LIMITS)],
     }
 
 
@@ -339,7 +290,7 @@ def _header_rules(hosts: Sequence[str], headers: Sequence[tuple[str, str]]) -> l
     return [
         (tuple(group), (value,), name)
         for name, value in headers
-        for group in _pack(
+        for group in pack(
             hosts,
             max_values=MAX_VALUES_PER_RULE - 1,
             max_wildcards=MAX_WILDCARDS_PER_RULE - wildcard_count(value),
@@ -421,17 +372,24 @@ _BAND_PARAMETERS: dict[RuleKind, str] = {
 
 def _band_overflow(
     band: PriorityBand,
-    planned: Sequence[Group],
+    planned: Sequence[RuleFields],
     hosts: Sequence[str] | None,
     cidrs: Sequence[str],
     bypass_paths: Sequence[str],
     first_priority: int,
+    routes: Sequence[AppRoute] | None,
 ) -> MaintenanceConfigError:
     host_text = "every host" if hosts is None else f"{len(hosts)} hosts"
     first = first_priority + band.offset
+    routed = (
+        f" (copies of the app's {len(routes) - 1} rules and its default action, which the "
+        "forwarding rules follow; or pass target_groups= to forward them to one place)"
+        if routes is not None and band.kind in ("bypass", "allow", "token")
+        else ""
+    )
     return MaintenanceConfigError(
         f"{_BAND_PARAMETERS[band.kind]}: {host_text}, {len(cidrs)} CIDRs and "
-        f"{len(bypass_paths)} bypass paths need {len(planned)} {band.kind} rules; the "
+        f"{len(bypass_paths)} bypass paths need {len(planned)} {band.kind} rules{routed}; the "
         f"{band.kind} band holds {band.size} (priorities {first}..{first + band.size - 1}), so "
         "that the rules never move onto each other's priorities when the lists change. "
         "Shorten the list (merge ranges, fewer hosts), or put maintenance on CloudFront with "

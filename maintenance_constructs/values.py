@@ -19,6 +19,7 @@ __all__ = [
     "normalize_cidrs",
     "normalize_hosts",
     "normalize_paths",
+    "patterns_overlap",
     "wildcard_count",
 ]
 
@@ -251,7 +252,12 @@ def wildcard_count(value: str) -> int:
 def host_patterns_overlap(first: str, second: str) -> bool:
     """Whether some host name matches both ALB host patterns (case-insensitive; ``*`` any run,
     ``?`` one character)."""
-    a, b = first.lower(), second.lower()
+    return patterns_overlap(first.lower(), second.lower())
+
+
+def patterns_overlap(a: str, b: str) -> bool:
+    """Whether some value matches both ALB patterns (case-sensitive, as path patterns are;
+    ``*`` any run, ``?`` one character)."""
     seen: set[tuple[int, int]] = set()
     stack = [(0, 0)]
     while stack:

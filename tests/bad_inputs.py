@@ -23,9 +23,10 @@ from aws_cdk import aws_wafv2 as wafv2
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
-from builders import AlbEnv, existing_acl  # noqa: E402
+from builders import AlbEnv, existing_acl, imported_listener  # noqa: E402
 
 from maintenance_constructs import (  # noqa: E402
+    AlbMaintenance,
     CloudFrontMaintenance,
     MaintenanceConfigError,
     MaintenanceResponse,
@@ -63,6 +64,31 @@ def alb_listener(make: Callable[[cdk.Stack], Any]) -> Callable[[], Any]:
     def run() -> None:
         env = AlbEnv()
         env.maintenance(listener=make(env.stack))
+
+    return run
+
+
+def alb_listener_routing_imported() -> None:
+    stack = cdk.Stack(cdk.App(), "Imported", env=cdk.Environment(region="eu-west-1"))
+    listener, _ = imported_listener(stack)
+    AlbMaintenance(stack, "Maintenance", listener=listener, allowed_cidrs=["203.0.113.0/24"])
+
+
+def alb_routed(
+    *conditions: elbv2.ListenerCondition, one_rule_each: bool = False, **overrides: Any
+) -> Callable[[], Any]:
+    """A construct that follows the app's routing, synthesized with app rules (at 100..)
+    forwarding to the blue target group: one rule with every condition, or one rule each."""
+
+    def run() -> None:
+        env = AlbEnv()
+        groups = [[c] for c in conditions] if one_rule_each else [list(conditions)]
+        for index, group in enumerate(groups):
+            env.listener.add_target_groups(
+                f"App{index}", priority=100 + index, conditions=group, target_groups=[env.blue]
+            )
+        env.maintenance(**{"allowed_cidrs": ["203.0.113.0/24"], **overrides, "target_groups": None})
+        env.app.synth()
 
     return run
 
@@ -373,7 +399,49 @@ CASES: list[Case] = [
     Case("ALB", "host_headers", "'example.123'", alb(host_headers=["example.123"])),
     Case("ALB", "host_headers", "'aaaa", alb(host_headers=["a" * 125 + ".com"])),
     Case("ALB", "host_headers", "'*?*?*?.example.com'", alb(host_headers=["*?*?*?.example.com"])),
-    Case("ALB", "target_groups/action", "neither", alb(target_groups=None)),
+    Case(
+        "ALB",
+        "target_groups/action",
+        "neither",
+        alb_listener_routing_imported,
+    ),
+    Case(
+        "ALB",
+        "allowed_cidrs",
+        "Web/Alb/Http/App0Rule",
+        alb_routed(
+            elbv2.ListenerCondition.host_headers(["example.com"]),
+            elbv2.ListenerCondition.path_patterns(["/a", "/b", "/c", "/d"]),
+        ),
+    ),
+    Case(
+        "ALB",
+        "host_headers",
+        "'api.*'",
+        alb_routed(
+            elbv2.ListenerCondition.host_headers(["api.*"]),
+            host_headers=["*.example.com"],
+        ),
+    ),
+    Case(
+        "ALB",
+        "bypass_paths",
+        "'*.png'",
+        alb_routed(
+            elbv2.ListenerCondition.path_patterns(["*.png"]),
+            bypass_paths=["/static/*"],
+        ),
+    ),
+    Case(
+        "ALB",
+        "allowed_cidrs/host_headers",
+        "30 CIDRs",
+        alb_routed(
+            *(elbv2.ListenerCondition.path_patterns([f"/p{i}/*"]) for i in range(6)),
+            one_rule_each=True,
+            allowed_cidrs=[f"10.{i}.0.0/16" for i in range(0, 120, 4)],
+        ),
+    ),
     Case(
         "ALB",
         "target_groups/action",

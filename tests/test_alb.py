@@ -114,7 +114,7 @@ def test_multi_host_ipv4_ipv6_chunked_bypass_and_browser() -> None:
     )
     rules = env.rules()
     # Bands of the window 20..109: bypass 25.., allow 35.., browser 90.., maintenance 100..
-    assert [r["Priority"] for r in rules] == [25, 35, 36, 90, 100]
+    assert [r["Priority"] for r in rules] == [25, 35, 36, 95, 100]
     kinds = [json.dumps(r["Conditions"]) for r in rules]
     assert "path-pattern" in kinds[0] and "/health" in kinds[0]
     allow = [r for r in rules if "source-ip" in json.dumps(r["Conditions"])]

@@ -79,7 +79,7 @@ def test_order_and_banded_priorities() -> None:
         hosts=HOSTS[:2], cidrs=CIDRS[:2], bypass_paths=["/health"], browser=True, first_priority=40
     )
     assert [r.kind for r in rules] == ["bypass", "allow", "browser", "maintenance"]
-    assert [r.priority for r in rules] == [45, 55, 110, 120]
+    assert [r.priority for r in rules] == [45, 55, 115, 120]
     assert [r.construct_id for r in rules] == [
         "BypassRule1",
         "AllowRule1",
@@ -108,7 +108,7 @@ def test_every_host_plan_has_no_host_condition_and_a_catch_all(cidrs: int) -> No
     assert len(allow) == -(-cidrs // MAX_VALUES_PER_RULE)  # 5 CIDRs a rule: no host to pair
     assert [ip for r in allow for ip in r.source_ips] == CIDRS[:cidrs]
     browser, maintenance = rules[-2:]
-    assert (browser.kind, browser.accept, browser.priority) == ("browser", ("*text/html*",), 80)
+    assert (browser.kind, browser.accept, browser.priority) == ("browser", ("*text/html*",), 85)
     assert (maintenance.paths, maintenance.priority, maintenance.value_count) == (("/*",), 90, 1)
 
 

@@ -35,11 +35,11 @@ def test_off_has_no_maintenance_rules(example_templates: Build) -> None:
 def test_on_adds_the_seed_rules(example_templates: Build) -> None:
     on = example_templates({"maintenance": "true"})
     rules = _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule")
-    # Bypass band 15.., allow band 25.., bypass token 75 (header) and 76 (cookie), browser 80
+    # Bypass band 15.., allow band 25.., bypass token 75 (header) and 76 (cookie), browser 85
     # (the page), maintenance band 90..99; the app rule at 100. The admin listener's construct
     # (every host) has its own window on its own listener.
     priorities = sorted(r["Properties"]["Priority"] for r in rules.values())
-    assert priorities == [15, 25, 25, 75, 76, 80, 90, 90, 100]
+    assert priorities == [15, 25, 25, 75, 76, 85, 90, 90, 100]
     (acl,) = _types(on[EDGE_STACK], "AWS::WAFv2::WebACL").values()
     link, rule = acl["Properties"]["Rules"]  # the bypass link (302 + cookie), the 503
     assert link["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 302
@@ -117,7 +117,7 @@ def test_browser_page_fits_the_alb(example_templates: Build) -> None:
     (browser,) = [
         r["Properties"]
         for r in _types(on, "AWS::ElasticLoadBalancingV2::ListenerRule").values()
-        if r["Properties"]["Priority"] == 80
+        if r["Properties"]["Priority"] == 85
     ]
     config = browser["Actions"][0]["FixedResponseConfig"]
     assert config["ContentType"] == "text/html" and config["StatusCode"] == "503"

@@ -10,6 +10,7 @@ from aws_cdk import Reference, Stack, Tokenization
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
+from .bypass import AUTHENTICATING_ACTIONS
 from .errors import MaintenanceConfigError
 
 __all__ = [
@@ -21,8 +22,6 @@ __all__ = [
     "forward_action",
 ]
 
-AUTHENTICATING_ACTIONS = ("authenticate-oidc", "authenticate-cognito", "jwt-validation")
-"""Listener action types that authenticate a request before the next action."""
 
 Localize = Callable[[str], str]
 

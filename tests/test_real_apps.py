@@ -21,6 +21,7 @@ from maintenance_constructs.tools.doors import ANY_HOST
 from maintenance_constructs.tools.preview import Preview, preview_assemblies
 
 ON_INFO = "Maintenance mode is ON"
+BYPASS_PATHS = ("/health", "/api/health")
 
 
 def _assembly(folder: Path) -> dict[str, Any]:
@@ -83,6 +84,8 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 
 class ShapeChecks:
     shape = ""
+    follows_app_routing = False
+    default_answers = False  # whether some sample request reaches the listener's default
 
     def test_templates_equal_outside_the_maintenance_rules(self, app: Shape) -> None:
         assert app.off.keys() == app.on.keys()
@@ -107,8 +110,9 @@ class ShapeChecks:
         assert rules, "maintenance on added no rule"
         for resource in rules.values():
             assert resource["DeletionPolicy"] == "Delete"
-        fixed = [r for r in rules.values() if _action(r) == "fixed-response"]
-        forwarding = {k for k, r in rules.items() if _action(r) == "forward"}
+        answering = ("/GuardRule", "/BrowserRule", "/MaintenanceRule")
+        fixed = [r for r in rules.values() if _rule_id(r).startswith(answering)]
+        forwarding = {k for k, r in rules.items() if not _rule_id(r).startswith(answering)}
         for resource in fixed:  # 503 rules wait for the forwarding rules of their construct
             construct = _construct(resource)
             theirs = {k for k in forwarding if _construct(rules[k]) == construct}
@@ -128,23 +132,41 @@ class ShapeChecks:
         assert app.preview.changes and all(c.type == LISTENER_RULE for c in app.preview.changes)
 
     def test_preview_who_gets_what(self, app: Shape) -> None:
+        """Allow-listed clients, bypass paths and the bypass token get exactly the answer they
+        get with maintenance off; everyone else gets the 503."""
         assert app.preview.front_doors
         for door in app.preview.front_doors:
             seen = set()
             for row in door.rows:
-                on = row.on.describe()
-                if row.client.startswith("allow-listed") or row.request.path == "/health":
-                    assert row.on.action == "forward", (door.name, row)
-                    seen.add("forwarded")
+                through = row.client.startswith(("allow-listed", "with bypass token"))
+                if through or row.request.path in BYPASS_PATHS:
+                    assert row.on.describe() == row.off.describe(), (door.name, row)
+                    assert row.on.rule != row.off.rule  # answered by a maintenance rule
+                    seen.add("as usual")
                 else:
-                    assert on.startswith("503"), (door.name, row)
+                    assert row.on.describe().startswith("503"), (door.name, row)
                     seen.add("503")
-                assert row.off.action == "forward", (door.name, row)  # off: the app as usual
-            assert seen == {"forwarded", "503"}, door.name
+            assert seen == {"as usual", "503"}, door.name
+
+    def test_every_app_rule_answers_allowed_clients_as_usual(self, app: Shape) -> None:
+        """For each app rule on a covered listener, the preview sends an allow-listed request
+        that the rule answers with maintenance off, and it gets the same answer with it on
+        (shapes whose maintenance follows the app's routing)."""
+        if not self.follows_app_routing:
+            return
+        for door in app.preview.front_doors:
+            app_rules = {row.off.rule for row in door.rows} - {"default"}
+            allowed = [r for r in door.rows if r.client.startswith("allow-listed")]
+            for rule in app_rules:
+                rows = [r for r in allowed if r.off.rule == rule]
+                assert rows, (door.name, rule)
+                assert all(r.on.describe() == r.off.describe() for r in rows), rule
+            assert any(r.off.rule == "default" for r in allowed) == self.default_answers
 
 
-def _action(resource: Mapping[str, Any]) -> str:
-    return str(resource["Properties"]["Actions"][0]["Type"])
+def _rule_id(resource: Mapping[str, Any]) -> str:
+    """``/AllowRule2``: the rule's construct id, which names its kind."""
+    return "/" + str(resource["Metadata"]["aws:cdk:path"]).rsplit("/", 2)[1]
 
 
 def _construct(resource: Mapping[str, Any]) -> str:
@@ -216,6 +238,66 @@ class TestSharedLoadBalancer(ShapeChecks):
             "ApiMaintenance": [115, 180],
             "AdminMaintenance": [25, 90],
         }
+
+
+class TestPathRoutedWithCanaryAndLambda(ShapeChecks):
+    shape = "path-routed"
+    follows_app_routing = True
+    default_answers = True
+
+    def test_rules_copy_the_app_rules_weights_and_all(self, app: Shape) -> None:
+        rules = app.rules("on")
+        weighted = [
+            r["Properties"]["Actions"][0]["ForwardConfig"]
+            for r in rules.values()
+            if "ForwardConfig" in r["Properties"]["Actions"][0]
+        ]
+        assert weighted and all(
+            [g["Weight"] for g in w["TargetGroups"]] == [90, 10]
+            and w["TargetGroupStickinessConfig"] == {"DurationSeconds": 300, "Enabled": True}
+            for w in weighted
+        )
+        # The Lambda rule was added after the construct: it is copied too.
+        lambda_copies = [
+            r
+            for r in rules.values()
+            if {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/hello"]}}
+            in r["Properties"]["Conditions"]
+        ]
+        assert len(lambda_copies) == 3  # allow, token header, token cookie
+
+    def test_no_rule_over_the_alb_limits(self, app: Shape) -> None:
+        for resource in app.rules("on").values():
+            values = [
+                v
+                for c in resource["Properties"]["Conditions"]
+                for v in next(x for k, x in c.items() if k.endswith("Config"))["Values"]
+            ]
+            assert len(values) <= 5, resource
+            assert sum(str(v).count("*") + str(v).count("?") for v in values) <= 5, resource
+
+
+class TestCognitoSignIn(ShapeChecks):
+    shape = "sign-in"
+    follows_app_routing = True
+
+    def test_allowed_requests_still_sign_in(self, app: Shape) -> None:
+        forwarding = [
+            r["Properties"]["Actions"]
+            for r in app.rules("on").values()
+            if r["Properties"]["Actions"][0]["Type"] != "fixed-response"
+        ]
+        assert forwarding
+        assert all(a[0]["Type"] == "authenticate-cognito" for a in forwarding)
+        assert all(a[1]["Type"] == "forward" for a in forwarding)
+        warnings = [m[2] for m in app.on["SignInApp"]["messages"] if m[0] == "warning"]
+        assert not any("without logging in" in w for w in warnings)
+
+
+class TestMultipleTargetGroupsService(ShapeChecks):
+    shape = "multi-target"
+    follows_app_routing = True
+    default_answers = True
 
 
 def test_every_shape_is_checked() -> None:

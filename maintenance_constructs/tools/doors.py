@@ -4,14 +4,14 @@ who-gets-what tables: sample requests answered with maintenance off and on."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..bypass import BYPASS_HEADER
 from ..errors import MaintenanceConfigError
 from .assembly import StackTemplate
 from .diff import LISTENER_RULE, WEB_ACL, is_maintenance_rule, readable_names
-from .evaluator import Answer, Request, condition_values, evaluate_listener
+from .evaluator import Answer, Request, condition_values, evaluate_listener, host_matches
 from .samples import API, BROWSER, sample_clients
 from .waf_evaluator import evaluate_web_acl
 
@@ -84,6 +84,58 @@ def _rows(
                 request = Request(host, outside, "/", accept, headers=(sent,))
                 off, on = answer(request)
                 rows.append(Row(request=request, client="with bypass token", off=off, on=on))
+    return tuple(rows)
+
+
+def _is_bypass(props: Mapping[str, Any]) -> bool:
+    """Whether a maintenance rule opens its paths to everyone: no client address, token or
+    ``Accept`` condition (the path patterns of allow and token rules are the app rules' own)."""
+    for condition in props.get("Conditions") or []:
+        if condition.get("Field") in ("source-ip", "http-header"):
+            return False
+    return True
+
+
+def _matching_request(props: Mapping[str, Any], host: str, ip: str) -> Request | None:
+    """A request that matches the app rule ``props`` (its first host, path, header and method
+    values, wildcards filled in), for ``host`` when the rule names no host; None when the rule
+    has a condition a sample request cannot carry (query strings, its own source IPs)."""
+    request = Request(host=host, ip=ip, path="/", accept=API)
+    headers = []
+    for condition in props.get("Conditions") or []:
+        field = condition.get("Field")
+        values = condition_values(condition)
+        config = condition.get("HttpHeaderConfig") or {}
+        if field == "host-header" and values:
+            request = replace(request, host=_concrete(str(values[0])))
+        elif field == "path-pattern" and values:
+            request = replace(request, path=_concrete(str(values[0])))
+        elif field == "http-header" and config.get("Values"):
+            headers.append((str(config["HttpHeaderName"]), _concrete(str(config["Values"][0]))))
+        elif field == "http-request-method" and values:
+            request = replace(request, method=str(values[0]))
+        else:
+            return None
+    return replace(request, headers=tuple(headers))
+
+
+def _app_rule_rows(
+    rules: Sequence[tuple[str, Mapping[str, Any]]],
+    hosts: Sequence[str],
+    cidrs: Sequence[str],
+    answer: Callable[[Request], tuple[Answer, Answer]],
+) -> tuple[Row, ...]:
+    """For each app rule on the listener, a request that it answers with maintenance off, from
+    each sample client: an allow-listed client must get the same answer with maintenance on."""
+    rows = []
+    for _name, props in sorted(rules, key=lambda r: int(r[1].get("Priority", 0))):
+        for ip, client in sample_clients(cidrs):
+            request = _matching_request(props, _concrete(hosts[0]), ip)
+            if request is None or (request.path == "/" and request.host in hosts):
+                continue  # already a sample row
+            if hosts != [ANY_HOST] and not any(host_matches(h, request.host) for h in hosts):
+                continue  # a host the maintenance does not cover
+            rows.append(Row(request, client, *answer(request)))
     return tuple(rows)
 
 
@@ -172,9 +224,17 @@ def _listener_door(
         cidrs = list(dict.fromkeys(c for p in mine for c in _conditions(p, "source-ip")))
         # Bypass paths (the catch-all "/*" of host-less rules and the traversal guard's
         # patterns are covered by "/").
-        paths = list(dict.fromkeys(c for p in mine for c in _conditions(p, "path-pattern")))
+        paths = list(
+            dict.fromkeys(c for p in mine if _is_bypass(p) for c in _conditions(p, "path-pattern"))
+        )
         paths = [p for p in paths if p != "/*" and p not in TRAVERSAL]
         rows = _rows([_concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine))
+        seen = {(row.request, row.client) for row in rows}
+        rows += tuple(
+            row
+            for row in _app_rule_rows(rules_off, hosts, cidrs, answer)
+            if (row.request, row.client) not in seen
+        )
     name = names.get(listener_id, str(reference)) if listener_id else str(reference)
     return FrontDoor("ALB listener", name, stack, rows)
 

@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..bypass import AUTHENTICATING_ACTIONS
+
 __all__ = [
     "Answer",
     "Request",
     "condition_values",
     "evaluate_listener",
     "forward_targets",
+    "host_matches",
     "reference_name",
 ]
 
@@ -63,6 +66,9 @@ class Answer:
     notes: tuple[str, ...] = field(default_factory=tuple)
     alternatives: tuple[str, ...] = ()
     """Other answers, each with the undecidable rule it depends on ("403 if GeoBlock matches")."""
+    sign_in: str = ""
+    """The authenticating action the request passes before it is forwarded, e.g.
+    ``authenticate-cognito``; empty when it is forwarded without one."""
 
     def describe(self, width: int = 40) -> str:
         """A one-line summary for tables, with its alternatives when it depends on something
@@ -72,7 +78,8 @@ class Answer:
 
     def _describe(self, width: int) -> str:
         if self.action == "forward":
-            return f"forwarded to {self.target}"
+            after = f" after sign-in ({self.sign_in})" if self.sign_in else ""
+            return f"forwarded to {self.target}{after}"
         if self.action == "allow":
             return "allowed (to the origin)"
         if self.action == "unknown":
@@ -96,6 +103,11 @@ def _matches(pattern: Any, value: Any, case_sensitive: bool) -> bool:
     if isinstance(pattern, str) and isinstance(value, str):
         return _wildcard(pattern, case_sensitive).match(value) is not None
     return bool(pattern == value)
+
+
+def host_matches(pattern: str, host: str) -> bool:
+    """Whether an ALB host-header value matches a host name (case-insensitive, wildcards)."""
+    return _matches(pattern, host, False)
 
 
 def _in_cidrs(ip: str, cidrs: Sequence[str]) -> bool:
@@ -140,11 +152,13 @@ def _condition_matches(condition: Mapping[str, Any], request: Request) -> bool:
 def _listener_action(
     actions: Sequence[Mapping[str, Any]], rule: str, names: Mapping[str, str]
 ) -> Answer:
+    sign_in = ""
     for action in sorted(actions, key=lambda a: int(a.get("Order", 0))):
         kind = action.get("Type")
+        if kind in AUTHENTICATING_ACTIONS:
+            sign_in = str(kind)
         if kind == "forward":
-            target = ", ".join(reference_name(g, names) for g in forward_targets(action))
-            return Answer("forward", rule, target=target)
+            return Answer("forward", rule, target=_targets(action, names), sign_in=sign_in)
         if kind == "fixed-response":
             config = action.get("FixedResponseConfig") or {}
             return Answer(
@@ -160,6 +174,18 @@ def _listener_action(
                 "redirect", rule, status=int(str(config.get("StatusCode", "HTTP_301"))[-3:])
             )
     return Answer("unknown", rule, target="no terminal action")
+
+
+def _targets(action: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """The forward's target groups by name, with their weights when it splits traffic."""
+    groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or []
+    weighted = len(groups) > 1 and any("Weight" in g for g in groups)
+    if not weighted:
+        return ", ".join(reference_name(g, names) for g in forward_targets(action))
+    return ", ".join(
+        f"{reference_name(g.get('TargetGroupArn'), names)} (weight {g.get('Weight', 1)})"
+        for g in groups
+    )
 
 
 def forward_targets(action: Mapping[str, Any]) -> list[Any]:

@@ -176,7 +176,7 @@ def _table(door: FrontDoor) -> list[str]:
             if row.request.accept == BROWSER
             else ("api" if row.request.accept == API else row.request.accept),
             row.off.describe(),
-            row.on.describe(),
+            _on_text(row),
         )
         for row in door.rows
     ]
@@ -187,6 +187,13 @@ def _table(door: FrontDoor) -> list[str]:
     ]
     notes = sorted({n for row in door.rows for a in (row.off, row.on) for n in a.notes})
     return lines + [f"  note: {n}" for n in notes]
+
+
+def _on_text(row: Row) -> str:
+    """The answer with maintenance on, saying so when it skips a sign-in the app asks for."""
+    text = row.on.describe()
+    skipped = row.off.sign_in and row.on.action == "forward" and not row.on.sign_in
+    return f"{text} without authentication" if skipped else text
 
 
 def render_text(preview: Preview) -> str:

@@ -15,10 +15,14 @@ from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_autoscaling as autoscaling
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_ecs_patterns as ecs_patterns
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_elasticloadbalancingv2_actions as elbv2_actions
+from aws_cdk import aws_elasticloadbalancingv2_targets as elbv2_targets
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent.parent)]
@@ -251,12 +255,140 @@ def shared_alb(app: cdk.App) -> None:
         )
 
 
+def path_routed(app: cdk.App) -> None:
+    """A listener that routes by path (as many samples do): ``/api/*`` to an API service as a
+    weighted canary (90/10, sticky), ``/hello`` to a Lambda function, added after the
+    maintenance construct; everything else gets the default 404. The maintenance follows the
+    app's routing: no target_groups."""
+    stack = cdk.Stack(app, "PathApp", env=ENV)
+    vpc = _vpc(stack)
+    alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
+    listener = _http_404(alb)
+    stable, canary = (
+        elbv2.ApplicationTargetGroup(stack, name, vpc=vpc, port=80, target_type=elbv2.TargetType.IP)
+        for name in ("ApiStable", "ApiCanary")
+    )
+    host = elbv2.ListenerCondition.host_headers(["example.com"])
+    listener.add_action(
+        "Api",
+        priority=100,
+        conditions=[host, elbv2.ListenerCondition.path_patterns(["/api/*"])],
+        action=elbv2.ListenerAction.weighted_forward(
+            [
+                elbv2.WeightedTargetGroup(target_group=stable, weight=90),
+                elbv2.WeightedTargetGroup(target_group=canary, weight=10),
+            ],
+            stickiness_duration=cdk.Duration.minutes(5),
+        ),
+    )
+    AlbMaintenance(
+        stack,
+        "Maintenance",
+        listener=listener,
+        host_headers=["example.com"],
+        allowed_cidrs=OFFICE,
+        bypass_paths=["/api/health"],
+        bypass_token="path-routed-test-token-0123456789",
+    )
+    hello = lambda_.Function(
+        stack,
+        "Hello",
+        runtime=lambda_.Runtime.PYTHON_3_12,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return {}\n"),
+    )
+    listener.add_targets(
+        "Hello",
+        priority=110,
+        conditions=[host, elbv2.ListenerCondition.path_patterns(["/hello"])],
+        targets=[elbv2_targets.LambdaTarget(hello)],
+    )
+
+
+def sign_in(app: cdk.App) -> None:
+    """Cognito sign-in in front of the app on an HTTPS listener: allow-listed clients and the
+    health check must still pass through the sign-in, as they do with maintenance off."""
+    stack = cdk.Stack(app, "SignInApp", env=ENV)
+    vpc = _vpc(stack)
+    alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
+    https = alb.add_listener(
+        "Https",
+        port=443,
+        certificates=[elbv2.ListenerCertificate.from_arn(CERTIFICATE)],
+        default_action=elbv2.ListenerAction.fixed_response(404, content_type="text/plain"),
+    )
+    users = cognito.UserPool(stack, "Users", removal_policy=cdk.RemovalPolicy.DESTROY)
+    client = users.add_client(
+        "Alb",
+        generate_secret=True,
+        o_auth=cognito.OAuthSettings(callback_urls=["https://app.example.com/oauth2/idpresponse"]),
+    )
+    domain = users.add_domain(
+        "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix="app-example")
+    )
+    group = elbv2.ApplicationTargetGroup(
+        stack, "App", vpc=vpc, port=80, target_type=elbv2.TargetType.IP
+    )
+    https.add_action(
+        "SignedIn",
+        priority=100,
+        conditions=[elbv2.ListenerCondition.host_headers(["app.example.com"])],
+        action=elbv2_actions.AuthenticateCognitoAction(
+            user_pool=users,
+            user_pool_client=client,
+            user_pool_domain=domain,
+            next=elbv2.ListenerAction.forward([group]),
+        ),
+    )
+    AlbMaintenance(
+        stack,
+        "Maintenance",
+        listener=https,
+        host_headers=["app.example.com"],
+        allowed_cidrs=OFFICE,
+        bypass_paths=["/health"],
+    )
+
+
+def multi_target(app: cdk.App) -> None:
+    """``ApplicationMultipleTargetGroupsFargateService``: the listener forwards to the web
+    container by default and routes ``/api/*`` to a second container port; the maintenance
+    covers every request (no host names) and follows that routing."""
+    stack = cdk.Stack(app, "MultiApp", env=ENV)
+    service = ecs_patterns.ApplicationMultipleTargetGroupsFargateService(
+        stack,
+        "Service",
+        vpc=_vpc(stack),
+        assign_public_ip=True,
+        task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageProps(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable"),
+            container_ports=[80, 8080],
+        ),
+        target_groups=[
+            ecs_patterns.ApplicationTargetProps(container_port=80),
+            ecs_patterns.ApplicationTargetProps(
+                container_port=8080, path_pattern="/api/*", priority=100
+            ),
+        ],
+    )
+    AlbMaintenance(
+        stack,
+        "Maintenance",
+        listener=service.listener,
+        allowed_cidrs=OFFICE,
+        bypass_paths=["/health"],
+    )
+
+
 SHAPES: Mapping[str, Callable[[cdk.App], None]] = {
     "ecs-service": ecs_service,
     "asg-https": asg_https,
     "imported": imported,
     "cross-stack": cross_stack,
     "shared-alb": shared_alb,
+    "path-routed": path_routed,
+    "sign-in": sign_in,
+    "multi-target": multi_target,
 }
 
 

@@ -229,11 +229,11 @@ def _listener_door(
         )
         paths = [p for p in paths if p != "/*" and p not in TRAVERSAL]
         rows = _rows([_concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine))
-        seen = {(row.request, row.client) for row in rows}
+        seen = {repr((row.request, row.client)) for row in rows}
         rows += tuple(
             row
             for row in _app_rule_rows(rules_off, hosts, cidrs, answer)
-            if (row.request, row.client) not in seen
+            if repr((row.request, row.client)) not in seen
         )
     name = names.get(listener_id, str(reference)) if listener_id else str(reference)
     return FrontDoor("ALB listener", name, stack, rows)

@@ -7,12 +7,13 @@ every check gives the same verdict whether maintenance is on or off.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import jsii
-from aws_cdk import Annotations, CfnResource
+from aws_cdk import Annotations, CfnResource, Stack
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct, IValidation
 
@@ -50,6 +51,8 @@ class ListenerRuleView:
     priority: int | None
     hosts: tuple[str, ...] | None
     actions: tuple[str, ...] = ()
+    targets: frozenset[str] = frozenset()
+    """The target groups its forward actions send to, as resolved JSON text."""
 
 
 def _hosts_of(conditions: Any) -> tuple[str, ...] | None:
@@ -68,6 +71,18 @@ def _types_of(actions: Any) -> tuple[str, ...]:
     return tuple(str(a.get("type")) for a in actions or [] if isinstance(a, dict))
 
 
+def _targets_of(actions: Any) -> frozenset[str]:
+    """The target groups of resolved forward actions (camelCase), as JSON text."""
+    found = set()
+    for action in actions or []:
+        if not isinstance(action, dict) or action.get("type") != "forward":
+            continue
+        groups = (action.get("forwardConfig") or {}).get("targetGroups") or []
+        arns = [action.get("targetGroupArn"), *(g.get("targetGroupArn") for g in groups)]
+        found |= {json.dumps(arn, sort_keys=True) for arn in arns if arn is not None}
+    return frozenset(found)
+
+
 def listener_rules(rules: Sequence[CfnResource]) -> list[ListenerRuleView]:
     """Views of listener rule resources (``AWS::ElasticLoadBalancingV2::ListenerRule``)."""
     views = []
@@ -83,6 +98,7 @@ def listener_rules(rules: Sequence[CfnResource]) -> list[ListenerRuleView]:
                 priority=priority if isinstance(priority, int) else None,
                 hosts=_hosts_of(properties.get("conditions")),
                 actions=_types_of(properties.get("actions")),
+                targets=_targets_of(properties.get("actions")),
             )
         )
     return views
@@ -164,8 +180,32 @@ class ListenerChecks:
         default = self._default_actions()
         self._warn_forwarding_default(default)
         self._warn_authentication_skipped(on_listener, default)
+        self._warn_routing_differs(on_listener)
         self._warn_behind_cloudfront(found[DISTRIBUTION])
         return errors
+
+    def _warn_routing_differs(self, rules: Sequence[ListenerRuleView]) -> None:
+        """With one forward for every allowed request, name the app rules that send the
+        requests they match elsewhere: allow-listed clients land on the wrong service."""
+        owner = self.owner
+        if self.forward is None or Stack.of(owner.listener).node.path != Stack.of(owner).node.path:
+            return  # following the app's routing; or another stack's values, not comparable
+        ours = _targets_of(Stack.of(owner).resolve(self.forward.render_rule_actions()))
+        elsewhere = [
+            view.path
+            for view in rules
+            if view.targets and view.targets != ours and _overlap(view.hosts, owner.host_headers)
+        ]
+        if elsewhere:
+            Annotations.of(owner).add_warning_v2(
+                "maintenance-constructs:allowRoutingDiffers",
+                f"{', '.join(elsewhere)} forward the requests they match to other target groups "
+                "than target_groups/action, but during maintenance the bypass, allow and token "
+                "rules forward every request to target_groups/action: allow-listed clients and "
+                "bypass paths reach the wrong service for those paths. Omit target_groups and "
+                "action, so that the maintenance rules route allowed requests exactly as the "
+                "app's rules do.",
+            )
 
     def _window_clashes(self, rules: Sequence[ListenerRuleView]) -> list[str]:
         window = self.owner.priority_window

@@ -7,6 +7,8 @@ constructs to switch on, e.g. ``Prod`` or ``Prod/WebStack,Staging``.
 
 from __future__ import annotations
 
+import difflib
+
 import jsii
 from aws_cdk import Annotations
 from constructs import Construct, IConstruct, IValidation
@@ -104,11 +106,20 @@ class _SelectorCheck:
                     f"(from {value.raw!r}, set on {where}) matches no maintenance construct "
                     "in this app. "
                     f"Maintenance constructs: {listed}. Use construct ids from these paths "
-                    f"(e.g. -c {MAINTENANCE_CONTEXT_KEY}={self.paths[0].split('/')[0]}), or "
+                    f"(e.g. -c {MAINTENANCE_CONTEXT_KEY}={self._suggestion(selector)}), or "
                     f"a boolean: {'/'.join(TRUE_WORDS)} or "
                     f"{'/'.join(w for w in FALSE_WORDS if w)}."
                 )
         return errors
+
+
+    def _suggestion(self, selector: tuple[str, ...]) -> str:
+        """The construct id closest to the typo (which switches on what the user meant), or,
+        when none is close, one construct's whole path (which switches on that one only):
+        never a prefix that switches on more stages than the one named."""
+        ids = sorted({part for path in self.paths for part in path.split("/")})
+        close = difflib.get_close_matches("/".join(selector), ids, n=1, cutoff=0.6)
+        return close[0] if close else sorted(self.paths)[0]
 
 
 def _where_set(scope: IConstruct) -> str:

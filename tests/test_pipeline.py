@@ -65,6 +65,14 @@ def test_typo_fails_naming_the_stages() -> None:
     assert "selector 'Prdo'" in message
     for path in ("Prod/Web/Maintenance", "Prod/Edge/Maintenance", "Staging/Web/Maintenance"):
         assert path in message
+    # The suggestion switches on the stage meant, never a prefix of every stage.
+    assert "(e.g. -c maintenance=Prod)" in message
+
+
+def test_typo_far_from_any_id_suggests_one_construct() -> None:
+    with pytest.raises(RuntimeError) as error:
+        build_pipeline_app({"maintenance": "Xyzzy"}).synth()
+    assert "(e.g. -c maintenance=Prod/Edge/Maintenance)" in str(error.value)
 
 
 @needs_cdk_cli

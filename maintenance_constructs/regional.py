@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import jsii
-from aws_cdk import Token
+from aws_cdk import CfnResource, Reference, Token, Tokenization
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IValidation
 
@@ -121,12 +121,36 @@ def _resource_arns(value: Any) -> list[str]:
                 "AppSync API, a Cognito user pool, an App Runner service or a Verified Access "
                 "instance); pass e.g. alb.load_balancer_arn or api.deployment_stage.stage_arn."
             )
+        _refuse_http_api(arn)
         if arn in arns:
             raise MaintenanceConfigError(
                 f"resource_arns: {arn!r} is listed twice; a resource has one association."
             )
         arns.append(arn)
     return arns
+
+
+def _refuse_http_api(arn: str) -> None:
+    """HTTP and WebSocket APIs (API Gateway v2) and REST APIs without a stage cannot have a
+    web ACL; say so, with the front door that works."""
+    target = None
+    if Token.is_unresolved(arn):
+        fragments = Tokenization.reverse_string(arn)
+        token = fragments.first_token if fragments.length == 1 else None
+        target = token.target if isinstance(token, Reference) else None
+    kind = target.cfn_resource_type if isinstance(target, CfnResource) else ""
+    if kind.startswith("AWS::ApiGatewayV2::") or (":apigateway:" in arn and "::/apis/" in arn):
+        raise MaintenanceConfigError(
+            f"resource_arns: {kind or repr(arn)} is an HTTP or WebSocket API (API Gateway "
+            "v2), which AWS WAF cannot protect: a regional web ACL associates only with REST "
+            "API stages. Put CloudFront in front of the API and use CloudFrontMaintenance "
+            "on that distribution."
+        )
+    if ":apigateway:" in arn and "::/restapis/" in arn and "/stages/" not in arn:
+        raise MaintenanceConfigError(
+            f"resource_arns: {arn!r} is a REST API, not one of its stages; a web ACL is "
+            "associated with a stage: pass api.deployment_stage.stage_arn."
+        )
 
 
 _REGIONAL_SERVICES = (

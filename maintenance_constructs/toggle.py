@@ -112,7 +112,6 @@ class _SelectorCheck:
                 )
         return errors
 
-
     def _suggestion(self, selector: tuple[str, ...]) -> str:
         """The construct id closest to the typo (which switches on what the user meant), or,
         when none is close, one construct's whole path (which switches on that one only):

@@ -18,6 +18,7 @@ from typing import Any
 os.environ.setdefault("CDK_VALIDATION", "false")
 
 import aws_cdk as cdk
+from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_wafv2 as wafv2
 
@@ -204,6 +205,13 @@ def cloudfront_twice(**second: Any) -> Callable[[], Any]:
 def regional(**overrides: Any) -> Callable[[], Any]:
     arguments: dict[str, Any] = {"resource_arns": [REST_STAGE_ARN], **overrides}
     return lambda: RegionalMaintenance(edge_stack("eu-west-1"), "Maintenance", **arguments)
+
+
+def regional_http_api() -> None:
+    stack = cdk.Stack(cdk.App(), "Api", env=cdk.Environment(region="eu-west-1"))
+    api = apigwv2.CfnApi(stack, "Http", name="http", protocol_type="HTTP")
+    stage = apigwv2.CfnStage(stack, "Stage", api_id=api.ref, stage_name="$default")
+    RegionalMaintenance(stack, "Maintenance", resource_arns=[stage.ref])
 
 
 def regional_twice() -> None:
@@ -626,6 +634,19 @@ CASES: list[Case] = [
         regional(resource_arns=[REST_STAGE_ARN, REST_STAGE_ARN]),
     ),
     Case("Regional", "resource_arns", "another web ACL", regional_twice),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:apigateway:eu-west-1::/apis/a1b2c3/stages/$default'",
+        regional(resource_arns=["arn:aws:apigateway:eu-west-1::/apis/a1b2c3/stages/$default"]),
+    ),
+    Case("Regional", "resource_arns", "AWS::ApiGatewayV2::Stage", regional_http_api),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:apigateway:eu-west-1::/restapis/a1b2c3'",
+        regional(resource_arns=["arn:aws:apigateway:eu-west-1::/restapis/a1b2c3"]),
+    ),
     Case(
         "Regional",
         "web_acl",

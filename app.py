@@ -150,11 +150,21 @@ class AlbExampleStack(cdk.Stack):
         )
         listener.add_target_groups(
             "App",
-            priority=100,
+            priority=110,
             conditions=[elbv2.ListenerCondition.host_headers([APP_HOST])],
             target_groups=[blue],
         )
         self.green = green
+        # The API is a service of its own, routed by path (added after the maintenance
+        # construct below: the maintenance rules copy it all the same).
+        api_group = elbv2.ApplicationTargetGroup(
+            self,
+            "Api",
+            vpc=vpc,
+            port=80,
+            target_type=elbv2.TargetType.IP,
+            health_check=elbv2.HealthCheck(path="/health"),
+        )
         # An admin console on port 8080, reached by the load balancer's DNS name (no host
         # names): its listener forwards by default, as ecs_patterns services do.
         admin_group = elbv2.ApplicationTargetGroup(
@@ -173,15 +183,39 @@ class AlbExampleStack(cdk.Stack):
         )
         self.maintenance: AlbMaintenance | None = None
         self.admin_maintenance: AlbMaintenance | None = None
-        if not include_maintenance:
-            return
-        self.maintenance = AlbMaintenance(
+        if include_maintenance:
+            self.maintenance = self._maintenance(listener)
+        # The API, routed by path ahead of the site's host rule: added after the maintenance
+        # construct, and its rules copy it all the same.
+        listener.add_target_groups(
+            "Api",
+            priority=100,
+            conditions=[
+                elbv2.ListenerCondition.host_headers([APP_HOST]),
+                elbv2.ListenerCondition.path_patterns(["/api/*"]),
+            ],
+            target_groups=[api_group],
+        )
+        if include_maintenance:
+            # Without host_headers the rules cover every request on the listener, whatever
+            # the host: the office still reaches the console, everyone else gets the 503.
+            self.admin_maintenance = AlbMaintenance(
+                self,
+                "AdminMaintenance",
+                listener=admin,
+                allowed_cidrs=office_cidrs(self),
+                target_groups=[admin_group],
+            )
+
+    def _maintenance(self, listener: elbv2.ApplicationListener) -> AlbMaintenance:
+        return AlbMaintenance(
             self,
             "Maintenance",
             listener=listener,
             host_headers=[APP_HOST],
             allowed_cidrs=office_cidrs(self),
-            target_groups=[blue],
+            # No target_groups: allowed requests are routed exactly as the app's rules route
+            # them (/api/* to the API, the rest of the host to blue, anything else the 404).
             priority=10,
             response=MaintenanceResponse.json(MAINTENANCE_BODY),
             # Browsers get a page people would ship, small enough for an ALB fixed response.
@@ -189,15 +223,6 @@ class AlbExampleStack(cdk.Stack):
             bypass_paths=["/health"],
             # People fixing things get in from anywhere with the token (header or cookie).
             bypass_token=bypass_token(self),
-        )
-        # Without host_headers the rules cover every request on the listener, whatever the
-        # host: the office still reaches the console, everyone else gets the 503.
-        self.admin_maintenance = AlbMaintenance(
-            self,
-            "AdminMaintenance",
-            listener=admin,
-            allowed_cidrs=office_cidrs(self),
-            target_groups=[admin_group],
         )
 
 

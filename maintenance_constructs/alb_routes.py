@@ -160,7 +160,19 @@ def routed_groups(
             groups["token"] += copy.spread(
                 "header_values", (value,), paths=paths, source_ips=ips, header_name=name
             )
+        if _catches_all(route, route_hosts, hosts):
+            break  # later routes are never reached for the maintenance hosts: no copies
     return groups
+
+
+def _catches_all(
+    route: AppRoute, route_hosts: tuple[str, ...], hosts: Sequence[str] | None
+) -> bool:
+    """Whether the route answers every request for the maintenance hosts (no condition but
+    hosts that include all of them)."""
+    if route.paths is not None or route.source_ips is not None or route.extra_values:
+        return False
+    return route.hosts is None or (hosts is not None and set(route_hosts) == set(hosts))
 
 
 def _partial_path_overlap(name: str, mine: str, other: str) -> str:

@@ -27,7 +27,7 @@ def _types(template: dict[str, Any], resource_type: str) -> dict[str, Any]:
 def test_off_has_no_maintenance_rules(example_templates: Build) -> None:
     off = example_templates({"maintenance": False})
     rules = _types(off[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule")
-    assert [r["Properties"]["Priority"] for r in rules.values()] == [100]
+    assert sorted(r["Properties"]["Priority"] for r in rules.values()) == [100, 110]
     (acl,) = _types(off[EDGE_STACK], "AWS::WAFv2::WebACL").values()
     assert acl["Properties"]["Rules"] == []
 
@@ -35,11 +35,14 @@ def test_off_has_no_maintenance_rules(example_templates: Build) -> None:
 def test_on_adds_the_seed_rules(example_templates: Build) -> None:
     on = example_templates({"maintenance": "true"})
     rules = _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule")
-    # Bypass band 15.., allow band 25.., bypass token 75 (header) and 76 (cookie), browser 85
-    # (the page), maintenance band 90..99; the app rule at 100. The admin listener's construct
-    # (every host) has its own window on its own listener.
+    # The rules follow the app's routing: a bypass copy of the host rule (15); allow copies
+    # of the API rule and the host rule (25, 26); bypass token header and cookie copies of
+    # both (75..78); browser 85 (the page); maintenance 90; the app rules at 100 (API) and
+    # 110 (host). The host rule answers every request for the host, so the default action
+    # is never reached there and gets no copy. The admin listener's construct (every host,
+    # one target group) has its own window on its own listener.
     priorities = sorted(r["Properties"]["Priority"] for r in rules.values())
-    assert priorities == [15, 25, 25, 75, 76, 85, 90, 90, 100]
+    assert priorities == [15, 25, 25, 26, 75, 76, 77, 78, 85, 90, 90, 100, 110]
     (acl,) = _types(on[EDGE_STACK], "AWS::WAFv2::WebACL").values()
     link, rule = acl["Properties"]["Rules"]  # the bypass link (302 + cookie), the 503
     assert link["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 302
@@ -59,7 +62,8 @@ def test_office_cidrs_from_cli_string(example_templates: Build) -> None:
         for r in _types(on[ALB_STACK], "AWS::ElasticLoadBalancingV2::ListenerRule").values()
         if r["Properties"]["Priority"] == 25 and "host-header" in json.dumps(r["Properties"])
     ]
-    assert allow[0]["Properties"]["Conditions"][1]["SourceIpConfig"]["Values"] == [
+    (source_ip,) = [c for c in allow[0]["Properties"]["Conditions"] if c["Field"] == "source-ip"]
+    assert source_ip["SourceIpConfig"]["Values"] == [
         "192.0.2.7/32",
         "198.51.100.0/24",
     ]
@@ -98,7 +102,7 @@ def test_cli_context_string_reaches_the_app(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Maintenance mode is ON for MaintenanceAlbExample/Maintenance" in result.stderr
     template = json.loads((tmp_path / f"{ALB_STACK}.template.json").read_text())
-    assert len(_types(template, "AWS::ElasticLoadBalancingV2::ListenerRule")) == 9
+    assert len(_types(template, "AWS::ElasticLoadBalancingV2::ListenerRule")) == 13
 
 
 def test_regional_stack_associates_its_web_acl_in_both_states(example_templates: Build) -> None:

@@ -27,11 +27,12 @@ def synth(value: str) -> dict[str, Any]:
 
 def in_maintenance(template: dict[str, Any]) -> bool:
     resources = template["Resources"].values()
-    rules = [r for r in resources if r["Type"] == LISTENER_RULE]
+    # The maintenance listener rules are the only ones with DeletionPolicy Delete.
+    rules = [r for r in resources if r["Type"] == LISTENER_RULE and "DeletionPolicy" in r]
     acl_rules = [
         rule for r in resources if r["Type"] == WEB_ACL for rule in r["Properties"]["Rules"]
     ]
-    return len(rules) > 1 or bool(acl_rules)
+    return bool(rules) or bool(acl_rules)
 
 
 def states(value: str) -> dict[str, bool]:

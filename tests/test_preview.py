@@ -61,9 +61,9 @@ def test_json_changes_are_only_maintenance_rules() -> None:
         ("MaintenanceCloudFrontExample", "AWS::WAFv2::WebACL", "added"),  # the rule, by name
         ("MaintenanceRegionalExample", "AWS::WAFv2::WebACL", "added"),
     }
-    # The site: bypass, allow, two token rules, browser page, 503; the admin listener (every
-    # host): allow, 503.
-    assert sum(c["type"].endswith("ListenerRule") for c in data["changes"]) == 8
+    # The site, following its routing (API and host rules): bypass, two allow, four token
+    # rules, browser page, 503; the admin listener (every host): allow, 503.
+    assert sum(c["type"].endswith("ListenerRule") for c in data["changes"]) == 11
     (acl_change,) = [
         c
         for c in data["changes"]
@@ -98,9 +98,12 @@ def _door(name: str) -> dict:  # type: ignore[type-arg]
 
 def test_json_who_gets_what_alb() -> None:
     door = _door("MaintenanceAlbExample/Alb/Http")
-    # hosts x {allowed, outside} x 2 families x {/, /health} x {browser, api}, and an outside
-    # client with the bypass token (cookie from a browser, header from an API client)
-    assert len(door["rows"]) == 1 * 4 * 2 * 2 + 2
+    # hosts x {allowed, outside} x 2 families x {/, /health} x {browser, api}, an outside
+    # client with the bypass token (cookie from a browser, header from an API client), and a
+    # request for the API rule (/api/*) from each of the 4 clients
+    assert len(door["rows"]) == 1 * 4 * 2 * 2 + 2 + 4
+    api = _row(door, "allow-listed IPv4", "/api/x", "application/json")
+    assert api["off"]["target"] == api["on"]["target"] == "MaintenanceAlbExample/Api"
     for accept in ("text/html", "application/json"):
         token = _row(door, "with bypass token", "/", accept)
         assert token["off"]["action"] == token["on"]["action"] == "forward"
@@ -149,7 +152,7 @@ def test_text_form_and_single_request() -> None:
     text = result.stdout
     assert "Only maintenance rules change." in text
     assert (
-        "listener rule MaintenanceAlbExample/Maintenance/AllowRule1 (priority 25): forward to "
+        "listener rule MaintenanceAlbExample/Maintenance/AllowRule2 (priority 26): forward to "
         "MaintenanceAlbExample/Blue when the host is example.com and the client IP is in "
         "203.0.113.0/24, 2001:db8::/48"
     ) in text

@@ -137,17 +137,7 @@ class AlbExampleStack(cdk.Stack):
             default_action=elbv2.ListenerAction.fixed_response(404, content_type="text/plain"),
         )
         # Blue/green target groups, as for an ECS service deployed with CodeDeploy.
-        blue, green = (
-            elbv2.ApplicationTargetGroup(
-                self,
-                name,
-                vpc=vpc,
-                port=80,
-                target_type=elbv2.TargetType.IP,
-                health_check=elbv2.HealthCheck(path="/health"),
-            )
-            for name in ("Blue", "Green")
-        )
+        blue, green = (self._service_group(name, vpc) for name in ("Blue", "Green"))
         listener.add_target_groups(
             "App",
             priority=110,
@@ -157,24 +147,10 @@ class AlbExampleStack(cdk.Stack):
         self.green = green
         # The API is a service of its own, routed by path (added after the maintenance
         # construct below: the maintenance rules copy it all the same).
-        api_group = elbv2.ApplicationTargetGroup(
-            self,
-            "Api",
-            vpc=vpc,
-            port=80,
-            target_type=elbv2.TargetType.IP,
-            health_check=elbv2.HealthCheck(path="/health"),
-        )
+        api_group = self._service_group("Api", vpc)
         # An admin console on port 8080, reached by the load balancer's DNS name (no host
         # names): its listener forwards by default, as ecs_patterns services do.
-        admin_group = elbv2.ApplicationTargetGroup(
-            self,
-            "Admin",
-            vpc=vpc,
-            port=8080,
-            target_type=elbv2.TargetType.IP,
-            health_check=elbv2.HealthCheck(path="/health"),
-        )
+        admin_group = self._service_group("Admin", vpc, port=8080)
         admin = alb.add_listener(
             "Admin",
             port=8080,
@@ -206,6 +182,20 @@ class AlbExampleStack(cdk.Stack):
                 allowed_cidrs=office_cidrs(self),
                 target_groups=[admin_group],
             )
+
+    def _service_group(
+        self, name: str, vpc: ec2.IVpc, port: int = 80
+    ) -> elbv2.ApplicationTargetGroup:
+        """The target group of a service (IP targets, as ECS tasks), health-checked on
+        /health."""
+        return elbv2.ApplicationTargetGroup(
+            self,
+            name,
+            vpc=vpc,
+            port=port,
+            target_type=elbv2.TargetType.IP,
+            health_check=elbv2.HealthCheck(path="/health"),
+        )
 
     def _maintenance(self, listener: elbv2.ApplicationListener) -> AlbMaintenance:
         return AlbMaintenance(

@@ -13,7 +13,7 @@ from constructs import Construct, IConstruct, IValidation
 
 from .alb_actions import CrossStackValues, check_listener, forward_action
 from .alb_app_routing import RouteCopy, app_routes
-from .alb_checks import LISTENER_RULE, ListenerChecks, peer_paths, register_peer
+from .alb_checks import LISTENER_RULE, ListenerChecks, outside_peers, register_peer
 from .alb_plan import MAX_PRIORITY, MIN_PRIORITY, PRIORITY_WINDOW, PlannedRule, plan_rules
 from .alb_routes import AppRoute
 from .cfn import resources_by_type
@@ -261,12 +261,9 @@ class _FollowAppRouting:
         if self.done or node.node.path != owner.node.path:
             return
         self.done = True
-        peers = tuple(p + "/" for p in peer_paths(owner.node.root))
-        rules = [
-            rule
-            for rule in resources_by_type(owner.node.root, LISTENER_RULE)[LISTENER_RULE]
-            if not (rule.node.path + "/").startswith(peers)
-        ]
+        found = resources_by_type(owner.node.root, LISTENER_RULE)[LISTENER_RULE]
+        outside = outside_peers(owner.node.root, [rule.node.path for rule in found])
+        rules = [rule for rule, theirs in zip(found, outside, strict=True) if theirs]
         try:
             localize = CrossStackValues(owner).localize
             window_end = owner.priority_window.stop

@@ -18,10 +18,10 @@ from aws_cdk import CfnElement, CfnResource, Stack, Token
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct
 
-from .alb_actions import AUTHENTICATING_ACTIONS
 from .alb_routes import AppRoute
 from .cfn import resolved_properties
 from .errors import MaintenanceConfigError
+from .tools.evaluator import condition_values
 from .values import wildcard_count
 
 __all__ = ["RouteCopy", "app_routes", "cloudformation_case"]
@@ -59,12 +59,6 @@ def cloudformation_case(value: Any) -> Any:
     return result
 
 
-def _values(condition: dict[str, Any]) -> list[Any]:
-    config = next((v for k, v in condition.items() if k.endswith("Config")), None)
-    values = (config or {}).get("Values") or condition.get("Values") or []
-    return list(values) if isinstance(values, list) else []
-
-
 def _texts(values: Sequence[Any]) -> list[str]:
     """Condition values as the text the ALB counts wildcards in (query strings: key and
     value)."""
@@ -83,17 +77,15 @@ def _route(name: str, conditions: Sequence[Any], actions: Sequence[Any]) -> Rout
     for condition in conditions:
         field = condition.get("Field")
         if field in _OWN_FIELDS:
-            own[_OWN_FIELDS[field]] = tuple(str(v) for v in _values(condition))
+            own[_OWN_FIELDS[field]] = tuple(str(v) for v in condition_values(condition))
         else:
             others.append(condition)
-    extra = [v for condition in others for v in _values(condition)]
-    types = [str(a.get("Type")) for a in actions if isinstance(a, dict)]
+    extra = [v for condition in others for v in condition_values(condition)]
     route = AppRoute(
         name=name,
         **own,
         extra_values=len(extra),
         extra_wildcards=sum(wildcard_count(t) for t in _texts(extra)),
-        authenticates=bool(set(types) & set(AUTHENTICATING_ACTIONS)),
     )
     return RouteCopy(route, tuple(others), tuple(actions))
 

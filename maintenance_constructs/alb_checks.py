@@ -31,7 +31,7 @@ __all__ = [
     "ListenerChecks",
     "ListenerRuleView",
     "listener_rules",
-    "peer_paths",
+    "outside_peers",
     "register_peer",
 ]
 
@@ -121,9 +121,11 @@ def _peers(root: IConstruct) -> list[AlbMaintenance]:
     return list(getattr(root, _PEERS_ATTRIBUTE, []))
 
 
-def peer_paths(root: IConstruct) -> list[str]:
-    """The construct paths of every AlbMaintenance of the app."""
-    return [peer.node.path for peer in _peers(root)]
+def outside_peers(root: IConstruct, paths: Sequence[str]) -> list[bool]:
+    """For each construct path, whether it lies outside every AlbMaintenance of the app (an
+    app's own rule, not one of ours)."""
+    ours = tuple(peer.node.path + "/" for peer in _peers(root))
+    return [not (path + "/").startswith(ours) for path in paths]
 
 
 def planned_views(construct: AlbMaintenance) -> list[ListenerRuleView]:
@@ -155,12 +157,9 @@ class ListenerChecks:
         owner = self.owner
         found = resources_by_type(owner.node.root, LISTENER_RULE, LISTENER, DISTRIBUTION)
         peers = _peers(owner.node.root)
-        peer_paths = tuple(p.node.path + "/" for p in peers)
-        app_rules = [
-            view
-            for view in listener_rules(found[LISTENER_RULE])
-            if not (view.path + "/").startswith(peer_paths)
-        ]
+        views = listener_rules(found[LISTENER_RULE])
+        outside = outside_peers(owner.node.root, [view.path for view in views])
+        app_rules = [view for view, theirs in zip(views, outside, strict=True) if theirs]
         ours = owner.listener.listener_arn
         on_listener = [v for v in app_rules if v.listener_arn == ours]
         errors = [

@@ -52,8 +52,6 @@ class AppRoute:
     source_ips: tuple[str, ...] | None = None
     extra_values: int = 0
     extra_wildcards: int = 0
-    authenticates: bool = False
-    """Whether the route's actions sign the user in before forwarding (kept in the copies)."""
 
 
 @lru_cache(maxsize=4096)

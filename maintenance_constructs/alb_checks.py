@@ -18,6 +18,13 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct, IValidation
 
 from .alb_actions import AUTHENTICATING_ACTIONS, action_types
+from .alb_neighbours import (
+    DEPLOYMENT_GROUP,
+    ECS_SERVICE,
+    TARGET_GROUP,
+    Neighbours,
+    forward_targets,
+)
 from .alb_plan import MAX_RULES_PER_LOAD_BALANCER, PRIORITY_WINDOW
 from .cfn import resolved_properties, resources_by_type
 from .origins import warn_if_behind_cloudfront
@@ -53,6 +60,8 @@ class ListenerRuleView:
     actions: tuple[str, ...] = ()
     targets: frozenset[str] = frozenset()
     """The target groups its forward actions send to, as resolved JSON text."""
+    reference: str = ""
+    """The rule's own reference (``Ref``), as resolved JSON text."""
 
 
 def _hosts_of(conditions: Any) -> tuple[str, ...] | None:
@@ -71,18 +80,6 @@ def _types_of(actions: Any) -> tuple[str, ...]:
     return tuple(str(a.get("type")) for a in actions or [] if isinstance(a, dict))
 
 
-def _targets_of(actions: Any) -> frozenset[str]:
-    """The target groups of resolved forward actions (camelCase), as JSON text."""
-    found = set()
-    for action in actions or []:
-        if not isinstance(action, dict) or action.get("type") != "forward":
-            continue
-        groups = (action.get("forwardConfig") or {}).get("targetGroups") or []
-        arns = [action.get("targetGroupArn"), *(g.get("targetGroupArn") for g in groups)]
-        found |= {json.dumps(arn, sort_keys=True) for arn in arns if arn is not None}
-    return frozenset(found)
-
-
 def listener_rules(rules: Sequence[CfnResource]) -> list[ListenerRuleView]:
     """Views of listener rule resources (``AWS::ElasticLoadBalancingV2::ListenerRule``)."""
     views = []
@@ -98,7 +95,8 @@ def listener_rules(rules: Sequence[CfnResource]) -> list[ListenerRuleView]:
                 priority=priority if isinstance(priority, int) else None,
                 hosts=_hosts_of(properties.get("conditions")),
                 actions=_types_of(properties.get("actions")),
-                targets=_targets_of(properties.get("actions")),
+                targets=forward_targets(properties.get("actions")),
+                reference=json.dumps(Stack.of(construct).resolve(construct.ref), sort_keys=True),
             )
         )
     return views
@@ -155,7 +153,15 @@ class ListenerChecks:
 
     def validate(self) -> list[str]:
         owner = self.owner
-        found = resources_by_type(owner.node.root, LISTENER_RULE, LISTENER, DISTRIBUTION)
+        found = resources_by_type(
+            owner.node.root,
+            LISTENER_RULE,
+            LISTENER,
+            DISTRIBUTION,
+            TARGET_GROUP,
+            DEPLOYMENT_GROUP,
+            ECS_SERVICE,
+        )
         peers = _peers(owner.node.root)
         views = listener_rules(found[LISTENER_RULE])
         outside = outside_peers(owner.node.root, [view.path for view in views])
@@ -179,17 +185,25 @@ class ListenerChecks:
         default = self._default_actions()
         self._warn_forwarding_default(default)
         self._warn_authentication_skipped(on_listener, default)
-        self._warn_routing_differs(on_listener)
+        own_targets = self._warn_routing_differs(on_listener)
         self._warn_behind_cloudfront(found[DISTRIBUTION])
+        Neighbours(
+            owner=owner,
+            listener=owner.listener,
+            resources=found,
+            rules=[(v.listener_arn, v.reference, v.targets) for v in app_rules],
+            covered_listeners=frozenset(peer.listener.listener_arn for peer in peers),
+        ).warn(own_targets)
         return errors
 
-    def _warn_routing_differs(self, rules: Sequence[ListenerRuleView]) -> None:
+    def _warn_routing_differs(self, rules: Sequence[ListenerRuleView]) -> frozenset[str]:
         """With one forward for every allowed request, name the app rules that send the
-        requests they match elsewhere: allow-listed clients land on the wrong service."""
+        requests they match elsewhere: allow-listed clients land on the wrong service.
+        Returns the target groups of that forward (none when following the app's routing)."""
         owner = self.owner
         if self.forward is None or Stack.of(owner.listener).node.path != Stack.of(owner).node.path:
-            return  # following the app's routing; or another stack's values, not comparable
-        ours = _targets_of(Stack.of(owner).resolve(self.forward.render_rule_actions()))
+            return frozenset()  # following the app's routing; or another stack's values
+        ours = forward_targets(Stack.of(owner).resolve(self.forward.render_rule_actions()))
         elsewhere = [
             view.path
             for view in rules
@@ -205,6 +219,7 @@ class ListenerChecks:
                 "action, so that the maintenance rules route allowed requests exactly as the "
                 "app's rules do.",
             )
+        return ours
 
     def _window_clashes(self, rules: Sequence[ListenerRuleView]) -> list[str]:
         window = self.owner.priority_window

@@ -300,6 +300,25 @@ class TestMultipleTargetGroupsService(ShapeChecks):
     default_answers = True
 
 
+class TestCodeDeployBlueGreenWithTestListener(ShapeChecks):
+    shape = "blue-green"
+    follows_app_routing = True
+    default_answers = True  # the production listener forwards to blue by default
+
+    def test_warns_of_the_deployment_group_and_the_open_test_listener(self, app: Shape) -> None:
+        warnings = [
+            m[2]
+            for m in app.off["BlueGreenApp"]["messages"]
+            if m[0] == "warning" and m[1] == "/BlueGreenApp/Maintenance"
+        ]
+        assert len(warnings) == 2
+        blue_green = next(w for w in warnings if "blueGreenOutsideTemplate" in w)
+        assert "BlueGreenApp/Deployments" in blue_green
+        assert "BlueGreenApp/Blue and BlueGreenApp/Green" in blue_green
+        open_listener = next(w for w in warnings if "otherListenerOpen" in w)
+        assert "BlueGreenApp/Alb/Test" in open_listener and "BlueGreenApp/Green" in open_listener
+
+
 def test_every_shape_is_checked() -> None:
     checked = {cls.shape for cls in ShapeChecks.__subclasses__()}
     assert checked == set(SHAPES)

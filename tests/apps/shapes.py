@@ -15,6 +15,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_autoscaling as autoscaling
+from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
@@ -380,6 +381,51 @@ def multi_target(app: cdk.App) -> None:
     )
 
 
+def blue_green(app: cdk.App) -> None:
+    """An ECS service deployed by CodeDeploy (blue/green): the production listener forwards to
+    blue by default, a test listener on 8080 to green; CodeDeploy swaps them outside the
+    template. The maintenance covers the production listener only (both warnings expected)."""
+    stack = cdk.Stack(app, "BlueGreenApp", env=ENV)
+    vpc = _vpc(stack)
+    alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
+    blue, green = (
+        elbv2.ApplicationTargetGroup(stack, name, vpc=vpc, port=80, target_type=elbv2.TargetType.IP)
+        for name in ("Blue", "Green")
+    )
+    production = alb.add_listener(
+        "Production", port=80, default_action=elbv2.ListenerAction.forward([blue])
+    )
+    test = alb.add_listener("Test", port=8080, default_action=elbv2.ListenerAction.forward([green]))
+    cluster = ecs.Cluster(stack, "Cluster", vpc=vpc)
+    task = ecs.FargateTaskDefinition(stack, "Task")
+    _container(task)
+    service = ecs.FargateService(
+        stack,
+        "Service",
+        cluster=cluster,
+        task_definition=task,
+        assign_public_ip=True,
+        deployment_controller=ecs.DeploymentController(
+            type=ecs.DeploymentControllerType.CODE_DEPLOY
+        ),
+    )
+    service.attach_to_application_target_group(blue)
+    codedeploy.EcsDeploymentGroup(
+        stack,
+        "Deployments",
+        service=service,
+        blue_green_deployment_config=codedeploy.EcsBlueGreenDeploymentConfig(
+            blue_target_group=blue,
+            green_target_group=green,
+            listener=production,
+            test_listener=test,
+        ),
+    )
+    AlbMaintenance(
+        stack, "Maintenance", listener=production, allowed_cidrs=OFFICE, bypass_paths=["/health"]
+    )
+
+
 SHAPES: Mapping[str, Callable[[cdk.App], None]] = {
     "ecs-service": ecs_service,
     "asg-https": asg_https,
@@ -389,6 +435,7 @@ SHAPES: Mapping[str, Callable[[cdk.App], None]] = {
     "path-routed": path_routed,
     "sign-in": sign_in,
     "multi-target": multi_target,
+    "blue-green": blue_green,
 }
 
 

@@ -35,9 +35,9 @@ class RegionalMaintenance(WafMaintenance):
     toggling changes only the web ACL's ``Rules``.
 
     :param resource_arns: the ARNs to associate the web ACL with: ``alb.load_balancer_arn``,
-        ``api.deployment_stage.stage_arn``, an AppSync API's ARN, a user pool's ARN. Required,
-        at least one. A resource can have one web ACL: when the app already associates one,
-        pass it as ``web_acl``.
+        ``api.deployment_stage.stage_arn``, an AppSync API's ARN, a user pool's ARN. At least
+        one, unless ``web_acl`` is given. A resource can have one web ACL: when the app already
+        associates one, pass it as ``web_acl`` and leave the resource out (default: none).
     :param allowed_cidrs: addresses that still reach the app, IPv4 and IPv6. Empty (the
         default) blocks everyone except bypass paths.
     :param response: the answer for blocked requests. Default ``MaintenanceResponse.json()``
@@ -54,8 +54,9 @@ class RegionalMaintenance(WafMaintenance):
     :param bypass_link_prefix: with a token, visiting ``<prefix><token>`` answers a 302 to
         ``/`` that sets the bypass cookie (Secure, HttpOnly, SameSite=Lax, 12 hours), so a
         tester opens one link on a phone. Default ``"/__maintenance/"``.
-    :param web_acl: an existing REGIONAL web ACL to append the rule(s) and bodies to (and to
-        associate). Default: a new web ACL is created.
+    :param web_acl: an existing REGIONAL web ACL to append the rule(s) and bodies to; its
+        default action, other rules and associations are left alone, and it is associated only
+        with ``resource_arns``. Default: a new web ACL is created.
     :param priority: the rule's priority in the web ACL (the browser rule takes it and the main
         rule the next one). Default 10.
     :param rule_name: the name of the rule, its metric and its response body key (the browser
@@ -68,7 +69,7 @@ class RegionalMaintenance(WafMaintenance):
         scope: Construct,
         id: str,
         *,
-        resource_arns: Sequence[str],
+        resource_arns: Sequence[str] = (),
         allowed_cidrs: Sequence[str] = (),
         response: MaintenanceResponse | None = None,
         browser_response: MaintenanceResponse | None = None,
@@ -80,7 +81,7 @@ class RegionalMaintenance(WafMaintenance):
         rule_name: str = "Maintenance",
         enabled: bool | None = None,
     ) -> None:
-        arns = _resource_arns(resource_arns)
+        arns = _resource_arns(resource_arns, existing=web_acl is not None)
         super().__init__(
             scope,
             id,
@@ -106,11 +107,12 @@ class RegionalMaintenance(WafMaintenance):
         self.node.add_validation(_OneWebAclPerResource(self))
 
 
-def _resource_arns(value: Any) -> list[str]:
-    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
+def _resource_arns(value: Any, *, existing: bool) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not (value or existing):
         raise MaintenanceConfigError(
             f"resource_arns: received {value!r}; pass a non-empty list of ARNs, e.g. "
-            "[alb.load_balancer_arn] or [api.deployment_stage.stage_arn]."
+            "[alb.load_balancer_arn] or [api.deployment_stage.stage_arn], or the web ACL the "
+            "app already associates with them as web_acl= (then no association is needed)."
         )
     arns = []
     for arn in value:

@@ -49,6 +49,8 @@ def ends_evaluation(rule: Mapping[str, Any]) -> str:
     statement = rule.get("statement") or {}
     if "allow" in action:
         return "an Allow action"
+    if "count" in (rule.get("overrideAction") or {}):
+        return ""  # every result of the group is counted: it never ends evaluation
     for kind in ("managedRuleGroupStatement", "ruleGroupReferenceStatement"):
         if kind in statement:
             return "a rule group" if kind.startswith("rule") else "a managed rule group"
@@ -109,16 +111,33 @@ class AclChecks:
     def _warn_earlier_rules(self, others: list[dict[str, Any]]) -> None:
         first = min(self.owner.priorities)
         early = [
-            f"{r.get('name')!r} (priority {r.get('priority')}, {ends_evaluation(r)})"
+            r
             for r in sorted(others, key=lambda r: int(r.get("priority") or 0))
             if isinstance(r.get("priority"), int) and r["priority"] < first and ends_evaluation(r)
         ]
-        if early:
-            Annotations.of(self.owner).add_warning_v2(
-                "maintenance-constructs:aclRuleBeforeMaintenance",
-                f"In {self.owner.web_acl.node.path}, {', '.join(early)} come(s) before the "
-                f"maintenance rule (priority {first}) and can end evaluation with an allow: "
-                "requests it allows reach the app during maintenance. Give the maintenance "
-                "rule a lower priority than those rules (Count and Block rules before it are "
-                "fine), or acknowledge this warning if they only allow what may pass anyway.",
+        if not early:
+            return
+        described = ", ".join(
+            f"{r.get('name')!r} (priority {r['priority']}, {ends_evaluation(r)})" for r in early
+        )
+        needed = len(self.owner.priorities)
+        lowest = int(early[0]["priority"])
+        taken = {int(r["priority"]) for r in others if isinstance(r.get("priority"), int)}
+        if lowest >= needed and not taken & set(range(lowest - needed, lowest)):
+            fix = f"pass priority={lowest - needed} (or lower) so the maintenance rules come first"
+        else:
+            after = max([*self.owner.priorities, *taken]) + 1
+            fix = (
+                f"there is no free priority below {lowest} for the {needed} maintenance "
+                f"rule(s) (WAF priorities start at 0), so renumber those rules from {after} on"
             )
+        Annotations.of(self.owner).add_warning_v2(
+            "maintenance-constructs:aclRuleBeforeMaintenance",
+            f"In {self.owner.web_acl.node.path}, {described} come(s) before the maintenance "
+            f"rule (priority {first}) and can end evaluation with an allow: requests it allows "
+            f"reach the app during maintenance. To fix it, {fix}. Rules that only block or "
+            "count may stay ahead: Block, Count, CAPTCHA and Challenge actions, rate limits, "
+            "and rule groups added with override_action count (their results are counted, "
+            "never allowed). Acknowledge this warning if those rules only allow what may pass "
+            "during maintenance anyway.",
+        )

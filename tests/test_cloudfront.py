@@ -237,10 +237,11 @@ def _rule(name: str, priority: int, **action: Any) -> W.RuleProperty:
         geo_match_statement=W.GeoMatchStatementProperty(country_codes=["JP"])
     )
     if "group" in action:
+        override = {"count": {}} if action["group"] == "counted" else {"none": {}}
         return W.RuleProperty(
             name=name,
             priority=priority,
-            override_action=W.OverrideActionProperty(none={}),
+            override_action=W.OverrideActionProperty(**override),
             statement=W.StatementProperty(
                 managed_rule_group_statement=W.ManagedRuleGroupStatementProperty(
                     vendor_name="AWS", name="AWSManagedRulesCommonRuleSet"
@@ -277,6 +278,28 @@ def test_earlier_rules_that_can_allow_are_named(enabled: bool) -> None:
     assert "'Common' (priority 2, a managed rule group)" in warning
     for fine in ("GeoBlock", "GeoCount", "LateAllow"):
         assert fine not in warning
+
+
+def test_the_fix_is_a_free_lower_priority_when_there_is_one() -> None:
+    stack, acl = _acl_with(_rule("Common", 5, group=True))
+    CloudFrontMaintenance(stack, "Maintenance", web_acl=acl, priority=10, enabled=True)
+    (warning,) = _acl_warnings(stack)
+    assert "pass priority=4 (or lower)" in warning
+
+
+def test_the_fix_is_renumbering_when_no_priority_is_free_below() -> None:
+    # A rate limit at 0 (Block: fine) and a managed rule group at 1 that may allow.
+    stack, acl = _acl_with(_rule("RateLimit", 0, block={}), _rule("Common", 1, group=True))
+    CloudFrontMaintenance(stack, "Maintenance", web_acl=acl, priority=10, enabled=True)
+    (warning,) = _acl_warnings(stack)
+    assert "no free priority below 1" in warning and "renumber those rules from 11 on" in warning
+    assert "'RateLimit'" not in warning.split(" come(s) before")[0]
+
+
+def test_a_rule_group_whose_results_are_counted_may_stay_ahead() -> None:
+    stack, acl = _acl_with(_rule("Common", 1, group="counted"))
+    CloudFrontMaintenance(stack, "Maintenance", web_acl=acl, priority=10, enabled=True)
+    assert _acl_warnings(stack) == []
 
 
 def test_block_and_count_rules_first_are_fine() -> None:

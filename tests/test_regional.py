@@ -8,10 +8,12 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import assertions
+from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_wafv2 as wafv2
 from builders import existing_acl
 
 from maintenance_constructs import MaintenanceResponse, RegionalMaintenance
@@ -92,3 +94,42 @@ def test_alb_behind_cloudfront_is_detected_for_the_regional_front_door_too() -> 
     stack.node.root.synth()  # type: ignore[attr-defined]
     found = assertions.Annotations.from_stack(stack).find_warning("*", Match.any_value())
     assert any("albBehindCloudFront" in str(m.entry.data) for m in found)
+
+
+def _rest_api_with_its_own_web_acl(stack: cdk.Stack) -> tuple[Any, Any]:
+    """A REST API whose stage the app already protects with its own web ACL (a rate limit)."""
+    api = apigateway.RestApi(
+        stack, "Rest", deploy_options=apigateway.StageOptions(stage_name="prod")
+    )
+    api.root.add_method("GET", apigateway.MockIntegration())
+    acl = existing_acl(stack, "REGIONAL")
+    association = wafv2.CfnWebACLAssociation(
+        stack,
+        "AppAssociation",
+        resource_arn=api.deployment_stage.stage_arn,
+        web_acl_arn=acl.attr_arn,
+    )
+    return acl, association
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+def test_the_apps_web_acl_gets_the_rule_and_its_associations_are_left_alone(
+    enabled: bool,
+) -> None:
+    stack = _stack()
+    acl, _ = _rest_api_with_its_own_web_acl(stack)
+    m = RegionalMaintenance(stack, "Maintenance", web_acl=acl, enabled=enabled)
+    assert m.associations == []
+    template = assertions.Template.from_stack(stack)
+    template.resource_count_is("AWS::WAFv2::WebACLAssociation", 1)  # the app's own
+    template.resource_count_is("AWS::WAFv2::WebACL", 1)
+    names = [r["Name"] for r in _of(template.to_json(), "AWS::WAFv2::WebACL")[0]["Rules"]]
+    assert names == (["RateLimit", "Maintenance"] if enabled else ["RateLimit"])
+
+
+def test_the_apps_web_acl_and_its_resource_again_is_refused_with_the_way_out() -> None:
+    stack = _stack()
+    acl, association = _rest_api_with_its_own_web_acl(stack)
+    RegionalMaintenance(stack, "Maintenance", web_acl=acl, resource_arns=[association.resource_arn])
+    with pytest.raises(RuntimeError, match="drop that resource from resource_arns"):
+        stack.node.root.synth()  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from .waf_evaluator import evaluate_web_acl
 __all__ = ["ANY_HOST", "FrontDoor", "Row", "listener_doors", "qualified", "web_acl_doors"]
 
 IP_SET = "AWS::WAFv2::IPSet"
+DISTRIBUTION = "AWS::CloudFront::Distribution"
 ANY_HOST = "(any host)"
 """The sample host for rules that cover every request (e.g. the load balancer's DNS name)."""
 TRAVERSAL = ("*/../*", "*/..")
@@ -41,6 +42,8 @@ class FrontDoor:
     name: str
     stack: str
     rows: tuple[Row, ...]
+    notes: tuple[str, ...] = ()
+    """What the table cannot show in its rows (e.g. rows that cannot happen)."""
 
 
 def _conditions(props: Mapping[str, Any], field: str) -> list[str]:
@@ -236,7 +239,36 @@ def _listener_door(
             if repr((row.request, row.client)) not in seen
         )
     name = names.get(listener_id, str(reference)) if listener_id else str(reference)
-    return FrontDoor("ALB listener", name, stack, rows)
+    return FrontDoor("ALB listener", name, stack, rows, _behind_cloudfront(on, listener, names))
+
+
+def _behind_cloudfront(
+    resources: Mapping[str, Any], listener: Mapping[str, Any], names: Mapping[str, str]
+) -> tuple[str, ...]:
+    """A note when the listener's load balancer is the origin of a CloudFront distribution
+    of the app: the load balancer then sees CloudFront's addresses, never the viewer's."""
+    balancer = (listener.get("Properties") or {}).get("LoadBalancerArn")
+    if not isinstance(balancer, Mapping) or "Ref" not in balancer:
+        return ()
+    dns = {"Fn::GetAtt": [balancer["Ref"], "DNSName"]}
+    fronting = [
+        names.get(key, key)
+        for key, resource in resources.items()
+        if resource.get("Type") == DISTRIBUTION
+        and any(
+            origin.get("DomainName") == dns
+            for origin in ((resource.get("Properties") or {}).get("DistributionConfig") or {}).get(
+                "Origins"
+            )
+            or []
+        )
+    ]
+    return tuple(
+        f"the load balancer is the origin of the CloudFront distribution {name}: it sees "
+        "CloudFront's addresses, never the viewer's, so the allow-listed rows cannot happen "
+        "(use CloudFrontMaintenance on the distribution)"
+        for name in fronting
+    )
 
 
 def listener_doors(

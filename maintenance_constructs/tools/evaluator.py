@@ -53,6 +53,10 @@ class Request:
         return next((v for k, v in self.headers if k.lower() == wanted), None)
 
 
+MOST_ALTERNATIVES = 2
+"""Alternatives a table cell lists before it counts the rest (all are in ``--json``)."""
+
+
 @dataclass(frozen=True)
 class Answer:
     """What the front door does with a request."""
@@ -74,7 +78,11 @@ class Answer:
         """A one-line summary for tables, with its alternatives when it depends on something
         that cannot be decided offline."""
         main = self._describe(width)
-        return "; or ".join([main, *self.alternatives])
+        shown = list(self.alternatives[:MOST_ALTERNATIVES])
+        hidden = len(self.alternatives) - len(shown)
+        if hidden:
+            shown.append(f"{hidden} more (see --json)")
+        return "; or ".join([main, *shown])
 
     def _describe(self, width: int) -> str:
         if self.action == "forward":

@@ -67,6 +67,7 @@ class Preview:
                     "kind": door.kind,
                     "name": door.name,
                     "stack": door.stack,
+                    "notes": list(door.notes),
                     "rows": [
                         {
                             "request": asdict(row.request),
@@ -186,7 +187,7 @@ def _table(door: FrontDoor) -> list[str]:
         for cells in table
     ]
     notes = sorted({n for row in door.rows for a in (row.off, row.on) for n in a.notes})
-    return lines + [f"  note: {n}" for n in notes]
+    return lines + [f"  note: {n}" for n in [*door.notes, *notes]]
 
 
 def _on_text(row: Row) -> str:

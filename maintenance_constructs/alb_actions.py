@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aws_cdk import Reference, Stack, Tokenization
+from aws_cdk import CfnOutput, Reference, Stack, Tokenization
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
@@ -39,10 +39,16 @@ class CrossStackValues:
     """
 
     def __init__(self, owner: Construct) -> None:
+        self.owner = owner
         self.here = Stack.of(owner)
 
     def localize(self, value: str) -> str:
-        """``value``, or an ``Fn::ImportValue`` of it when it is another stack's attribute."""
+        """``value``, or an ``Fn::ImportValue`` of it when it is another stack's attribute.
+
+        Within one family of nested stacks CDK passes values as nested-stack parameters and
+        outputs, which exist only while something refers to them: an output of the
+        construct's stack refers to the value in both states, so they never come and go.
+        """
         if not isinstance(value, str):
             return value
         fragments = Tokenization.reverse_string(value)
@@ -50,10 +56,37 @@ class CrossStackValues:
         if not isinstance(token, Reference):
             return value
         producer = Stack.of(token.target)
-        if producer.node.path == self.here.node.path or producer.nested:
-            return value  # same stack, or nested-stack parameters (CDK's own mechanism)
+        if producer.node.path == self.here.node.path:
+            return value
+        if _top_level(producer).node.path == _top_level(self.here).node.path:
+            self._keep_referenced(value)
+            return value
         self.here.add_stack_dependency(producer, "maintenance rules refer to its listener")
         return producer.export_value(value)
+
+    def _keep_referenced(self, value: str) -> None:
+        found = self.owner.node.try_find_child(_REFERENCES)
+        holder = found if isinstance(found, Construct) else Construct(self.owner, _REFERENCES)
+        for output in holder.node.children:
+            if isinstance(output, CfnOutput) and output.value == value:
+                return
+        CfnOutput(
+            holder,
+            f"Value{len(holder.node.children) + 1}",
+            value=value,
+            description="Refers to a value of another stack of this nested-stack family in "
+            "both maintenance states, so that its parameter or output never changes with the "
+            "toggle.",
+        )
+
+
+_REFERENCES = "NestedStackReferences"
+
+
+def _top_level(stack: Stack) -> Stack:
+    while stack.nested_stack_parent is not None:
+        stack = stack.nested_stack_parent
+    return stack
 
 
 class _RenderedAction(elbv2.ListenerAction):

@@ -15,7 +15,7 @@ from apps.shapes import SHAPES, build
 from builders import ROOT, needs_cdk_cli, run_cdk
 from helpers import LISTENER_RULE, PATH_METADATA, assert_toggle_invariants
 
-from maintenance_constructs.tools.assembly import read_states
+from maintenance_constructs.tools.assembly import read_states, read_templates
 from maintenance_constructs.tools.diff import is_maintenance_rule
 from maintenance_constructs.tools.doors import ANY_HOST
 from maintenance_constructs.tools.preview import Preview, preview_assemblies
@@ -43,15 +43,29 @@ def _assembly(folder: Path) -> dict[str, Any]:
             "dependencies": sorted(artifact.get("dependencies", [])),
             "messages": sorted(messages),
         }
+    for nested in read_templates(folder):  # nested stacks: their templates, compared too
+        if nested.parent:
+            stacks[nested.name] = {"template": nested.template, "dependencies": [], "messages": []}
     return stacks
 
 
 def _outside(template: Mapping[str, Any], constructs: list[str]) -> dict[str, Any]:
     """The template without the maintenance constructs' own listener rules."""
     resources = {
-        k: r for k, r in template["Resources"].items() if not is_maintenance_rule(r, constructs)
+        k: _without_template_url(r)
+        for k, r in template["Resources"].items()
+        if not is_maintenance_rule(r, constructs)
     }
     return {**template, "Resources": resources}
+
+
+def _without_template_url(resource: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A nested stack's TemplateURL names its template by hash: the nested template itself is
+    compared as a stack of its own."""
+    if resource["Type"] != "AWS::CloudFormation::Stack":
+        return resource
+    properties = {k: v for k, v in resource["Properties"].items() if k != "TemplateURL"}
+    return {**resource, "Properties": properties}
 
 
 class Shape:
@@ -129,7 +143,10 @@ class ShapeChecks:
 
     def test_preview_only_maintenance_rules(self, app: Shape) -> None:
         assert app.preview.only_maintenance, app.preview.changes
-        assert app.preview.changes and all(c.type == LISTENER_RULE for c in app.preview.changes)
+        # Listener rules, and a nested stack's TemplateURL when its template gains them.
+        types = {LISTENER_RULE, "AWS::CloudFormation::Stack"}
+        assert app.preview.changes and all(c.type in types for c in app.preview.changes)
+        assert any(c.type == LISTENER_RULE for c in app.preview.changes)
 
     def test_preview_who_gets_what(self, app: Shape) -> None:
         """Allow-listed clients, bypass paths and the bypass token get exactly the answer they
@@ -317,6 +334,28 @@ class TestCodeDeployBlueGreenWithTestListener(ShapeChecks):
         assert "BlueGreenApp/Blue and BlueGreenApp/Green" in blue_green
         open_listener = next(w for w in warnings if "otherListenerOpen" in w)
         assert "BlueGreenApp/Alb/Test" in open_listener and "BlueGreenApp/Green" in open_listener
+
+
+class TestMaintenanceInANestedStack(ShapeChecks):
+    shape = "nested-construct"
+
+    def test_the_parent_passes_the_same_parameters_in_both_states(self, app: Shape) -> None:
+        for state in (app.off, app.on):
+            (nested,) = [
+                r
+                for r in state["Platform"]["template"]["Resources"].values()
+                if r["Type"] == "AWS::CloudFormation::Stack"
+            ]
+            assert len(nested["Properties"]["Parameters"]) == 2  # the listener and blue
+
+
+class TestListenerInANestedStack(ShapeChecks):
+    shape = "nested-listener"
+
+    def test_the_nested_outputs_exist_in_both_states(self, app: Shape) -> None:
+        for state in (app.off, app.on):
+            outputs = state["Platform/Network"]["template"].get("Outputs", {})
+            assert len(outputs) == 2
 
 
 def test_every_shape_is_checked() -> None:

@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ __all__ = [
     "SynthMessage",
     "load_cdk_json",
     "merged_context",
+    "qualified",
     "read_messages",
     "read_states",
     "read_templates",
@@ -113,16 +114,25 @@ def _assemblies(outdir: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
 
 @dataclass(frozen=True)
 class StackTemplate:
-    """A stack of the assembly: its display name (path of its construct) and its template."""
+    """A stack of the assembly: its display name (path of its construct) and its template; a
+    nested stack also names its parent stack and the ``AWS::CloudFormation::Stack`` resource
+    of the parent that creates it."""
 
     name: str
     template: dict[str, Any]
+    parent: str = ""
+    resource: str = ""
+
+
+NESTED_STACK = "AWS::CloudFormation::Stack"
 
 
 def read_templates(outdir: Path) -> list[StackTemplate]:
-    """Every stack template in the assembly and its nested (stage) assemblies."""
+    """Every stack template in the assembly and its nested (stage) assemblies, and the
+    templates of their nested stacks."""
     stacks = []
     for folder, manifest in _assemblies(outdir):
+        assets = _template_assets(folder)
         for artifact in manifest.get("artifacts", {}).values():
             if artifact.get("type") != "aws:cloudformation:stack":
                 continue
@@ -130,8 +140,44 @@ def read_templates(outdir: Path) -> list[StackTemplate]:
                 (folder / artifact["properties"]["templateFile"]).read_text(encoding="utf-8")
             )
             name = artifact.get("displayName") or artifact["properties"]["templateFile"]
-            stacks.append(StackTemplate(name=name, template=template))
+            stack = StackTemplate(name=name, template=template)
+            stacks += [stack, *_nested(stack, folder, assets)]
     return stacks
+
+
+def _template_assets(folder: Path) -> dict[str, str]:
+    """Asset hash -> file name, for the nested stack templates of one assembly folder."""
+    found = {}
+    for manifest in folder.glob("*.assets.json"):
+        files = json.loads(manifest.read_text(encoding="utf-8")).get("files") or {}
+        for asset_hash, asset in files.items():
+            path = str((asset.get("source") or {}).get("path", ""))
+            if path.endswith(".template.json"):
+                found[asset_hash] = path
+    return found
+
+
+def _nested(stack: StackTemplate, folder: Path, assets: Mapping[str, str]) -> list[StackTemplate]:
+    """The nested stacks ``stack`` creates (and theirs), found by the asset hash that ends
+    each ``AWS::CloudFormation::Stack`` resource's TemplateURL."""
+    found = []
+    for logical_id, resource in (stack.template.get("Resources") or {}).items():
+        if resource.get("Type") != NESTED_STACK:
+            continue
+        url = json.dumps((resource.get("Properties") or {}).get("TemplateURL"))
+        file = next((f for h, f in assets.items() if f"/{h}.json" in url), None)
+        if file is None:
+            continue
+        path = str((resource.get("Metadata") or {}).get("aws:cdk:path", ""))
+        name = path.split(".NestedStack/")[0] if ".NestedStack/" in path else ""
+        nested = StackTemplate(
+            name=name or f"{stack.name}/{logical_id}",
+            template=json.loads((folder / file).read_text(encoding="utf-8")),
+            parent=stack.name,
+            resource=logical_id,
+        )
+        found += [nested, *_nested(nested, folder, assets)]
+    return found
 
 
 @dataclass(frozen=True)
@@ -193,3 +239,66 @@ def read_messages(outdir: Path) -> list[SynthMessage]:
         if level in ("warning", "error"):
             found[SynthMessage(level, path.lstrip("/"), str(item.get("data")))] = None
     return list(found)
+
+
+def qualified(stacks: Sequence[StackTemplate]) -> dict[str, Any]:
+    """The resources of every stack in one mapping, keyed ``Stack/LogicalId``, with ``Ref``,
+    ``Fn::GetAtt`` and ``Fn::ImportValue`` (of the assembly's own exports) rewritten to those
+    keys, so references across stacks read like references within one. Within a family of
+    nested stacks, a parameter the parent passes and an output the parent reads are followed
+    to the value they carry."""
+    exports: dict[str, tuple[str, Any]] = {}
+    for stack in stacks:
+        for output in (stack.template.get("Outputs") or {}).values():
+            name = (output.get("Export") or {}).get("Name")
+            if isinstance(name, str):
+                exports[name] = (stack.name, output.get("Value"))
+    passed, children = _nested_links(stacks)
+
+    def rewrite(value: Any, stack: str) -> Any:
+        if isinstance(value, list):
+            return [rewrite(item, stack) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if len(value) == 1:
+            ((key, inner),) = value.items()
+            if key == "Ref" and (stack, inner) in passed:
+                parent, given = passed[(stack, inner)]
+                return rewrite(given, parent)
+            if key == "Ref" and isinstance(inner, str) and not inner.startswith("AWS::"):
+                return {"Ref": f"{stack}/{inner}"}
+            child = children.get((stack, inner[0])) if key == "Fn::GetAtt" and inner else None
+            output = str(inner[1]).removeprefix("Outputs.") if child and len(inner) > 1 else ""
+            if child is not None and output in (child.template.get("Outputs") or {}):
+                return rewrite(child.template["Outputs"][output].get("Value"), child.name)
+            if key == "Fn::GetAtt" and isinstance(inner, list) and inner:
+                return {"Fn::GetAtt": [f"{stack}/{inner[0]}", *inner[1:]]}
+            if key == "Fn::ImportValue" and isinstance(inner, str) and inner in exports:
+                producer, exported = exports[inner]
+                return rewrite(exported, producer)
+        return {key: rewrite(item, stack) for key, item in value.items()}
+
+    return {
+        f"{stack.name}/{logical_id}": rewrite(resource, stack.name)
+        for stack in stacks
+        for logical_id, resource in stack.template.get("Resources", {}).items()
+    }
+
+
+def _nested_links(
+    stacks: Sequence[StackTemplate],
+) -> tuple[dict[tuple[str, Any], tuple[str, Any]], dict[tuple[str, Any], StackTemplate]]:
+    """(nested stack, parameter) -> (parent, the value the parent passes); (parent, nested
+    stack resource) -> the nested stack."""
+    by_name = {stack.name: stack for stack in stacks}
+    passed: dict[tuple[str, Any], tuple[str, Any]] = {}
+    children: dict[tuple[str, Any], StackTemplate] = {}
+    for stack in stacks:
+        parent = by_name.get(stack.parent)
+        if parent is None:
+            continue
+        children[(parent.name, stack.resource)] = stack
+        resource = parent.template.get("Resources", {}).get(stack.resource) or {}
+        for name, given in ((resource.get("Properties") or {}).get("Parameters") or {}).items():
+            passed[(stack.name, name)] = (parent.name, given)
+    return passed, children

@@ -9,10 +9,10 @@ Everything else is reported with the resource, the property and, where known, a 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .assembly import ConstructState, StackTemplate
+from .assembly import ConstructState, StackTemplate, qualified
 from .words import listener_rule_words, web_acl_rule_words
 
 __all__ = ["Change", "diff_assemblies"]
@@ -75,8 +75,13 @@ class _StackDiff:
         before: Mapping[str, Any],
         after: Mapping[str, Any],
         states: Sequence[ConstructState],
+        resolved: Mapping[str, Any],
     ) -> None:
         self.name = name
+        self.resolved = resolved
+        """Every stack's resources with references followed across stacks (see
+        :func:`~maintenance_constructs.tools.assembly.qualified`), keyed ``Stack/LogicalId``."""
+        self.resolved_names = readable_names(resolved)
         self.before, self.after = before, after
         self.constructs = [s.path for s in states]
         self.waf_rules = {rule for s in states for rule in s.waf_rules}
@@ -131,7 +136,7 @@ class _StackDiff:
         if old is None or new is None:
             change = "added" if new is not None else "removed"
             if logical_id in self.ours:
-                words = listener_rule_words(construct, resource["Properties"], self.names)
+                words = self._rule_words(construct, logical_id, resource)
                 yield Change(self.name, logical_id, kind, change, (), construct, True, words)
             else:
                 yield Change(
@@ -150,7 +155,7 @@ class _StackDiff:
         if not paths:
             return
         if logical_id in self.ours:
-            words = listener_rule_words(construct, new["Properties"], self.names)
+            words = self._rule_words(construct, logical_id, new)
             yield Change(
                 self.name, logical_id, kind, "changed", tuple(paths), construct, True, words
             )
@@ -167,6 +172,12 @@ class _StackDiff:
                 False,
                 reason=self._reason(old, new, paths),
             )
+
+    def _rule_words(self, construct: str, logical_id: str, resource: Mapping[str, Any]) -> str:
+        """A listener rule in words, its listener and targets named by path wherever they are
+        (another stack, a nested stack's parameter)."""
+        resolved = self.resolved.get(f"{self.name}/{logical_id}", resource)
+        return listener_rule_words(construct, resolved["Properties"], self.resolved_names)
 
     def _reason(self, old: Mapping[str, Any], new: Mapping[str, Any], paths: list[str]) -> str:
         if paths == ["DependsOn"]:
@@ -246,6 +257,36 @@ def diff_assemblies(
                 reason="a whole stack that exists in one state only",
             )
         )
+    resolved = {**qualified(off), **qualified(on)}
     for name in [s.name for s in on if s.name in before]:
-        changes += _StackDiff(name, before[name], after[name], states).changes()
-    return changes
+        changes += _StackDiff(name, before[name], after[name], states, resolved).changes()
+    return _nested_template_urls(changes, on)
+
+
+def _nested_template_urls(changes: list[Change], on: Sequence[StackTemplate]) -> list[Change]:
+    """A nested stack's ``TemplateURL`` names its template by hash, so it changes with any
+    change of the nested template: part of the toggle when the nested stack's own changes are
+    all maintenance rules (and it changes nothing else)."""
+    nested = {(s.parent, s.resource): s.name for s in on if s.parent}
+    only_ours = {
+        name: all(c.maintenance for c in changes if c.stack == name)
+        and any(c.stack == name for c in changes)
+        for name in nested.values()
+    }
+    result = []
+    for change in changes:
+        child = nested.get((change.stack, change.logical_id))
+        if (
+            child is not None
+            and change.change == "changed"
+            and change.paths
+            and all(p.startswith("Properties.TemplateURL") for p in change.paths)
+            and only_ours[child]
+        ):
+            change = replace(
+                change,
+                maintenance=True,
+                description=f"nested stack {child}: its template changes, maintenance rules only",
+            )
+        result.append(change)
+    return result

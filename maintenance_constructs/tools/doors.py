@@ -9,7 +9,7 @@ from typing import Any
 
 from ..bypass import BYPASS_HEADER
 from ..errors import MaintenanceConfigError
-from .assembly import StackTemplate
+from .assembly import qualified
 from .diff import LISTENER_RULE, WEB_ACL, is_maintenance_rule, readable_names
 from .evaluator import Answer, Request, condition_values, evaluate_listener, host_matches
 from .samples import API, BROWSER, sample_clients
@@ -285,45 +285,11 @@ def listener_doors(
         if is_maintenance_rule(resource, constructs):
             reference = resource["Properties"]["ListenerArn"]
             by_listener.setdefault(repr(reference), []).append(resource["Properties"])
-            references[repr(reference)] = (reference, qualified_id.split("/")[0])
+            references[repr(reference)] = (reference, qualified_id.rsplit("/", 1)[0])
     return [
         _listener_door(references[key][1], references[key][0], off, on, mine, requests)
         for key, mine in sorted(by_listener.items())
     ]
-
-
-def qualified(stacks: Sequence[StackTemplate]) -> dict[str, Any]:
-    """The resources of every stack in one mapping, keyed ``Stack/LogicalId``, with ``Ref``,
-    ``Fn::GetAtt`` and ``Fn::ImportValue`` (of the assembly's own exports) rewritten to those
-    keys, so references across stacks read like references within one."""
-    exports: dict[str, tuple[str, Any]] = {}
-    for stack in stacks:
-        for output in (stack.template.get("Outputs") or {}).values():
-            name = (output.get("Export") or {}).get("Name")
-            if isinstance(name, str):
-                exports[name] = (stack.name, output.get("Value"))
-
-    def rewrite(value: Any, stack: str) -> Any:
-        if isinstance(value, list):
-            return [rewrite(item, stack) for item in value]
-        if not isinstance(value, dict):
-            return value
-        if len(value) == 1:
-            ((key, inner),) = value.items()
-            if key == "Ref" and isinstance(inner, str) and not inner.startswith("AWS::"):
-                return {"Ref": f"{stack}/{inner}"}
-            if key == "Fn::GetAtt" and isinstance(inner, list) and inner:
-                return {"Fn::GetAtt": [f"{stack}/{inner[0]}", *inner[1:]]}
-            if key == "Fn::ImportValue" and isinstance(inner, str) and inner in exports:
-                producer, exported = exports[inner]
-                return rewrite(exported, producer)
-        return {key: rewrite(item, stack) for key, item in value.items()}
-
-    return {
-        f"{stack.name}/{logical_id}": rewrite(resource, stack.name)
-        for stack in stacks
-        for logical_id, resource in stack.template.get("Resources", {}).items()
-    }
 
 
 def _prefixes(statement: Any) -> list[str]:

@@ -25,6 +25,7 @@ from aws_cdk import aws_elasticloadbalancingv2_actions as elbv2_actions
 from aws_cdk import aws_elasticloadbalancingv2_targets as elbv2_targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
+from constructs import Construct
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent.parent)]
 
@@ -426,6 +427,55 @@ def blue_green(app: cdk.App) -> None:
     )
 
 
+def _network(scope: Construct) -> tuple[elbv2.ApplicationListener, elbv2.ApplicationTargetGroup]:
+    """A VPC, an ALB with a 404 listener, a blue target group and the app rule at 100."""
+    vpc = _vpc(scope)  # type: ignore[arg-type]
+    alb = elbv2.ApplicationLoadBalancer(scope, "Alb", vpc=vpc, internet_facing=True)
+    listener = _http_404(alb)
+    blue = elbv2.ApplicationTargetGroup(
+        scope, "Blue", vpc=vpc, port=80, target_type=elbv2.TargetType.IP
+    )
+    listener.add_target_groups(
+        "App",
+        priority=100,
+        conditions=[elbv2.ListenerCondition.host_headers(["example.com"])],
+        target_groups=[blue],
+    )
+    return listener, blue
+
+
+def nested_construct(app: cdk.App) -> None:
+    """The load balancer in the parent stack, the maintenance in a nested operations stack
+    (values reach it as nested-stack parameters)."""
+    parent = cdk.Stack(app, "Platform", env=ENV)
+    listener, _ = _network(parent)
+    operations = cdk.NestedStack(parent, "Operations")
+    sns.Topic(operations, "OnCall")
+    AlbMaintenance(
+        operations,
+        "Maintenance",
+        listener=listener,
+        host_headers=["example.com"],
+        allowed_cidrs=OFFICE,
+        bypass_paths=["/health"],
+    )
+
+
+def nested_listener(app: cdk.App) -> None:
+    """The load balancer in a nested network stack, the maintenance in the parent (values reach
+    it as nested-stack outputs)."""
+    parent = cdk.Stack(app, "Platform", env=ENV)
+    listener, _ = _network(cdk.NestedStack(parent, "Network"))
+    AlbMaintenance(
+        parent,
+        "Maintenance",
+        listener=listener,
+        host_headers=["example.com"],
+        allowed_cidrs=OFFICE,
+        bypass_paths=["/health"],
+    )
+
+
 SHAPES: Mapping[str, Callable[[cdk.App], None]] = {
     "ecs-service": ecs_service,
     "asg-https": asg_https,
@@ -436,6 +486,8 @@ SHAPES: Mapping[str, Callable[[cdk.App], None]] = {
     "sign-in": sign_in,
     "multi-target": multi_target,
     "blue-green": blue_green,
+    "nested-construct": nested_construct,
+    "nested-listener": nested_listener,
 }
 
 

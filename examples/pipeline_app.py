@@ -48,9 +48,13 @@ class WebStage(cdk.Stage):
 
 
 class PipelineStack(cdk.Stack):
-    """A self-mutating pipeline that deploys Staging, then Prod."""
+    """A self-mutating pipeline that deploys Staging, then Prod.
 
-    def __init__(self, scope: Construct, id: str) -> None:
+    ``stages_under_pipeline`` puts the stages under this stack (``WebStage(self, ...)``, as
+    many apps do) rather than beside it; selectors and the preview work the same either way.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, stages_under_pipeline: bool = False) -> None:
         super().__init__(scope, id, env=cdk.Environment(account=ACCOUNT, region=APP_REGION))
         pipeline = pipelines.CodePipeline(
             self,
@@ -70,15 +74,18 @@ class PipelineStack(cdk.Stack):
             ),
         )
         for stage_id in STAGES:
-            pipeline.add_stage(WebStage(scope, stage_id))
+            pipeline.add_stage(WebStage(self if stages_under_pipeline else scope, stage_id))
 
 
 def build_pipeline_app(
-    context: Mapping[str, Any] | None = None, *, outdir: str | None = None
+    context: Mapping[str, Any] | None = None,
+    *,
+    outdir: str | None = None,
+    stages_under_pipeline: bool = False,
 ) -> cdk.App:
     """The pipeline app; ``context`` is what ``-c`` and cdk.json would give."""
     app = cdk.App(context=dict(context or {}), outdir=outdir)
-    PipelineStack(app, "MaintenancePipeline")
+    PipelineStack(app, "MaintenancePipeline", stages_under_pipeline=stages_under_pipeline)
     return app
 
 

@@ -17,6 +17,8 @@ sys.path.insert(0, str(ROOT / "examples"))
 
 from pipeline_app import build_pipeline_app  # noqa: E402
 
+from maintenance_constructs.tools.preview import preview_assemblies  # noqa: E402
+
 STAGE_STACKS = ("Staging/Web", "Staging/Edge", "Prod/Web", "Prod/Edge")
 
 
@@ -99,3 +101,24 @@ def test_cli_selector_overrides_committed_false(tmp_path: Path) -> None:
     staging = [v for k, v in found.items() if "Staging" in k]
     prod = [v for k, v in found.items() if "Prod" in k]
     assert staging == [True, True] and prod == [False, False], found
+
+
+def test_stages_under_the_pipeline_stack(tmp_path: Path) -> None:
+    """Stages created under the pipeline stack: the selector picks the stage by its id, a
+    typo suggests that id, and the preview labels each stack by its stage path."""
+    for value in ("false", "Prod"):
+        build_pipeline_app(
+            {**PATH_METADATA, "maintenance": value},
+            outdir=str(tmp_path / value),
+            stages_under_pipeline=True,
+        ).synth()
+    preview = preview_assemblies(tmp_path / "false", tmp_path / "Prod")
+    assert preview.only_maintenance
+    assert {c.stack for c in preview.changes} == {
+        "MaintenancePipeline/Prod/Web",
+        "MaintenancePipeline/Prod/Edge",
+    }
+    assert {d.stack for d in preview.front_doors} == {c.stack for c in preview.changes}
+    with pytest.raises(RuntimeError) as error:
+        build_pipeline_app({"maintenance": "Prdo"}, stages_under_pipeline=True).synth()
+    assert "(e.g. -c maintenance=Prod)" in str(error.value)

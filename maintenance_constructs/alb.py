@@ -13,9 +13,24 @@ from constructs import Construct, IConstruct, IValidation
 
 from .alb_actions import CrossStackValues, check_listener, forward_action
 from .alb_app_routing import RouteCopy, app_routes
-from .alb_checks import LISTENER_RULE, ListenerChecks, outside_peers, register_peer
-from .alb_plan import MAX_PRIORITY, MIN_PRIORITY, PRIORITY_WINDOW, PlannedRule, plan_rules
+from .alb_checks import (
+    LISTENER_RULE,
+    ListenerChecks,
+    app_rule_priorities,
+    listener_peers,
+    outside_peers,
+    register_peer,
+)
+from .alb_plan import PlannedRule, plan_rules
 from .alb_routes import AppRoute
+from .alb_window import (
+    MAX_PRIORITY,
+    MIN_PRIORITY,
+    PRIORITY_WINDOW,
+    AppRulePriority,
+    no_room,
+    place_window,
+)
 from .cfn import resources_by_type
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse, require_response
@@ -57,8 +72,12 @@ class AlbMaintenance(Construct):
         forward chain); give exactly one of the two. Either is rendered into the rules without
         registering the listener with the target groups, so nothing attached to them changes.
     :param priority: the first of the :data:`PRIORITY_WINDOW` (90) priorities the rules
-        reserve, one band per kind of rule, the 503 rules at the top. Default 10: the window is
-        10..99, so an app rule at 100 comes after it.
+        reserve, one band per kind of rule, the 503 rules at the top. Default (None): placed
+        when the app synthesizes, before the app's first rule that serves the same requests:
+        10..99 when that is free (an app rule at 100 comes after), else the first 90 free
+        priorities in a row before that rule, else the largest free run there with smaller
+        bands (at least 12 priorities); when there is no room, the error says which app rules
+        to renumber.
     :param response: the answer for everyone else. Default: ``MaintenanceResponse.json()``,
         503 with a JSON ``service_unavailable`` body.
     :param browser_response: an answer for requests that accept ``text/html``. Default: none,
@@ -82,7 +101,7 @@ class AlbMaintenance(Construct):
         allowed_cidrs: Sequence[str] = (),
         target_groups: Sequence[elbv2.IApplicationTargetGroup] | None = None,
         action: elbv2.ListenerAction | None = None,
-        priority: int = 10,
+        priority: int | None = None,
         response: MaintenanceResponse | None = None,
         browser_response: MaintenanceResponse | None = None,
         bypass_paths: Sequence[str] = (),
@@ -103,7 +122,8 @@ class AlbMaintenance(Construct):
         cross_stack = CrossStackValues(self)
         listener_arn = cross_stack.localize(listener.listener_arn)
         forward = forward_action(target_groups, action, localize=cross_stack.localize)
-        _check_priority(priority)
+        if priority is not None:
+            _check_priority(priority)
         for parameter, answer in (
             ("response", self.response),
             ("browser_response", browser_response),
@@ -120,8 +140,14 @@ class AlbMaintenance(Construct):
             browser=browser_response is not None,
             bypass_token=check_bypass_token(bypass_token),
         )
-        self.priority_window = range(priority, priority + PRIORITY_WINDOW)
-        """The priorities reserved for the rules, in both states; no other rule may use one."""
+        self.automatic_priority = priority is None
+        """Whether the window is placed at synthesis (no ``priority`` given)."""
+        self.window_placed = priority is not None
+        """Whether ``priority_window`` is final: given, or placed at synthesis."""
+        first = 10 if priority is None else priority
+        self.priority_window = range(first, first + PRIORITY_WINDOW)
+        """The priorities reserved for the rules, in both states; no other rule may use one.
+        Placed when the app synthesizes when ``priority`` is not given (10..99 until then)."""
         self.follows_app_routing = forward is None
         """Whether allowed requests are routed as the app's rules route them (neither
         ``target_groups`` nor ``action`` given) rather than with one action."""
@@ -134,16 +160,17 @@ class AlbMaintenance(Construct):
         self._listener_arn = listener_arn
         if forward is None:
             _require_listener_in_app(listener)
-            # Checks the inputs now, as if the app had no rule on the listener; the aspect
-            # plans again with the app's rules once they are all in the tree.
-            self._plan([AppRoute(name=f"{listener.node.path} (default action)")])
-            following = _FollowAppRouting(self)
-            Aspects.of(self).add(following, priority=AspectPriority.MUTATING)
-            self.node.add_validation(following)
-        else:
-            self._plan(None)
-            if self.enabled:
-                self.rules = self._create_rules(forward, [])
+        # Checks the inputs now (as if the app had no rule on the listener when following its
+        # routing); the rules are planned again at synthesis when they depend on the app's
+        # rules (their routing, or the window's place), once all of them are in the tree.
+        default = [AppRoute(name=f"{listener.node.path} (default action)")]
+        self._plan(default if forward is None else None)
+        if forward is None or self.automatic_priority:
+            at_synthesis = _PlanAtSynthesis(self, forward)
+            Aspects.of(self).add(at_synthesis, priority=AspectPriority.MUTATING)
+            self.node.add_validation(at_synthesis)
+        elif self.enabled:
+            self.rules = self._create_rules(forward, [])
         register_peer(self)
         self.node.add_validation(ListenerChecks(self, forward))
 
@@ -162,6 +189,7 @@ class AlbMaintenance(Construct):
             first_priority=self.priority_window.start,
             bypass_token=inputs.bypass_token,
             routes=routes,
+            window_size=len(self.priority_window),
         )
 
     def _check_response(self, parameter: str, answer: MaintenanceResponse) -> None:
@@ -244,15 +272,16 @@ class _PlanInputs:
 
 
 @jsii.implements(IAspect, IValidation)
-class _FollowAppRouting:
-    """Plans (and while on, creates) the rules of an AlbMaintenance that follows the app's
-    routing, once every rule of the app is in the tree: aspects run when the app is
-    synthesized, before validation, so rules added after the construct are copied too. What
-    the app's rules make impossible is reported by the validation, with the construct's path.
-    """
+class _PlanAtSynthesis:
+    """Places the window (no ``priority`` given) and plans the rules following the app's
+    routing (no ``target_groups``/``action``), then, while on, creates them: aspects run when
+    the app synthesizes, before validation, so rules added after the construct count too.
+    What the app's rules make impossible is reported by the validation, with the construct's
+    path."""
 
-    def __init__(self, owner: AlbMaintenance) -> None:
+    def __init__(self, owner: AlbMaintenance, forward: elbv2.ListenerAction | None) -> None:
         self.owner = owner
+        self.forward = forward
         self.done = False
         self.errors: list[str] = []
 
@@ -265,18 +294,55 @@ class _FollowAppRouting:
         outside = outside_peers(owner.node.root, [rule.node.path for rule in found])
         rules = [rule for rule, theirs in zip(found, outside, strict=True) if theirs]
         try:
-            localize = CrossStackValues(owner).localize
-            window_end = owner.priority_window.stop
-            copies = app_routes(owner, owner.listener, rules, window_end, localize)
-            owner._plan([copy.route for copy in copies])
+            placed = _place_windows(owner, rules)
+            copies: list[RouteCopy] = []
+            if self.forward is None:
+                localize = CrossStackValues(owner).localize
+                window_end = owner.priority_window.stop
+                copies = app_routes(owner, owner.listener, rules, window_end, localize)
+            self._plan(copies, placed)
         except MaintenanceConfigError as error:
             self.errors.append(str(error))
             return
         if owner.enabled:
-            owner.rules = owner._create_rules(None, copies)
+            owner.rules = owner._create_rules(self.forward, copies)
+
+    def _plan(self, copies: Sequence[RouteCopy], placed: Sequence[AppRulePriority]) -> None:
+        routes = [copy.route for copy in copies] if self.forward is None else None
+        try:
+            self.owner._plan(routes)
+        except MaintenanceConfigError:
+            window = len(self.owner.priority_window)
+            if not self.owner.automatic_priority or window >= PRIORITY_WINDOW:
+                raise
+            # The rules do not fit the room the app's rules leave: say how to make room.
+            raise MaintenanceConfigError(no_room(placed, free=window, needed=window + 1)) from None
 
     def validate(self) -> list[str]:
         return list(self.errors)
+
+
+def _place_windows(owner: AlbMaintenance, rules: Sequence[Any]) -> list[AppRulePriority]:
+    """Place the window of every construct without ``priority`` on the owner's listener, in
+    the order they were created (the first to visit places them all, so the order of the
+    visits does not matter); returns the app rules as the owner's placement saw them."""
+    peers = listener_peers(owner)
+    taken = [peer.priority_window for peer in peers if not peer.automatic_priority]
+    seen: list[AppRulePriority] = []
+    for peer in peers:
+        placed = app_rule_priorities(peer.listener, rules, peer.host_headers)
+        if peer is owner:
+            seen = placed
+        if peer.automatic_priority and not peer.window_placed:
+            try:
+                peer.priority_window = place_window(placed, taken, needed=len(peer.plan))
+            except MaintenanceConfigError:
+                if peer is owner:
+                    raise
+                continue  # reported by that construct's own validation
+            peer.window_placed = True
+            taken.append(peer.priority_window)
+    return seen
 
 
 def _require_listener_in_app(listener: elbv2.IApplicationListener) -> None:

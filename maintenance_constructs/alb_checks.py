@@ -26,7 +26,9 @@ from .alb_neighbours import (
     forward_targets,
 )
 from .alb_plan import MAX_RULES_PER_LOAD_BALANCER, PRIORITY_WINDOW
+from .alb_window import AppRulePriority
 from .cfn import resolved_properties, resources_by_type
+from .errors import MaintenanceConfigError
 from .origins import warn_if_behind_cloudfront
 from .values import host_patterns_overlap
 
@@ -37,6 +39,8 @@ __all__ = [
     "LISTENER_RULE",
     "ListenerChecks",
     "ListenerRuleView",
+    "app_rule_priorities",
+    "listener_peers",
     "listener_rules",
     "outside_peers",
     "register_peer",
@@ -119,6 +123,34 @@ def _peers(root: IConstruct) -> list[AlbMaintenance]:
     return list(getattr(root, _PEERS_ATTRIBUTE, []))
 
 
+def listener_peers(construct: AlbMaintenance) -> list[AlbMaintenance]:
+    """Every AlbMaintenance on ``construct``'s listener, in the order they were created."""
+    arn = construct.listener.listener_arn
+    return [peer for peer in _peers(construct.node.root) if peer.listener.listener_arn == arn]
+
+
+def app_rule_priorities(
+    listener: elbv2.IApplicationListener,
+    rules: Sequence[CfnResource],
+    hosts: Sequence[str] | None,
+) -> list[AppRulePriority]:
+    """The app's rules on ``listener`` as window placement sees them: each one's priority,
+    and whether it can match requests for ``hosts`` (None: every request)."""
+    views = [v for v in listener_rules(rules) if v.listener_arn == listener.listener_arn]
+    for view in views:
+        if view.priority is None:
+            raise MaintenanceConfigError(
+                f"priority: the app rule {view.path} has a priority known only at deploy "
+                "time, so the maintenance rules cannot be placed before it; give it a literal "
+                "priority, or pass priority= (the first of the priorities they reserve)."
+            )
+    return [
+        AppRulePriority(view.path, view.priority, bool(_overlap(view.hosts, hosts)))
+        for view in views
+        if view.priority is not None
+    ]
+
+
 def outside_peers(root: IConstruct, paths: Sequence[str]) -> list[bool]:
     """For each construct path, whether it lies outside every AlbMaintenance of the app (an
     app's own rule, not one of ours)."""
@@ -168,18 +200,17 @@ class ListenerChecks:
         app_rules = [view for view, theirs in zip(views, outside, strict=True) if theirs]
         ours = owner.listener.listener_arn
         on_listener = [v for v in app_rules if v.listener_arn == ours]
+        placed = owner.window_placed  # else the placement said why, and what to renumber
+        before = on_listener + [
+            view
+            for peer in peers
+            if peer is not owner and peer.listener.listener_arn == ours
+            for view in planned_views(peer)
+        ]
         errors = [
-            *self._window_clashes(on_listener),
+            *(self._window_clashes(on_listener) if placed else []),
             *self._peer_clashes(peers[: peers.index(owner)]),
-            *self._earlier_matches(
-                on_listener
-                + [
-                    view
-                    for peer in peers
-                    if peer is not owner and peer.listener.listener_arn == ours
-                    for view in planned_views(peer)
-                ]
-            ),
+            *(self._earlier_matches(before) if placed else []),
             *self._quota(found[LISTENER], app_rules, peers),
         ]
         default = self._default_actions()
@@ -240,7 +271,8 @@ class ListenerChecks:
             f"priority: {window.start} reserves {_span(window)}, overlapping "
             f"{_span(peer.priority_window)} that {peer.node.path} reserves on the same "
             f"listener. Give each AlbMaintenance of a listener its own window of "
-            f"{PRIORITY_WINDOW} priorities, e.g. priority={peer.priority_window.stop} here."
+            f"{PRIORITY_WINDOW} priorities, or omit priority on both: they are then placed "
+            "one after the other, before the app's rules."
             for peer in earlier
             if peer.listener.listener_arn == self.owner.listener.listener_arn
             and set(peer.priority_window) & set(window)
@@ -255,12 +287,19 @@ class ListenerChecks:
                 continue
             clash = _overlap(view.hosts, our_hosts)
             if clash:
+                last = self.owner.priority_window.stop - 1
+                below = (
+                    f"pass priority={view.priority - PRIORITY_WINDOW} or lower"
+                    if view.priority > PRIORITY_WINDOW
+                    else f"omit priority (there is no room for {PRIORITY_WINDOW} "
+                    f"priorities below {view.priority}; the rules then take the free "
+                    "priorities before it, or the error says which rules to renumber)"
+                )
                 errors.append(
                     f"priority: the listener rule {view.path} has priority {view.priority}, "
                     f"before the maintenance rules ({first}..), and matches {clash}; it would "
-                    f"keep serving those requests during maintenance. Pass a priority below "
-                    f"{view.priority}, or move that rule after "
-                    f"{self.owner.priority_window.stop - 1}."
+                    f"keep serving those requests during maintenance. Either {below}, or move "
+                    f"that rule after {last}."
                 )
         return errors
 

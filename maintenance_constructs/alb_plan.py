@@ -18,7 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .alb_cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE, block_count, pack, pairs
-from .alb_routes import AppRoute, RuleFields, RuleKind, routed_groups
+from .alb_routes import AppRoute, RuleFields, routed_groups
+from .alb_window import (
+    BANDS,
+    MAX_PRIORITY,
+    PRIORITY_WINDOW,
+    PriorityBand,
+    RuleKind,
+    bands,
+)
 from .bypass import BYPASS_COOKIE, BYPASS_HEADER
 from .errors import MaintenanceConfigError
 from .values import wildcard_count
@@ -44,7 +52,6 @@ __all__ = [
 
 MAX_RULES_PER_LOAD_BALANCER = 100
 """Listener rules per load balancer, default rules excluded (the default quota)."""
-MIN_PRIORITY, MAX_PRIORITY = 1, 50000
 BROWSER_ACCEPT_PATTERN = "*text/html*"
 """The ``Accept`` header value the browser rule matches."""
 
@@ -55,29 +62,6 @@ condition; every request path starts with ``/``)."""
 TRAVERSAL_PATTERNS = ("*/../*", "*/..")
 """Paths with a ``..`` segment: a guard rule answers them with the maintenance response
 before a wildcard bypass pattern (``/static/*``) could forward ``/static/../admin``."""
-
-
-@dataclass(frozen=True)
-class PriorityBand:
-    """Where the rules of one kind sit in the window: ``offset`` from its first priority, and
-    how many rules of the kind fit."""
-
-    kind: RuleKind
-    offset: int
-    size: int
-
-
-BANDS: tuple[PriorityBand, ...] = (
-    PriorityBand("guard", 0, 5),
-    PriorityBand("bypass", 5, 10),
-    PriorityBand("allow", 15, 50),
-    PriorityBand("token", 65, 10),
-    PriorityBand("browser", 75, 5),
-    PriorityBand("maintenance", 80, 10),
-)
-"""The window's bands in evaluation order, the maintenance (fixed 503) rules at its top."""
-PRIORITY_WINDOW = 90
-"""Priorities reserved from ``priority``: 10..99 by default, so an app rule at 100 comes after."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +123,7 @@ def plan_rules(
     first_priority: int = 10,
     bypass_token: str | None = None,
     routes: Sequence[AppRoute] | None = None,
+    window_size: int = PRIORITY_WINDOW,
 ) -> list[PlannedRule]:
     """Plan the maintenance rules in evaluation order, each kind in its band of the window.
 
@@ -154,16 +139,16 @@ def plan_rules(
     makes the bypass, allow and token rules copies of the routes that overlap ``hosts`` (see
     :mod:`maintenance_constructs.alb_routes`); None forwards them all with one action.
     """
-    last = first_priority + PRIORITY_WINDOW - 1
+    last = first_priority + window_size - 1
     if last > MAX_PRIORITY:
         raise MaintenanceConfigError(
-            f"priority: {first_priority} reserves {first_priority}..{last} ({PRIORITY_WINDOW} "
+            f"priority: {first_priority} reserves {first_priority}..{last} ({window_size} "
             f"priorities) for the maintenance rules, above the ALB's maximum {MAX_PRIORITY}; "
             f"pass priority={MAX_PRIORITY - PRIORITY_WINDOW + 1} or lower."
         )
     groups = _groups(hosts, cidrs, bypass_paths, browser, bypass_token, routes)
     rules = []
-    for band in BANDS:
+    for band in bands(window_size):
         planned = groups[band.kind]
         if len(planned) > band.size:
             raise _band_overflow(band, planned, hosts, cidrs, bypass_paths, first_priority, routes)

@@ -20,9 +20,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 from .alb_cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE, pairs
+from .alb_window import RuleKind
 from .errors import MaintenanceConfigError
 from .values import host_patterns_overlap, patterns_overlap, wildcard_count
 
@@ -122,8 +123,6 @@ def intersect_cidrs(ours: Sequence[str], theirs: Sequence[str] | None) -> tuple[
 RuleFields = dict[str, Any]
 """The fields of a :class:`~maintenance_constructs.alb_plan.PlannedRule` but its kind, priority
 and number."""
-
-RuleKind = Literal["guard", "bypass", "allow", "token", "browser", "maintenance"]
 
 
 def routed_groups(

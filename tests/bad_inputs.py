@@ -55,10 +55,24 @@ def alb_synth(
     def run() -> None:
         env = AlbEnv()
         env.other_rule("Other", priority, condition)
-        env.maintenance(**overrides)
+        env.maintenance(**{"priority": 10, **overrides})
         env.app.synth()
 
     return run
+
+
+def alb_app_rules_from_1() -> None:
+    """App rules numbered 1, 2 and 10, as real samples number them; no priority given."""
+    env = AlbEnv()
+    for index, priority in enumerate((1, 2, 10)):
+        env.listener.add_target_groups(
+            f"App{index}",
+            priority=priority,
+            conditions=[elbv2.ListenerCondition.path_patterns([f"/p{index}/*"])],
+            target_groups=[env.blue],
+        )
+    env.maintenance(priority=None)
+    env.app.synth()
 
 
 def alb_listener(make: Callable[[cdk.Stack], Any]) -> Callable[[], Any]:
@@ -99,7 +113,7 @@ def alb_two(second_on_own_listener: bool, **second: Any) -> Callable[[], Any]:
 
     def run() -> None:
         env = AlbEnv()
-        env.maintenance("First", allowed_cidrs=NON_ADJACENT_400[:200])
+        env.maintenance("First", priority=10, allowed_cidrs=NON_ADJACENT_400[:200])
         if second_on_own_listener:
             second["listener"] = env.listener.load_balancer.add_listener(
                 "Admin",
@@ -498,6 +512,7 @@ CASES: list[Case] = [
         ),
     ),
     Case("ALB", "priority", "5", alb_synth(5, elbv2.ListenerCondition.host_headers(["*.com"]))),
+    Case("ALB", "priority", "priority 1", alb_app_rules_from_1),
     Case("ALB", "priority", "3", alb_synth(3, elbv2.ListenerCondition.path_patterns(["/api/*"]))),
     Case("ALB", "enabled", "'on'", alb(enabled="on")),
     Case("ALB", "listener", "None", alb(listener=None)),

@@ -209,7 +209,7 @@ def _synth_error(env: Env) -> str:
 def test_clash_is_reported_while_disabled_too() -> None:
     env = Env()
     env.other_rule("Other", 10, elbv2.ListenerCondition.host_headers(["other.example.org"]))
-    env.add(enabled=False)
+    env.add(enabled=False, priority=10)
     assert "has priority 10, inside the priorities 10..99" in _synth_error(env)
 
 
@@ -312,7 +312,7 @@ def test_every_host_rules_have_no_host_condition() -> None:
 def test_every_host_rules_clash_with_any_earlier_rule() -> None:
     env = Env()
     env.other_rule("Other", 5, elbv2.ListenerCondition.host_headers(["other.example.org"]))
-    env.add(host_headers=None)
+    env.add(host_headers=None, priority=10)
     assert "matches every request (the maintenance rules have no host condition)" in _synth_error(
         env
     )

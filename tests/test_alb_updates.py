@@ -19,12 +19,13 @@ RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
 CIDRS = [f"10.{i}.0.0/16" for i in range(0, 40, 2)]
 HOSTS = [f"h{i}.example.com" for i in range(8)]
 PAGE = MaintenanceResponse.html("<h1>Back soon</h1>")
+TOKEN = "edits-while-on-token-0123456789"
 
 
-def _rules(**overrides: Any) -> dict[str, int]:
+def _rules(app_priority: int = 100, **overrides: Any) -> dict[str, int]:
     """The maintenance rules of one synthesis: logical id -> priority."""
     env = AlbEnv()
-    env.other_rule("App", 100, elbv2.ListenerCondition.host_headers(["example.com"]))
+    env.other_rule("App", app_priority, elbv2.ListenerCondition.host_headers(["example.com"]))
     env.maintenance(**{"allowed_cidrs": CIDRS[:1], **overrides})
     found = assertions.Template.from_stack(env.stack).find_resources(RULE)
     return {k: r["Properties"]["Priority"] for k, r in found.items() if k.startswith("Maint")}
@@ -62,6 +63,21 @@ SEQUENCES: Mapping[str, Sequence[Mapping[str, Any]]] = {
         {"host_headers": HOSTS[:6]},
         {"host_headers": None},
         {"host_headers": HOSTS[:3]},
+    ],
+    # Following the app's routing (copies of its rules), the window placed automatically.
+    "routed cidrs and token 1-7-2": [
+        {"target_groups": None, "allowed_cidrs": CIDRS[:n], "bypass_token": TOKEN}
+        for n in (1, 7, 2)
+    ],
+    # The app's first rule at 40: a smaller window (1..39) with smaller bands.
+    "smaller window cidrs 1-5-2": [
+        {
+            "app_priority": 40,
+            "host_headers": ["example.com"],
+            "target_groups": None,
+            "allowed_cidrs": CIDRS[:n],
+        }
+        for n in (1, 5, 2)
     ],
 }
 

@@ -225,7 +225,7 @@ def test_priority_parameter_gives_one_clear_error(tmp_path: Path) -> None:
 
     for state in ("false", "true"):
         env = AlbEnv(context={**PATH_METADATA, "maintenance": state}, outdir=tmp_path / state)
-        env.maintenance(enabled=None)
+        env.maintenance(enabled=None, priority=10)
         priority = cdk.CfnParameter(env.stack, "AppPriority", type="Number", default=100)
         elbv2.CfnListenerRule(
             env.stack,

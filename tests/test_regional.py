@@ -15,6 +15,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_wafv2 as wafv2
 from builders import existing_acl
+from helpers import assert_toggle_invariants
 
 from maintenance_constructs import MaintenanceResponse, RegionalMaintenance
 
@@ -133,3 +134,15 @@ def test_the_apps_web_acl_and_its_resource_again_is_refused_with_the_way_out() -
     RegionalMaintenance(stack, "Maintenance", web_acl=acl, resource_arns=[association.resource_arn])
     with pytest.raises(RuntimeError, match="drop that resource from resource_arns"):
         stack.node.root.synth()  # type: ignore[attr-defined]
+
+
+def test_the_apps_web_acl_changes_only_its_rules_with_the_toggle() -> None:
+    """The REST API shape with its own web ACL: off -> on and back is a Rules update only."""
+    templates = {}
+    for enabled in (False, True):
+        stack = _stack()
+        acl, _ = _rest_api_with_its_own_web_acl(stack)
+        RegionalMaintenance(stack, "Maintenance", web_acl=acl, enabled=enabled)
+        templates[enabled] = assertions.Template.from_stack(stack).to_json()
+    assert_toggle_invariants(templates[False], templates[True])
+    assert_toggle_invariants(templates[True], templates[False])

@@ -90,6 +90,22 @@ class Shape:
         }
 
 
+EXTRA_OFFICE = ["198.51.100.0/24", "192.0.2.0/25", "10.9.0.0/16", "2001:db8:aaaa::/48"]
+
+
+def _held(stacks: Mapping[str, Any], constructs: list[str]) -> dict[str, tuple[str, int]]:
+    """Maintenance listener rules: logical id -> (listener, priority)."""
+    return {
+        f"{name}/{logical_id}": (
+            json.dumps(r["Properties"]["ListenerArn"]),
+            int(r["Properties"]["Priority"]),
+        )
+        for name, stack in stacks.items()
+        for logical_id, r in stack["template"]["Resources"].items()
+        if is_maintenance_rule(r, constructs)
+    }
+
+
 @pytest.fixture(scope="class")
 def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Shape:
     shape: str = request.cls.shape
@@ -147,6 +163,25 @@ class ShapeChecks:
         types = {LISTENER_RULE, "AWS::CloudFormation::Stack"}
         assert app.preview.changes and all(c.type in types for c in app.preview.changes)
         assert any(c.type == LISTENER_RULE for c in app.preview.changes)
+
+    def test_allowlist_edits_while_on_never_take_a_held_priority(
+        self, app: Shape, tmp_path: Path
+    ) -> None:
+        """On -> on with four more CIDRs and back: CloudFormation creates new rules first, so
+        no rule may be created or moved onto a priority another rule holds (PriorityInUse)."""
+        context = {**PATH_METADATA, "maintenance": "true", "extra_office_cidrs": EXTRA_OFFICE}
+        build(app.name, context, outdir=str(tmp_path)).synth()
+        edited = _held(_assembly(tmp_path), app.constructs)
+        before = _held(app.on, app.constructs)
+        assert edited != before  # the edit does change rules
+        for old, new in ((before, edited), (edited, before)):
+            holders = {place: logical_id for logical_id, place in old.items()}
+            moved = [
+                f"{logical_id} -> {place}"
+                for logical_id, place in new.items()
+                if old.get(logical_id) != place and holders.get(place, logical_id) != logical_id
+            ]
+            assert moved == [], moved
 
     def test_preview_who_gets_what(self, app: Shape) -> None:
         """Allow-listed clients, bypass paths and the bypass token get exactly the answer they

@@ -44,6 +44,13 @@ IMPORTED_TARGET_GROUP = (
 )
 
 
+def _office(scope: Construct) -> list[str]:
+    """The allowlist: the office, plus ``extra_office_cidrs`` from context (the tests edit
+    the allowlist while maintenance is on with it)."""
+    extra = scope.node.try_get_context("extra_office_cidrs") or []
+    return [*OFFICE, *extra]
+
+
 def _vpc(stack: cdk.Stack) -> ec2.Vpc:
     return ec2.Vpc(
         stack,
@@ -95,7 +102,7 @@ def ecs_service(app: cdk.App) -> None:
         stack,
         "Maintenance",
         listener=service.listener,
-        allowed_cidrs=OFFICE,
+        allowed_cidrs=_office(app),
         target_groups=[service.target_group],
         bypass_paths=["/health"],
     )
@@ -137,7 +144,7 @@ def asg_https(app: cdk.App) -> None:
         "Maintenance",
         listener=https,
         host_headers=["shop.example.com"],
-        allowed_cidrs=OFFICE,
+        allowed_cidrs=_office(app),
         target_groups=[target_group],
         browser_response=MaintenanceResponse.html("<h1>Back soon</h1>"),
         bypass_paths=["/health"],
@@ -170,7 +177,7 @@ def imported(app: cdk.App) -> None:
         "Maintenance",
         listener=listener,
         host_headers=["example.com"],
-        allowed_cidrs=OFFICE,
+        allowed_cidrs=_office(app),
         target_groups=[blue],
     )
 
@@ -200,7 +207,7 @@ def cross_stack(app: cdk.App) -> None:
         "Maintenance",
         listener=listener,
         host_headers=["example.com"],
-        allowed_cidrs=OFFICE,
+        allowed_cidrs=_office(app),
         target_groups=[blue],
     )
 
@@ -251,7 +258,7 @@ def shared_alb(app: cdk.App) -> None:
             construct_id,
             listener=listener,
             host_headers=hosts,
-            allowed_cidrs=OFFICE,
+            allowed_cidrs=_office(app),
             target_groups=[groups[group]],
             priority=priority,
         )
@@ -288,7 +295,7 @@ def path_routed(app: cdk.App) -> None:
         "Maintenance",
         listener=listener,
         host_headers=["example.com"],
-        allowed_cidrs=OFFICE,
+        allowed_cidrs=_office(app),
         bypass_paths=["/api/health"],
         bypass_token="path-routed-test-token-0123456789",
     )
@@ -347,7 +354,7 @@ def sign_in(app: cdk.App) -> None:
         "Maintenance",
         listener=https,
         host_headers=["app.example.com"],
-        allowed_cidrs=OFFICE,
+        allowed_cidrs=_office(app),
         bypass_paths=["/health"],
     )
 
@@ -377,7 +384,7 @@ def multi_target(app: cdk.App) -> None:
         stack,
         "Maintenance",
         listener=service.listener,
-        allowed_cidrs=OFFICE,
+        allowed_cidrs=_office(app),
         bypass_paths=["/health"],
     )
 
@@ -423,7 +430,11 @@ def blue_green(app: cdk.App) -> None:
         ),
     )
     AlbMaintenance(
-        stack, "Maintenance", listener=production, allowed_cidrs=OFFICE, bypass_paths=["/health"]
+        stack,
+        "Maintenance",
+        listener=production,
+        allowed_cidrs=_office(app),
+        bypass_paths=["/health"],
     )
 
 
@@ -456,7 +467,7 @@ def nested_construct(app: cdk.App) -> None:
         "Maintenance",
         listener=listener,
         host_headers=["example.com"],
-        allowed_cidrs=OFFICE,
+        allowed_cidrs=_office(app),
         bypass_paths=["/health"],
     )
 
@@ -471,7 +482,7 @@ def nested_listener(app: cdk.App) -> None:
         "Maintenance",
         listener=listener,
         host_headers=["example.com"],
-        allowed_cidrs=OFFICE,
+        allowed_cidrs=_office(app),
         bypass_paths=["/health"],
     )
 

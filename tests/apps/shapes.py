@@ -186,18 +186,7 @@ def cross_stack(app: cdk.App) -> None:
     """The network stack owns the load balancer, listener, target group and app rule; an
     operations stack owns the maintenance of that listener."""
     network = cdk.Stack(app, "Network", env=ENV)
-    vpc = _vpc(network)
-    alb = elbv2.ApplicationLoadBalancer(network, "Alb", vpc=vpc, internet_facing=True)
-    listener = _http_404(alb)
-    blue = elbv2.ApplicationTargetGroup(
-        network, "Blue", vpc=vpc, port=80, target_type=elbv2.TargetType.IP
-    )
-    listener.add_target_groups(
-        "App",
-        priority=100,
-        conditions=[elbv2.ListenerCondition.host_headers(["example.com"])],
-        target_groups=[blue],
-    )
+    listener, blue = _network(network)
     operations = cdk.Stack(app, "Operations", env=ENV)
     # An operations stack holds more than maintenance (a stack with no resources at all is
     # deleted by `cdk deploy`, and created again when maintenance goes on).
@@ -438,9 +427,9 @@ def blue_green(app: cdk.App) -> None:
     )
 
 
-def _network(scope: Construct) -> tuple[elbv2.ApplicationListener, elbv2.ApplicationTargetGroup]:
+def _network(scope: cdk.Stack) -> tuple[elbv2.ApplicationListener, elbv2.ApplicationTargetGroup]:
     """A VPC, an ALB with a 404 listener, a blue target group and the app rule at 100."""
-    vpc = _vpc(scope)  # type: ignore[arg-type]
+    vpc = _vpc(scope)
     alb = elbv2.ApplicationLoadBalancer(scope, "Alb", vpc=vpc, internet_facing=True)
     listener = _http_404(alb)
     blue = elbv2.ApplicationTargetGroup(

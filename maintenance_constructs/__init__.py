@@ -17,6 +17,7 @@ from .toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 
 if TYPE_CHECKING:
     from .alb import ALB_MAX_BODY_BYTES, AlbMaintenance
+    from .bypass_token import BypassTokenParameter
     from .cloudfront import WAF_MAX_BODY_BYTES, CloudFrontMaintenance
     from .regional import RegionalMaintenance
     from .response import DEFAULT_JSON_BODY, MaintenanceResponse
@@ -30,6 +31,7 @@ __all__ = [
     "MAINTENANCE_CONTEXT_KEY",
     "WAF_MAX_BODY_BYTES",
     "AlbMaintenance",
+    "BypassTokenParameter",
     "CloudFrontMaintenance",
     "MaintenanceConfigError",
     "MaintenanceResponse",
@@ -41,6 +43,7 @@ __all__ = [
 _LAZY = {
     "ALB_MAX_BODY_BYTES": ".alb",
     "AlbMaintenance": ".alb",
+    "BypassTokenParameter": ".bypass_token",
     "WAF_MAX_BODY_BYTES": ".cloudfront",
     "CloudFrontMaintenance": ".cloudfront",
     "DEFAULT_JSON_BODY": ".response",

@@ -31,12 +31,12 @@ from .alb_window import (
     no_room,
     place_window,
 )
+from .bypass_token import BypassTokenParameter, bypass_token_value
 from .cfn import resources_by_type
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse, require_response
 from .toggle import resolve_enabled
 from .values import (
-    check_bypass_token,
     check_literal_number,
     normalize_cidrs,
     normalize_hosts,
@@ -86,8 +86,9 @@ class AlbMaintenance(Construct):
         Default: none.
     :param bypass_token: a secret that lets a request through from any address, like an
         allow-listed one: sent as the header ``X-Maintenance-Bypass: <token>`` or the cookie
-        ``maintenance_bypass=<token>``. 16 to 100 characters, or an SSM parameter's value.
-        Default: none.
+        ``maintenance_bypass=<token>``. 16 to 100 characters, a deploy-time value, or
+        :class:`BypassTokenParameter` (an SSM String parameter read only while maintenance is
+        on). Default: none.
     :param enabled: True or False overrides the context toggle; None (the default) follows it.
     """
 
@@ -105,7 +106,7 @@ class AlbMaintenance(Construct):
         response: MaintenanceResponse | None = None,
         browser_response: MaintenanceResponse | None = None,
         bypass_paths: Sequence[str] = (),
-        bypass_token: str | None = None,
+        bypass_token: str | BypassTokenParameter | None = None,
         enabled: bool | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -138,7 +139,7 @@ class AlbMaintenance(Construct):
             cidrs=[str(n) for n in normalize_cidrs(allowed_cidrs)],
             bypass_paths=normalize_paths(bypass_paths),
             browser=browser_response is not None,
-            bypass_token=check_bypass_token(bypass_token),
+            bypass_token=bypass_token_value(self, bypass_token, enabled=self.enabled),
         )
         self.automatic_priority = priority is None
         """Whether the window is placed at synthesis (no ``priority`` given)."""

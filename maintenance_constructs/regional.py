@@ -11,6 +11,7 @@ from aws_cdk import CfnResource, Reference, Token, Tokenization
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IValidation
 
+from .bypass_token import BypassTokenParameter
 from .cfn import resources_by_type
 from .errors import MaintenanceConfigError
 from .origins import warn_if_behind_cloudfront
@@ -49,8 +50,9 @@ class RegionalMaintenance(WafMaintenance):
         decoded, normalized path. Default: none.
     :param bypass_token: a secret that lets a request through from any address, like an
         allow-listed one: the header ``X-Maintenance-Bypass: <token>`` or the cookie
-        ``maintenance_bypass=<token>``. 16 to 100 characters, or an SSM parameter's value.
-        Default: none.
+        ``maintenance_bypass=<token>``. 16 to 100 characters, a deploy-time value, or
+        :class:`BypassTokenParameter` (an SSM String parameter read only while maintenance is
+        on). Default: none.
     :param bypass_link_prefix: with a token, visiting ``<prefix><token>`` answers a 302 to
         ``/`` that sets the bypass cookie (Secure, HttpOnly, SameSite=Lax, 12 hours), so a
         tester opens one link on a phone. Default ``"/__maintenance/"``.
@@ -74,7 +76,7 @@ class RegionalMaintenance(WafMaintenance):
         response: MaintenanceResponse | None = None,
         browser_response: MaintenanceResponse | None = None,
         bypass_paths: Sequence[str] = (),
-        bypass_token: str | None = None,
+        bypass_token: str | BypassTokenParameter | None = None,
         bypass_link_prefix: str = "/__maintenance/",
         web_acl: wafv2.CfnWebACL | None = None,
         priority: int = 10,

@@ -20,8 +20,8 @@ DEFAULT_JSON_BODY: Mapping[str, str] = {
 """The default JSON body: a machine-readable code and an English hint."""
 
 CONTENT_TYPES = ("application/json", "text/html", "text/plain")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_URL = re.compile(r"^https?://[^\s\"'<>]+$")
+_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_URL = re.compile(r"https?://[^\s\"'<>]+")
 _PAGE_WORDS = {
     "en": {"retry": "Please try again in about {minutes} min.", "status": "Service status"},
     "ja": {"retry": "約{minutes}分後に再度お試しください。", "status": "稼働状況"},
@@ -38,7 +38,7 @@ _PAGE = (
     "color:#e8ebf0}}a{{color:#8ab8ff}}}}</style>"
     "<main><h1>{title}</h1><p>{message}</p>{extra}</main></html>"
 )
-_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 
 
 @dataclass(frozen=True)
@@ -171,11 +171,13 @@ class MaintenanceResponse:
                     f"response.{parameter}: {text!r} is empty or not a string; give the text "
                     "visitors should read."
                 )
-        if not isinstance(lang, str) or not _LANG.match(lang):
+        if not isinstance(lang, str) or not _LANG.fullmatch(lang):
             raise MaintenanceConfigError(
                 f"response.lang: {lang!r} is not a language tag; use e.g. 'en', 'ja' or 'pt-BR'."
             )
-        if status_url is not None and not (isinstance(status_url, str) and _URL.match(status_url)):
+        if status_url is not None and not (
+            isinstance(status_url, str) and _URL.fullmatch(status_url)
+        ):
             raise MaintenanceConfigError(
                 f"response.status_url: {status_url!r} is not an http(s) URL without spaces or "
                 "quotes; give e.g. 'https://status.example.com'."
@@ -270,7 +272,7 @@ def _header_tuple(headers: Mapping[str, str] | None) -> tuple[tuple[str, str], .
 
 
 def _check_header(name: object, value: object, *, has_retry_after: bool) -> None:
-    if not isinstance(name, str) or not _HEADER_NAME.match(name):
+    if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
         raise MaintenanceConfigError(
             f"response.headers: header name {name!r} is not an HTTP token; use letters, digits "
             "and - (e.g. 'Cache-Control')."

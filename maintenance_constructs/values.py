@@ -11,9 +11,7 @@ from aws_cdk import Token
 from .errors import MaintenanceConfigError
 
 __all__ = [
-    "BYPASS_TOKEN_LENGTHS",
     "IpNetwork",
-    "check_bypass_token",
     "check_literal_number",
     "host_patterns_overlap",
     "normalize_cidrs",
@@ -25,9 +23,9 @@ __all__ = [
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-_HOST = re.compile(r"^[A-Za-z0-9\-_.*?]+$")
-_LAST_LABEL = re.compile(r"\.[A-Za-z]+$")
-_PATH = re.compile(r"^[A-Za-z0-9_\-.$/~\"'@:+&*?]+$")
+_HOST = re.compile(r"[A-Za-z0-9\-_.*?]+")
+_LAST_LABEL = re.compile(r"\.[A-Za-z]+\Z")
+_PATH = re.compile(r"[A-Za-z0-9_\-.$/~\"'@:+&*?]+")
 MAX_PATTERN_LENGTH = 128
 
 
@@ -47,6 +45,12 @@ def _literal_list(values: object, parameter: str) -> list[str]:
             raise MaintenanceConfigError(
                 f"{parameter}: {value!r} is a {type(value).__name__}, not a string; list each "
                 "value as a string, e.g. ['203.0.113.0/24'] or ['example.com']."
+            )
+        if "\n" in value or "\r" in value:
+            raise MaintenanceConfigError(
+                f"{parameter}: {value!r} has a line break (what read_text() or a shell "
+                "command leaves at the end); strip it, e.g. [line.strip() for line in "
+                "text.splitlines()]."
             )
         if Token.is_unresolved(value):
             raise MaintenanceConfigError(
@@ -127,7 +131,7 @@ def normalize_hosts(values: Sequence[str], *, parameter: str = "host_headers") -
         problem = None
         if not host or len(host) > MAX_PATTERN_LENGTH:
             problem = f"must be 1 to {MAX_PATTERN_LENGTH} characters (it has {len(host)})"
-        elif not _HOST.match(host):
+        elif not _HOST.fullmatch(host):
             problem = "may hold only a-z A-Z 0-9 - _ . and the wildcards * ?"
         elif "." not in host:
             problem = "must contain at least one '.'"
@@ -164,7 +168,7 @@ def normalize_paths(
             problem = "must start with '/'"
         elif len(path) > MAX_PATTERN_LENGTH:
             problem = f"must be at most {MAX_PATTERN_LENGTH} characters (it has {len(path)})"
-        elif not _PATH.match(path):
+        elif not _PATH.fullmatch(path):
             problem = "may hold only A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?"
         elif not wildcards and ("*" in path or "?" in path):
             problem = "is a prefix here, so wildcards would match literally"
@@ -206,42 +210,6 @@ def check_literal_number(parameter: str, value: object, advice: str) -> None:
             "which reads as a huge negative number at synth), but "
             f"the rules are planned and checked at synth; {advice}"
         )
-
-
-BYPASS_TOKEN_LENGTHS = (16, 100)
-"""The shortest and longest bypass token: guessable below, and over the ALB's 128 characters
-per header value once inside the cookie pattern above."""
-_TOKEN = re.compile(r"^[A-Za-z0-9._~+/=-]+$")
-
-
-def check_bypass_token(token: object) -> str | None:
-    """A bypass token as given (a literal, or a token such as an SSM parameter's value,
-    which is resolved at deploy time and cannot be checked here); refuses short tokens and
-    characters that cannot stand in a header or cookie value unquoted (or that an ALB would
-    read as wildcards)."""
-    if token is None:
-        return None
-    shortest, longest = BYPASS_TOKEN_LENGTHS
-    if not isinstance(token, str):
-        raise MaintenanceConfigError(
-            f"bypass_token: received {token!r} ({type(token).__name__}); pass a string, e.g. "
-            "secrets.token_urlsafe(32), or an SSM parameter's value "
-            "(ssm.StringParameter.value_for_string_parameter(self, '/maintenance/bypass'))."
-        )
-    if Token.is_unresolved(token):
-        return token
-    if not (shortest <= len(token) <= longest) or not _TOKEN.match(token):
-        problem = (
-            f"has {len(token)} characters"
-            if not (shortest <= len(token) <= longest)
-            else "has characters other than A-Z a-z 0-9 . _ ~ + / = -"
-        )
-        raise MaintenanceConfigError(
-            f"bypass_token: {token[:6]!r}... {problem}; use {shortest} to {longest} characters "
-            "that can stand in a header and a cookie value (no spaces, quotes, ';', ',', '*' "
-            "or '?'), e.g. secrets.token_urlsafe(32)."
-        )
-    return token
 
 
 def wildcard_count(value: str) -> int:

@@ -9,11 +9,12 @@ from aws_cdk import Names
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from .bypass_token import BypassTokenParameter, bypass_token_value
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse, require_response
 from .toggle import resolve_enabled
 from .toggle_value import WAF_RULES_METADATA_TYPE
-from .values import IpNetwork, check_bypass_token, normalize_cidrs, normalize_paths
+from .values import IpNetwork, normalize_cidrs, normalize_paths
 from .waf_checks import AclChecks, register_on
 from .waf_rules import (
     BROWSER_SUFFIX,
@@ -56,7 +57,7 @@ class WafMaintenance(Construct):
         response: MaintenanceResponse | None,
         browser_response: MaintenanceResponse | None,
         bypass_paths: Sequence[str],
-        bypass_token: str | None,
+        bypass_token: str | BypassTokenParameter | None,
         bypass_link_prefix: str,
         web_acl: wafv2.CfnWebACL | None,
         priority: int,
@@ -78,7 +79,7 @@ class WafMaintenance(Construct):
             answers.insert(
                 0, (rule_name + BROWSER_SUFFIX, "browser_response", self.browser_response)
             )
-        token = check_bypass_token(bypass_token)
+        token = bypass_token_value(self, bypass_token, enabled=self.enabled)
         link = rule_name + LINK_SUFFIX if token is not None else None
         check_priority(priority, len(answers) + (link is not None))
         for _, parameter, answer in answers:

@@ -10,6 +10,7 @@ from aws_cdk import Stack
 from aws_cdk import aws_wafv2 as wafv2
 
 from .bypass import BYPASS_COOKIE
+from .bypass_token import BYPASS_TOKEN_LENGTHS
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse
 from .values import check_literal_number
@@ -27,8 +28,8 @@ WAF_MAX_BODY_BYTES = 4096
 WAF_MAX_IP_SET_ADDRESSES = 10000
 """The most CIDRs one WAF IP set may hold."""
 WAF_MAX_RESPONSE_HEADERS = 10
-WAF_HEADER_NAME = re.compile(r"^[a-zA-Z0-9._$-]{1,64}$")
-WAF_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+WAF_HEADER_NAME = re.compile(r"[a-zA-Z0-9._$-]{1,64}")
+WAF_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
 CONTENT_TYPES = {
     "application/json": "APPLICATION_JSON",
     "text/html": "TEXT_HTML",
@@ -109,21 +110,41 @@ def link_rule(
     )
 
 
+MAX_SEARCH_STRING_BYTES = 200
+"""A WAF byte match's search string (the link's path is one)."""
+_LINK_PREFIX = re.compile(r"/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/")
+
+
 def check_link_prefix(prefix: object) -> str:
-    if not isinstance(prefix, str) or not re.match(
-        r"^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/$", prefix
-    ):
+    """A path prefix the browser sends as written: no dot segments (a browser resolves
+    ``/./`` and ``/../`` before sending), no characters it would encode, and short enough
+    that the link with the longest token fits WAF's search string."""
+    if not isinstance(prefix, str) or not _LINK_PREFIX.fullmatch(prefix):
         raise MaintenanceConfigError(
             f"bypass_link_prefix: {prefix!r} is not a path prefix such as '/__maintenance/': "
-            "start and end it with '/', with letters, digits and . _ ~ - between."
+            "start and end it with '/', with letters, digits and . _ ~ - between (no spaces, "
+            "control characters or line breaks)."
+        )
+    if any(segment in (".", "..") for segment in prefix.split("/")):
+        raise MaintenanceConfigError(
+            f"bypass_link_prefix: {prefix!r} has a '.' or '..' segment, which a browser "
+            "resolves before sending, so the link would never arrive as written; use plain "
+            "names, e.g. '/__maintenance/'."
+        )
+    longest = MAX_SEARCH_STRING_BYTES - BYPASS_TOKEN_LENGTHS[1]
+    if len(prefix) > longest:
+        raise MaintenanceConfigError(
+            f"bypass_link_prefix: {prefix!r} has {len(prefix)} characters; with a token of up "
+            f"to {BYPASS_TOKEN_LENGTHS[1]} the link would be over the "
+            f"{MAX_SEARCH_STRING_BYTES} bytes of a WAF search string. Use at most {longest}."
         )
     return prefix
 
 
 def check_name(rule_name: object) -> None:
     longest = 128 - max(len(BROWSER_SUFFIX), len(LINK_SUFFIX))
-    if not isinstance(rule_name, str) or not re.match(
-        rf"^[A-Za-z0-9_-]{{1,{longest}}}$", rule_name
+    if not isinstance(rule_name, str) or not re.fullmatch(
+        rf"[A-Za-z0-9_-]{{1,{longest}}}", rule_name
     ):
         raise MaintenanceConfigError(
             f"rule_name: {rule_name!r} is not a WAF rule/metric name; use 1 to {longest} "
@@ -179,7 +200,7 @@ def check_answer(parameter: str, answer: MaintenanceResponse) -> None:
             f"{WAF_MAX_RESPONSE_HEADERS} a WAF custom response may send; drop some."
         )
     for name, value in headers:
-        if not WAF_HEADER_NAME.match(name) or len(value) > 255:
+        if not WAF_HEADER_NAME.fullmatch(name) or len(value) > 255:
             raise MaintenanceConfigError(
                 f"{parameter}.headers: {name!r}: {value[:40]!r} is refused by WAF (names: 1-64 "
                 "characters of a-z A-Z 0-9 . _ $ -; values: 1-255 characters)."

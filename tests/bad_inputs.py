@@ -28,6 +28,7 @@ from builders import AlbEnv, existing_acl, imported_listener  # noqa: E402
 
 from maintenance_constructs import (  # noqa: E402
     AlbMaintenance,
+    BypassTokenParameter,
     CloudFrontMaintenance,
     MaintenanceConfigError,
     MaintenanceResponse,
@@ -81,6 +82,21 @@ def alb_listener(make: Callable[[cdk.Stack], Any]) -> Callable[[], Any]:
         env.maintenance(listener=make(env.stack))
 
     return run
+
+
+PLANTED = "planted-Token-0123456789xyz"
+"""A valid token that no message may show any part of (tests/test_no_token_leaks.py)."""
+SECURE_REFERENCE = "{{resolve:ssm-secure:/maintenance/bypass:1}}"
+SSM_REFERENCE = "{{resolve:ssm:/maintenance/bypass}}"
+
+
+def _joined_token(env: AlbEnv) -> str:
+    """A token that resolves to a literal at synth (with a '!', which a cookie cannot hold)."""
+    return cdk.Fn.join("-", ["joined", "token", "too", "short!"])
+
+
+def _secret_token(env: AlbEnv) -> str:
+    return cdk.SecretValue.secrets_manager("maintenance/bypass").unsafe_unwrap()
 
 
 def alb_listener_routing_imported() -> None:
@@ -516,10 +532,35 @@ CASES: list[Case] = [
     Case("ALB", "priority", "3", alb_synth(3, elbv2.ListenerCondition.path_patterns(["/api/*"]))),
     Case("ALB", "enabled", "'on'", alb(enabled="on")),
     Case("ALB", "listener", "None", alb(listener=None)),
-    Case("ALB", "bypass_token", "'letmei'", alb(bypass_token="letmein")),
-    Case("ALB", "bypass_token", "'office'", alb(bypass_token="office pass 2026 winter")),
-    Case("ALB", "bypass_token", "'abcdef'", alb(bypass_token="abcdef*" + "x" * 20)),
-    Case("ALB", "bypass_token", "12345678901234567890", alb(bypass_token=12345678901234567890)),
+    Case("ALB", "bypass_token", "(7 characters)", alb(bypass_token="letmein")),
+    Case("ALB", "bypass_token", "(23 characters)", alb(bypass_token="office pass 2026 winter")),
+    Case("ALB", "bypass_token", "(27 characters)", alb(bypass_token="abcdef*" + "x" * 20)),
+    Case("ALB", "bypass_token", "type int (20 characters", alb(bypass_token=12345678901234567890)),
+    Case(
+        "ALB",
+        "bypass_token",
+        "type bytes (24 characters",
+        alb(bypass_token=b"a-bytes-token-0123456789"),
+    ),
+    Case("ALB", "bypass_token", "line break", alb(bypass_token=PLANTED + "\n")),
+    Case("ALB", "bypass_token", "(23 characters)", alb_with(bypass_token=_joined_token)),
+    Case("ALB", "bypass_token", "secure string", alb(bypass_token=SECURE_REFERENCE)),
+    Case(
+        "ALB",
+        "bypass_token",
+        "(35 characters)",
+        alb(bypass_token="{{resolve:ssm:/maintenance/bypass}}"),
+    ),
+    Case("ALB", "bypass_token", "secret", alb_with(bypass_token=_secret_token)),
+    Case(
+        "ALB",
+        "bypass_token",
+        "'/aws/bypass'",
+        lambda: BypassTokenParameter("/aws/bypass"),
+    ),
+    Case("ALB", "bypass_token", "'bad name!'", lambda: BypassTokenParameter("bad name!")),
+    Case("ALB", "host_headers", "'example.com\\n'", alb(host_headers=["example.com\n"])),
+    Case("ALB", "bypass_paths", "'/health\\n'", alb(bypass_paths=["/health\n"])),
     Case(
         "ALB",
         "host_headers",
@@ -734,7 +775,31 @@ CASES: list[Case] = [
         cloudfront(browser_response="<h1>Back soon</h1>"),
     ),
     Case("CloudFront", "rule_name", "5", cloudfront(rule_name=5)),
-    Case("CloudFront", "bypass_token", "'short'", cloudfront(bypass_token="short")),
+    Case("CloudFront", "bypass_token", "(5 characters)", cloudfront(bypass_token="short")),
+    Case(
+        "CloudFront",
+        "bypass_link_prefix",
+        "'/a/../maintenance/'",
+        cloudfront(bypass_token=PLANTED, bypass_link_prefix="/a/../maintenance/"),
+    ),
+    Case(
+        "CloudFront",
+        "bypass_link_prefix",
+        "'/./'",
+        cloudfront(bypass_token=PLANTED, bypass_link_prefix="/./"),
+    ),
+    Case(
+        "CloudFront",
+        "bypass_link_prefix",
+        "101 characters",
+        cloudfront(bypass_token=PLANTED, bypass_link_prefix="/" + "m" * 99 + "/"),
+    ),
+    Case(
+        "CloudFront",
+        "bypass_link_prefix",
+        "'/maintenance/\\n'",
+        cloudfront(bypass_token=PLANTED, bypass_link_prefix="/maintenance/\n"),
+    ),
     Case(
         "CloudFront",
         "bypass_link_prefix",
@@ -747,7 +812,12 @@ CASES: list[Case] = [
         "'/a b/'",
         cloudfront(bypass_token="x" * 20, bypass_link_prefix="/a b/"),
     ),
-    Case("Regional", "bypass_token", "'semi;c'", regional(bypass_token="semi;colon-token-123456")),
+    Case(
+        "Regional",
+        "bypass_token",
+        "(23 characters)",
+        regional(bypass_token="semi;colon-token-123456"),
+    ),
     Case("CloudFront", "rule_name/priority", "Maintenance", cloudfront_twice()),
     Case("CloudFront", "rule_name/priority", "10", cloudfront_twice(rule_name="Other")),
     Case(

@@ -102,14 +102,14 @@ class Answer:
 @lru_cache(maxsize=4096)
 def _wildcard(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(f"^{regex}$", 0 if case_sensitive else re.IGNORECASE | re.DOTALL)
+    return re.compile(regex, re.DOTALL if case_sensitive else re.IGNORECASE | re.DOTALL)
 
 
 def _matches(pattern: Any, value: Any, case_sensitive: bool) -> bool:
     """An ALB condition value against a request value; a pattern that is a template expression
     (known only at deploy time) matches only the same expression."""
     if isinstance(pattern, str) and isinstance(value, str):
-        return _wildcard(pattern, case_sensitive).match(value) is not None
+        return _wildcard(pattern, case_sensitive).fullmatch(value) is not None
     return bool(pattern == value)
 
 

@@ -27,11 +27,11 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from maintenance_constructs import (
     AlbMaintenance,
+    BypassTokenParameter,
     CloudFrontMaintenance,
     MaintenanceResponse,
     RegionalMaintenance,
@@ -58,14 +58,10 @@ MAINTENANCE_PAGE = MaintenanceResponse.page(
 )
 
 
-BYPASS_TOKEN_PARAMETER = "/maintenance/bypass-token"
-"""An SSM String parameter holding the operator bypass token (kept out of the code); it must
-exist before the first deploy (synthesis needs no access to it)."""
-
-
-def bypass_token(scope: Construct) -> str:
-    """The bypass token, resolved from SSM at deploy time (a CloudFormation parameter)."""
-    return ssm.StringParameter.value_for_string_parameter(scope, BYPASS_TOKEN_PARAMETER)
+BYPASS_TOKEN = BypassTokenParameter("/maintenance/bypass-token")
+"""The operator bypass token, kept in an SSM String parameter (out of the code). The stacks
+read it only while maintenance is on, so deploying without maintenance needs no parameter;
+create it before the first deploy with maintenance on (synthesis needs no access to it)."""
 
 
 def office_cidrs(scope: Construct) -> list[str]:
@@ -212,7 +208,7 @@ class AlbExampleStack(cdk.Stack):
             browser_response=MAINTENANCE_PAGE,
             bypass_paths=["/health"],
             # People fixing things get in from anywhere with the token (header or cookie).
-            bypass_token=bypass_token(self),
+            bypass_token=BYPASS_TOKEN,
         )
 
 
@@ -239,7 +235,7 @@ class CloudFrontExampleStack(cdk.Stack):
                 response=MaintenanceResponse.json(EDGE_MAINTENANCE_BODY, retry_after=600),
                 bypass_paths=["/health"],
                 # Testers open /__maintenance/<token> once: a 302 sets the bypass cookie.
-                bypass_token=bypass_token(self),
+                bypass_token=BYPASS_TOKEN,
                 priority=10,
             )
             if include_maintenance

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aws_cdk import Stack, Token
-from aws_cdk import aws_ssm as ssm
+from aws_cdk import CfnParameter, Stack, Token
 from constructs import Construct
 
 from .errors import MaintenanceConfigError
+from .toggle_value import TOKEN_PARAMETER_METADATA_TYPE
 
 __all__ = [
     "BYPASS_TOKEN_LENGTHS",
@@ -68,7 +68,16 @@ def bypass_token_value(scope: Construct, token: object, *, enabled: bool) -> str
     if isinstance(token, BypassTokenParameter):
         if not enabled:
             return _PLACEHOLDER
-        return ssm.StringParameter.value_for_string_parameter(scope, token.name)
+        parameter = CfnParameter(
+            scope,
+            "BypassTokenParameter",
+            type="AWS::SSM::Parameter::Value<String>",
+            default=token.name,
+            description="The maintenance bypass token (an SSM String parameter), read while "
+            "maintenance is on.",
+        )
+        scope.node.add_metadata(TOKEN_PARAMETER_METADATA_TYPE, {"logicalId": parameter.logical_id})
+        return parameter.value_as_string
     return check_bypass_token(token, scope=scope)
 
 

@@ -11,6 +11,7 @@ __all__ = [
     "FALSE_WORDS",
     "MAINTENANCE_CONTEXT_KEY",
     "STATE_METADATA_TYPE",
+    "TOKEN_PARAMETER_METADATA_TYPE",
     "TRUE_WORDS",
     "WAF_RULES_METADATA_TYPE",
     "ToggleValue",
@@ -23,6 +24,9 @@ MAINTENANCE_CONTEXT_KEY = "maintenance"
 
 STATE_METADATA_TYPE = "maintenance-constructs:state"
 WAF_RULES_METADATA_TYPE = "maintenance-constructs:waf-rules"
+TOKEN_PARAMETER_METADATA_TYPE = "maintenance-constructs:token-parameter"
+"""Metadata naming the CloudFormation parameter a construct adds while on (the bypass token's
+SSM parameter), so the tools count it as part of the toggle."""
 """Metadata naming the web ACL rules a construct owns, for the preview's diff."""
 """Cloud assembly metadata each maintenance construct carries: ``{"enabled": bool, ...}``."""
 TRUE_WORDS = ("true", "yes", "on", "1")

@@ -38,9 +38,11 @@ CONTENT_TYPES = {
 BROWSER_SUFFIX = "-browser"
 
 
-def visibility(metric_name: str) -> W.VisibilityConfigProperty:
+def visibility(metric_name: str, *, sampled: bool = True) -> W.VisibilityConfigProperty:
     return W.VisibilityConfigProperty(
-        cloud_watch_metrics_enabled=True, metric_name=metric_name, sampled_requests_enabled=True
+        cloud_watch_metrics_enabled=True,
+        metric_name=metric_name,
+        sampled_requests_enabled=sampled,
     )
 
 
@@ -52,6 +54,7 @@ def _block_rule(
     status: int,
     headers: Sequence[tuple[str, str]],
     body_key: str | None,
+    sampled: bool = True,
 ) -> W.RuleProperty:
     """A Block rule that answers with a custom response."""
     response_headers = [W.CustomHTTPHeaderProperty(name=n, value=v) for n, v in headers]
@@ -68,7 +71,7 @@ def _block_rule(
                 )
             )
         ),
-        visibility_config=visibility(name),
+        visibility_config=visibility(name, sampled=sampled),
     )
 
 
@@ -107,6 +110,9 @@ def link_rule(
         status=302,
         headers=headers,
         body_key=None,
+        # A sampled request of this rule holds the link's path, so the token, for anyone
+        # allowed wafv2:GetSampledRequests: the link rule keeps its metric but no samples.
+        sampled=False,
     )
 
 

@@ -58,6 +58,9 @@ def test_json_changes_are_only_maintenance_rules() -> None:
     changes = {(c["stack"], c["type"], c["change"]) for c in data["changes"]}
     assert changes == {
         ("MaintenanceAlbExample", "AWS::ElasticLoadBalancingV2::ListenerRule", "added"),
+        # The bypass token's SSM parameter, read only while on (BypassTokenParameter).
+        ("MaintenanceAlbExample", "Parameter", "added"),
+        ("MaintenanceCloudFrontExample", "Parameter", "added"),
         ("MaintenanceCloudFrontExample", "AWS::WAFv2::WebACL", "added"),  # the rule, by name
         ("MaintenanceRegionalExample", "AWS::WAFv2::WebACL", "added"),
     }

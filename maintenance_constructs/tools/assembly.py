@@ -16,7 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MaintenanceConfigError
-from ..toggle_value import STATE_METADATA_TYPE, WAF_RULES_METADATA_TYPE
+from ..toggle_value import (
+    STATE_METADATA_TYPE,
+    TOKEN_PARAMETER_METADATA_TYPE,
+    WAF_RULES_METADATA_TYPE,
+)
 
 __all__ = [
     "ConstructState",
@@ -189,6 +193,8 @@ class ConstructState:
     explicit: bool
     waf_rules: tuple[str, ...] = ()
     """The web ACL rules the construct owns (CloudFront and regional constructs)."""
+    parameters: tuple[str, ...] = ()
+    """CloudFormation parameters the construct adds while on (the bypass token's)."""
 
 
 def _metadata(outdir: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -205,18 +211,22 @@ def read_states(outdir: Path) -> list[ConstructState]:
     """The maintenance constructs of the assembly, with their state, sorted by path."""
     states: dict[str, dict[str, Any]] = {}
     rules: dict[str, tuple[str, ...]] = {}
+    parameters: dict[str, list[str]] = {}
     for path, item in _metadata(outdir):
         data = item.get("data") or {}
         if item.get("type") == STATE_METADATA_TYPE:
             states[path.lstrip("/")] = data
         elif item.get("type") == WAF_RULES_METADATA_TYPE:
             rules[path.lstrip("/")] = tuple(str(r) for r in data.get("rules", []))
+        elif item.get("type") == TOKEN_PARAMETER_METADATA_TYPE:
+            parameters.setdefault(path.lstrip("/"), []).append(str(data.get("logicalId")))
     return [
         ConstructState(
             path=path,
             enabled=bool(data.get("enabled")),
             explicit=bool(data.get("explicit")),
             waf_rules=rules.get(path, ()),
+            parameters=tuple(parameters.get(path, ())),
         )
         for path, data in sorted(states.items())
     ]

@@ -85,6 +85,7 @@ class _StackDiff:
         self.before, self.after = before, after
         self.constructs = [s.path for s in states]
         self.waf_rules = {rule for s in states for rule in s.waf_rules}
+        self.parameters = {parameter for s in states for parameter in s.parameters}
         self.old = before.get("Resources", {})
         self.new = after.get("Resources", {})
         self.names = {**readable_names(self.old), **readable_names(self.new)}
@@ -109,6 +110,18 @@ class _StackDiff:
                 if old.get(key) == new.get(key):
                     continue
                 change = "added" if key not in old else "removed" if key not in new else "changed"
+                if section == "Parameters" and key in self.parameters and change != "changed":
+                    yield Change(
+                        self.name,
+                        key,
+                        "Parameter",
+                        change,
+                        (),
+                        "",
+                        True,
+                        description=f"parameter {key}: the bypass token from SSM, read while on",
+                    )
+                    continue
                 exported = "Export" in (new.get(key) or old.get(key) or {})
                 reason = (
                     "an export that exists in one state only: CloudFormation refuses to delete "

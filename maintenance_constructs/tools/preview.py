@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..bypass import BYPASS_HEADER
 from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
-from .assembly import read_messages, read_states, read_templates, synthesize
+from .assembly import StackTemplate, read_messages, read_states, read_templates, synthesize
 from .diff import Change, diff_assemblies
 from .doors import FrontDoor, Row, listener_doors, qualified, web_acl_doors
 from .evaluator import Request
@@ -51,12 +52,19 @@ class Preview:
     front_doors: tuple[FrontDoor, ...]
     on_value: Any
     warnings: tuple[SynthWarning, ...] = ()
+    secrets: tuple[str, ...] = ()
+    """Literal bypass tokens of the templates: never shown (see :func:`masked`)."""
 
     @property
     def only_maintenance(self) -> bool:
         return all(change.maintenance for change in self.changes)
 
     def to_json(self) -> dict[str, Any]:
+        """The preview as JSON data, every literal bypass token masked."""
+        data: dict[str, Any] = masked(self._json(), self.secrets)
+        return data
+
+    def _json(self) -> dict[str, Any]:
         return {
             "on_value": self.on_value,
             "only_maintenance_rules": self.only_maintenance,
@@ -81,6 +89,45 @@ class Preview:
                 for door in self.front_doors
             ],
         }
+
+
+def masked(value: Any, secrets: Sequence[str]) -> Any:
+    """``value`` (text, or JSON data) with every secret replaced by
+    ``<bypass token (N characters)>``."""
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, f"<bypass token ({len(secret)} characters)>")
+        return value
+    if isinstance(value, (list, tuple)):
+        return [masked(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {key: masked(item, secrets) for key, item in value.items()}
+    return value
+
+
+def literal_tokens(stacks: Sequence[StackTemplate]) -> tuple[str, ...]:
+    """The literal bypass tokens in the templates: the values of listener rule conditions on
+    the bypass header, and the search strings of WAF matches on it (longest first, so that a
+    token inside another is masked whole)."""
+    found: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("HttpHeaderName") == BYPASS_HEADER:
+                found.update(v for v in node.get("Values") or [] if isinstance(v, str))
+            header = ((node.get("FieldToMatch") or {}).get("SingleHeader") or {}).get("Name")
+            if str(header).lower() == BYPASS_HEADER.lower():
+                search = node.get("SearchString")
+                found.update([search] if isinstance(search, str) else [])
+            for item in node.values():
+                visit(item)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    for stack in stacks:
+        visit(stack.template)
+    return tuple(sorted(found, key=len, reverse=True))
 
 
 def on_value(context: Mapping[str, Any]) -> Any:
@@ -149,6 +196,7 @@ def preview_assemblies(
         front_doors=tuple(doors),
         on_value=on_value,
         warnings=_warnings(off_dir, on_dir),
+        secrets=literal_tokens(on),
     )
 
 
@@ -199,7 +247,11 @@ def _on_text(row: Row) -> str:
 
 def render_text(preview: Preview) -> str:
     """The human-readable preview: the changes in words, the verdict, the synth warnings once
-    each, then who gets what at each front door."""
+    each, then who gets what at each front door; every literal bypass token masked."""
+    return str(masked(_text(preview), preview.secrets))
+
+
+def _text(preview: Preview) -> str:
     lines = [f"Maintenance preview: off (false) -> on ({preview.on_value!r})", ""]
     lines.append("What the toggle changes:")
     if not preview.changes:

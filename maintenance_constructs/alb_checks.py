@@ -39,6 +39,7 @@ __all__ = [
     "LISTENER_RULE",
     "ListenerChecks",
     "ListenerRuleView",
+    "alb_peers",
     "app_rule_priorities",
     "listener_peers",
     "listener_rules",
@@ -121,6 +122,11 @@ def register_peer(construct: AlbMaintenance) -> None:
 
 def _peers(root: IConstruct) -> list[AlbMaintenance]:
     return list(getattr(root, _PEERS_ATTRIBUTE, []))
+
+
+def alb_peers(root: IConstruct) -> list[AlbMaintenance]:
+    """Every AlbMaintenance of the app, in the order they were created."""
+    return _peers(root)
 
 
 def listener_peers(construct: AlbMaintenance) -> list[AlbMaintenance]:

@@ -11,6 +11,7 @@ from aws_cdk import CfnResource, Reference, Token, Tokenization
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IValidation
 
+from .alb_checks import alb_peers
 from .bypass_token import BypassTokenParameter
 from .cfn import resources_by_type
 from .errors import MaintenanceConfigError
@@ -200,7 +201,25 @@ class _OneWebAclPerResource:
                 f"resource_arns: {association.node.path} associates the same resource with "
                 f"{advice}."
             )
+        errors += self._layers(arns)
         self._warn_behind_cloudfront(found[LOAD_BALANCER], found[DISTRIBUTION], arns)
+        return errors
+
+    def _layers(self, arns: set[str]) -> list[str]:
+        """An AlbMaintenance on a listener of a load balancer this web ACL protects is a
+        second maintenance layer on one front door."""
+        errors = []
+        for alb in alb_peers(self.owner.node.root):
+            load_balancer = getattr(alb.listener, "load_balancer", None)
+            if load_balancer is not None and load_balancer.load_balancer_arn in arns:
+                errors.append(
+                    f"resource_arns: the load balancer {load_balancer.node.path} also has "
+                    f"maintenance rules on its listener from {alb.node.path}. Two maintenance "
+                    "layers on one front door intersect: each blocks what the other lets "
+                    "through (its allowlist, bypass token and bypass paths), so nobody gets in. "
+                    "Keep one: AlbMaintenance on the listener, or RegionalMaintenance (WAF) on "
+                    "the load balancer, with both allowlists."
+                )
         return errors
 
     def _warn_behind_cloudfront(

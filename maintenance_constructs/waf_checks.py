@@ -96,15 +96,13 @@ class AclChecks:
                     "ACL's own rules before creating CloudFrontMaintenance."
                 )
         for peer in self.peers[: self.peers.index(owner)]:
-            clash = sorted(set(peer.rule_names) & set(owner.rule_names)) or sorted(
-                set(peer.priorities) & set(owner.priorities)
+            errors.append(
+                f"web_acl: {peer.node.path} already puts maintenance rules in {path}. Two "
+                "maintenance layers on one front door intersect: each blocks what the other "
+                "lets through (its allowlist, bypass token and bypass paths), so nobody gets "
+                "in. Use one construct for the web ACL, with both allowlists (and one token), "
+                "or give the other front door its own web ACL."
             )
-            if clash:
-                errors.append(
-                    f"rule_name/priority: {', '.join(map(str, clash))} is also planned by "
-                    f"{peer.node.path} in {path}; give each CloudFrontMaintenance of a web ACL "
-                    "its own rule_name and priority."
-                )
         self._warn_earlier_rules(others)
         return errors
 

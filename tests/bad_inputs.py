@@ -226,10 +226,24 @@ def cloudfront_twice(**second: Any) -> Callable[[], Any]:
         stack = edge_stack()
         acl = existing_acl(stack)
         CloudFrontMaintenance(stack, "First", web_acl=acl, enabled=False)
-        CloudFrontMaintenance(stack, "Second", web_acl=acl, enabled=False, **second)
+        CloudFrontMaintenance(stack, "Second", web_acl=acl, **{"enabled": False, **second})
         stack.node.root.synth()  # type: ignore[attr-defined]
 
     return run
+
+
+def alb_and_regional_on_one_alb() -> None:
+    """An AlbMaintenance on the load balancer's listener and a RegionalMaintenance on the load
+    balancer itself: two layers."""
+    env = AlbEnv()
+    env.maintenance(allowed_cidrs=["203.0.113.0/24"])
+    RegionalMaintenance(
+        env.stack,
+        "Regional",
+        resource_arns=[env.listener.load_balancer.load_balancer_arn],
+        allowed_cidrs=["198.51.100.0/24"],
+    )
+    env.app.synth()
 
 
 def regional(**overrides: Any) -> Callable[[], Any]:
@@ -818,8 +832,14 @@ CASES: list[Case] = [
         "(23 characters)",
         regional(bypass_token="semi;colon-token-123456"),
     ),
-    Case("CloudFront", "rule_name/priority", "Maintenance", cloudfront_twice()),
-    Case("CloudFront", "rule_name/priority", "10", cloudfront_twice(rule_name="Other")),
+    Case("CloudFront", "web_acl", "Edge/First", cloudfront_twice()),
+    Case(
+        "CloudFront",
+        "web_acl",
+        "Edge/First",
+        cloudfront_twice(rule_name="Other", priority=20, enabled=True),
+    ),
+    Case("Regional", "resource_arns", "Web/Maintenance", alb_and_regional_on_one_alb),
     Case(
         "CloudFront",
         "rule_name",

@@ -308,10 +308,13 @@ def test_block_and_count_rules_first_are_fine() -> None:
     assert _acl_warnings(stack) == []
 
 
-def test_two_constructs_on_one_web_acl_with_their_own_names_are_fine() -> None:
+@pytest.mark.parametrize("enabled", [False, True])
+def test_two_constructs_on_one_web_acl_are_refused_in_both_states(enabled: bool) -> None:
+    """Two layers intersect: each blocks the other's allowlist, token and bypass paths."""
     stack, acl = _acl_with()
-    CloudFrontMaintenance(stack, "Site", web_acl=acl, enabled=True)
-    CloudFrontMaintenance(stack, "Api", web_acl=acl, rule_name="ApiMaintenance", priority=20)
-    stack.node.root.synth()  # type: ignore[attr-defined]
-    rules = _acl(assertions.Template.from_stack(stack).to_json())["Rules"]
-    assert [r["Name"] for r in rules] == ["Maintenance"]
+    CloudFrontMaintenance(stack, "Site", web_acl=acl, enabled=enabled)
+    CloudFrontMaintenance(
+        stack, "Api", web_acl=acl, rule_name="ApiMaintenance", priority=20, enabled=enabled
+    )
+    with pytest.raises(RuntimeError, match="already puts maintenance rules in"):
+        stack.node.root.synth()  # type: ignore[attr-defined]

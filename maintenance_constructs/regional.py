@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import jsii
-from aws_cdk import CfnResource, Reference, Token, Tokenization
+from aws_cdk import Stack
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IValidation
 
@@ -16,6 +16,7 @@ from .bypass_token import BypassTokenParameter
 from .cfn import resources_by_type
 from .errors import MaintenanceConfigError
 from .origins import warn_if_behind_cloudfront
+from .regional_arns import check_resource_arn
 from .response import MaintenanceResponse
 from .waf import WafMaintenance
 
@@ -84,7 +85,7 @@ class RegionalMaintenance(WafMaintenance):
         rule_name: str = "Maintenance",
         enabled: bool | None = None,
     ) -> None:
-        arns = _resource_arns(resource_arns, existing=web_acl is not None)
+        arns = _resource_arns(resource_arns, Stack.of(scope), existing=web_acl is not None)
         super().__init__(
             scope,
             id,
@@ -110,66 +111,22 @@ class RegionalMaintenance(WafMaintenance):
         self.node.add_validation(_OneWebAclPerResource(self))
 
 
-def _resource_arns(value: Any, *, existing: bool) -> list[str]:
+def _resource_arns(value: Any, stack: Stack, *, existing: bool) -> list[str]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)) or not (value or existing):
         raise MaintenanceConfigError(
             f"resource_arns: received {value!r}; pass a non-empty list of ARNs, e.g. "
             "[alb.load_balancer_arn] or [api.deployment_stage.stage_arn], or the web ACL the "
             "app already associates with them as web_acl= (then no association is needed)."
         )
-    arns = []
+    arns: list[str] = []
     for arn in value:
-        if not isinstance(arn, str) or not (Token.is_unresolved(arn) or _regional_arn(arn)):
-            raise MaintenanceConfigError(
-                f"resource_arns: {arn!r} is not the ARN of a resource a regional web ACL "
-                "protects (an Application Load Balancer, an API Gateway REST API stage, an "
-                "AppSync API, a Cognito user pool, an App Runner service or a Verified Access "
-                "instance); pass e.g. alb.load_balancer_arn or api.deployment_stage.stage_arn."
-            )
-        _refuse_http_api(arn)
+        check_resource_arn(arn, stack)
         if arn in arns:
             raise MaintenanceConfigError(
                 f"resource_arns: {arn!r} is listed twice; a resource has one association."
             )
         arns.append(arn)
     return arns
-
-
-def _refuse_http_api(arn: str) -> None:
-    """HTTP and WebSocket APIs (API Gateway v2) and REST APIs without a stage cannot have a
-    web ACL; say so, with the front door that works."""
-    target = None
-    if Token.is_unresolved(arn):
-        fragments = Tokenization.reverse_string(arn)
-        token = fragments.first_token if fragments.length == 1 else None
-        target = token.target if isinstance(token, Reference) else None
-    kind = target.cfn_resource_type if isinstance(target, CfnResource) else ""
-    if kind.startswith("AWS::ApiGatewayV2::") or (":apigateway:" in arn and "::/apis/" in arn):
-        raise MaintenanceConfigError(
-            f"resource_arns: {kind or repr(arn)} is an HTTP or WebSocket API (API Gateway "
-            "v2), which AWS WAF cannot protect: a regional web ACL associates only with REST "
-            "API stages. Put CloudFront in front of the API and use CloudFrontMaintenance "
-            "on that distribution."
-        )
-    if ":apigateway:" in arn and "::/restapis/" in arn and "/stages/" not in arn:
-        raise MaintenanceConfigError(
-            f"resource_arns: {arn!r} is a REST API, not one of its stages; a web ACL is "
-            "associated with a stage: pass api.deployment_stage.stage_arn."
-        )
-
-
-_REGIONAL_SERVICES = (
-    ":elasticloadbalancing:",
-    ":apigateway:",
-    ":appsync:",
-    ":cognito-idp:",
-    ":apprunner:",
-    ":ec2:",
-)
-
-
-def _regional_arn(arn: str) -> bool:
-    return arn.startswith("arn:") and any(service in arn for service in _REGIONAL_SERVICES)
 
 
 @jsii.implements(IValidation)

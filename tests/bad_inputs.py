@@ -251,6 +251,22 @@ def regional(**overrides: Any) -> Callable[[], Any]:
     return lambda: RegionalMaintenance(edge_stack("eu-west-1"), "Maintenance", **arguments)
 
 
+def regional_app_load_balancer(kind: str) -> Callable[[], Any]:
+    """A load balancer defined in the app: an NLB in the same region, or an ALB in another."""
+
+    def run() -> None:
+        app = cdk.App()
+        region = "eu-west-1" if kind == "network" else "us-west-2"
+        network = cdk.Stack(app, "Net", env=cdk.Environment(region=region))
+        balancer = elbv2.CfnLoadBalancer(network, "Nlb", type=kind, subnets=["subnet-1"])
+        stack = cdk.Stack(
+            app, "Api", env=cdk.Environment(region="eu-west-1"), cross_region_references=True
+        )
+        RegionalMaintenance(stack, "Maintenance", resource_arns=[balancer.ref])
+
+    return run
+
+
 def regional_http_api() -> None:
     stack = cdk.Stack(cdk.App(), "Api", env=cdk.Environment(region="eu-west-1"))
     api = apigwv2.CfnApi(stack, "Http", name="http", protocol_type="HTTP")
@@ -704,6 +720,80 @@ CASES: list[Case] = [
         regional(resource_arns=[REST_STAGE_ARN, REST_STAGE_ARN]),
     ),
     Case("Regional", "resource_arns", "another web ACL", regional_twice),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/nlb/50dc6c495c0c9188'",
+        regional(
+            resource_arns=[
+                "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/nlb/50dc6c495c0c9188"
+            ]
+        ),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/classic-web'",
+        regional(
+            resource_arns=[
+                "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/classic-web"
+            ]
+        ),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/web/1/2'",
+        regional(
+            resource_arns=[
+                "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/web/1/2"
+            ]
+        ),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/blue/1'",
+        regional(
+            resource_arns=["arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/blue/1"]
+        ),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0'",
+        regional(resource_arns=["arn:aws:ec2:eu-west-1:111111111111:instance/i-0123456789abcdef0"]),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:amplify:eu-west-1:111111111111:apps/d1a2b3c4'",
+        regional(resource_arns=["arn:aws:amplify:eu-west-1:111111111111:apps/d1a2b3c4"]),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:s3:::my-bucket'",
+        regional(resource_arns=["arn:aws:s3:::my-bucket"]),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:elasticloadbalancing:us-west-2:111111111111:loadbalancer/app/web/1'",
+        regional(
+            resource_arns=[
+                "arn:aws:elasticloadbalancing:us-west-2:111111111111:loadbalancer/app/web/1"
+            ]
+        ),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:apigateway'",
+        regional(resource_arns=["arn:aws:apigateway"]),
+    ),
+    Case("Regional", "resource_arns", "Net/Nlb", regional_app_load_balancer("network")),
+    Case("Regional", "resource_arns", "in us-west-2", regional_app_load_balancer("app")),
     Case(
         "Regional",
         "resource_arns",

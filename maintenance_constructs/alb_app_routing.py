@@ -19,16 +19,14 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct
 
 from .alb_routes import AppRoute
-from .cfn import resolved_properties
+from .cfn import cloudformation_case, resolved_properties
 from .errors import MaintenanceConfigError
 from .tools.evaluator import condition_values
 from .values import wildcard_count
 
-__all__ = ["RouteCopy", "app_routes", "cloudformation_case"]
+__all__ = ["RouteCopy", "app_routes"]
 
 _OWN_FIELDS = {"host-header": "hosts", "path-pattern": "paths", "source-ip": "source_ips"}
-# Keys whose values are the user's own map (their keys are data, not property names).
-_MAPS = {"authenticationRequestExtraParams", "AuthenticationRequestExtraParams"}
 
 
 @dataclass(frozen=True)
@@ -39,24 +37,6 @@ class RouteCopy:
     route: AppRoute
     conditions: tuple[Any, ...]
     actions: tuple[Any, ...]
-
-
-def cloudformation_case(value: Any) -> Any:
-    """Resolved L1 properties (camelCase keys) in CloudFormation's PascalCase; intrinsic
-    functions and user maps (``AuthenticationRequestExtraParams``) are kept as they are."""
-    if isinstance(value, list):
-        return [cloudformation_case(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    result = {}
-    for key, item in value.items():
-        if key == "Ref" or key.startswith("Fn::"):
-            result[key] = item
-        elif key in _MAPS:
-            result[key[0].upper() + key[1:]] = item
-        else:
-            result[key[0].upper() + key[1:]] = cloudformation_case(item)
-    return result
 
 
 def _texts(values: Sequence[Any]) -> list[str]:

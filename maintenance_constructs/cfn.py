@@ -8,7 +8,16 @@ import jsii
 from aws_cdk import CfnResource, Stack
 from constructs import IConstruct
 
-__all__ = ["resolved_properties", "resources_by_type"]
+__all__ = ["cloudformation_case", "resolved_properties", "resources_by_type"]
+
+# Keys whose values are the user's own map (their keys are data, not property names).
+_MAPS = {"authenticationRequestExtraParams", "AuthenticationRequestExtraParams"}
+# Keys CloudFormation does not spell as the L1's camelCase with a capital first letter.
+_SPELLED = {
+    "ipSetReferenceStatement": "IPSetReferenceStatement",
+    "ipSetForwardedIpConfig": "IPSetForwardedIPConfig",
+    "forwardedIpConfig": "ForwardedIPConfig",
+}
 
 
 def resolved_properties(resource: CfnResource) -> dict[str, Any]:
@@ -31,3 +40,21 @@ def resources_by_type(root: IConstruct, *cfn_types: str) -> dict[str, list[CfnRe
         if isinstance(construct, CfnResource) and construct.cfn_resource_type in found:
             found[construct.cfn_resource_type].append(construct)
     return found
+
+
+def cloudformation_case(value: Any) -> Any:
+    """Resolved L1 properties (camelCase keys) in CloudFormation's PascalCase; intrinsic
+    functions and user maps (``AuthenticationRequestExtraParams``) are kept as they are."""
+    if isinstance(value, list):
+        return [cloudformation_case(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result = {}
+    for key, item in value.items():
+        if key == "Ref" or key.startswith("Fn::"):
+            result[key] = item
+        elif key in _MAPS:
+            result[key[0].upper() + key[1:]] = item
+        else:
+            result[_SPELLED.get(key, key[0].upper() + key[1:])] = cloudformation_case(item)
+    return result

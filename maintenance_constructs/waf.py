@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Names
+from aws_cdk import Names, Stack
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from .bypass_token import BypassTokenParameter, bypass_token_value
+from .cfn import cloudformation_case
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse, require_response
 from .toggle import resolve_enabled
@@ -23,6 +24,7 @@ from .waf_rules import (
     WAF_MAX_IP_SET_ADDRESSES,
     append_to,
     check_answer,
+    check_capacity,
     check_link_prefix,
     check_name,
     check_priority,
@@ -31,6 +33,7 @@ from .waf_rules import (
     visibility,
 )
 from .waf_statements import block_statement, path_is
+from .wcu import Capacity, rules_capacity
 
 __all__ = ["WafMaintenance"]
 
@@ -104,34 +107,11 @@ class WafMaintenance(Construct):
             )
             for name, _, answer in answers
         }
-        rules: list[W.RuleProperty] = []
-        if self.enabled:
-            arns = [ip_set.attr_arn for ip_set in self.ip_sets]
-            if token is not None and self.bypass_link is not None:  # the link rule comes first
-                rules.append(
-                    link_rule(
-                        name=self.rule_names[0],
-                        priority=self.priorities[0],
-                        statement=path_is(self.bypass_link),
-                        token=token,
-                    )
-                )
-            rules += [
-                maintenance_rule(
-                    name=name,
-                    priority=rule_priority,
-                    answer=answer,
-                    statement=block_statement(
-                        ip_set_arns=arns,
-                        bypass_paths=paths,
-                        browser=parameter == "browser_response",
-                        bypass_token=token,
-                    ),
-                )
-                for rule_priority, (name, parameter, answer) in zip(
-                    self.priorities[-len(answers) :], answers, strict=True
-                )
-            ]
+        planned = self._planned_rules(token, answers, paths)
+        rules = planned if self.enabled else []
+        self.wcu: Capacity = rules_capacity(cloudformation_case(Stack.of(self).resolve(planned)))
+        """The estimated web ACL capacity (WCU) the maintenance rules use while on."""
+        check_capacity(self.wcu)
         if web_acl is None:
             web_acl = W(
                 self,
@@ -157,6 +137,43 @@ class WafMaintenance(Construct):
         self.node.add_validation(AclChecks(self, register_on(web_acl, self)))
         # Read by `maintenance-constructs preview`: which web ACL rules are this construct's.
         self.node.add_metadata(WAF_RULES_METADATA_TYPE, {"rules": self.rule_names})
+
+    def _planned_rules(
+        self,
+        token: str | None,
+        answers: Sequence[tuple[str, str, MaintenanceResponse]],
+        paths: Sequence[str],
+    ) -> list[W.RuleProperty]:
+        """The maintenance rules, whether or not they are in the web ACL in this synthesis
+        (the link rule first, then the browser rule and the main one)."""
+        rules: list[W.RuleProperty] = []
+        arns = [ip_set.attr_arn for ip_set in self.ip_sets]
+        if token is not None and self.bypass_link is not None:
+            rules.append(
+                link_rule(
+                    name=self.rule_names[0],
+                    priority=self.priorities[0],
+                    statement=path_is(self.bypass_link),
+                    token=token,
+                )
+            )
+        rules += [
+            maintenance_rule(
+                name=name,
+                priority=rule_priority,
+                answer=answer,
+                statement=block_statement(
+                    ip_set_arns=arns,
+                    bypass_paths=paths,
+                    browser=parameter == "browser_response",
+                    bypass_token=token,
+                ),
+            )
+            for rule_priority, (name, parameter, answer) in zip(
+                self.priorities[-len(answers) :], answers, strict=True
+            )
+        ]
+        return rules
 
     def _check_location(self) -> None:
         """Where the web ACL may be created (a subclass refuses what AWS would)."""

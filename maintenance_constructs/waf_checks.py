@@ -12,7 +12,8 @@ from aws_cdk import Annotations
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import IValidation
 
-from .cfn import resolved_properties
+from .cfn import cloudformation_case, resolved_properties
+from .wcu import BASE_PRICE_WCU, MAX_WEB_ACL_WCU, rules_capacity
 
 __all__ = ["AclChecks", "ends_evaluation", "register_on"]
 
@@ -104,7 +105,39 @@ class AclChecks:
                 "or give the other front door its own web ACL."
             )
         self._warn_earlier_rules(others)
-        return errors
+        return errors + self._capacity(others)
+
+    def _capacity(self, others: list[dict[str, Any]]) -> list[str]:
+        """The web ACL's capacity with the maintenance rules in it: refused when it surely
+        exceeds what a web ACL has, a warning when it may (rules not priced here) or when it
+        passes what the base price includes."""
+        owner = self.owner
+        existing = rules_capacity(cloudformation_case(others))
+        total = existing.wcu + owner.wcu.wcu
+        path = owner.web_acl.node.path
+        if total > MAX_WEB_ACL_WCU:
+            return [
+                f"web_acl: {path} would need about {total} WCU with maintenance on "
+                f"({existing.wcu} for its rules, {owner.wcu.wcu} for the maintenance rules), "
+                f"over the {MAX_WEB_ACL_WCU} a web ACL has: turning maintenance on would fail. "
+                "Free capacity (fewer or cheaper rules), or use fewer bypass prefixes."
+            ]
+        unknown = existing.unknown + owner.wcu.unknown
+        if unknown or total > BASE_PRICE_WCU:
+            why = (
+                f"the rules {', '.join(unknown)} are not priced here, so check that "
+                f"{MAX_WEB_ACL_WCU - existing.wcu} WCU cover them and the maintenance rules"
+                if unknown
+                else f"more than the {BASE_PRICE_WCU} WCU the web ACL's base price includes"
+            )
+            Annotations.of(owner).add_warning_v2(
+                "maintenance-constructs:webAclCapacity",
+                f"{path} would use about {total} WCU with maintenance on ({existing.wcu} for "
+                f"its rules, {owner.wcu.wcu} for the maintenance rules; estimates from the AWS "
+                f"WAF developer guide's figures): {why}. Acknowledge this warning once checked "
+                "(aws wafv2 get-web-acl shows the current capacity).",
+            )
+        return []
 
     def _warn_earlier_rules(self, others: list[dict[str, Any]]) -> None:
         first = min(self.owner.priorities)

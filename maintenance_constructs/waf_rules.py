@@ -14,6 +14,7 @@ from .bypass_token import BYPASS_TOKEN_LENGTHS
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse
 from .values import check_literal_number
+from .wcu import MAX_WEB_ACL_WCU, Capacity
 
 __all__ = [
     "WAF_MAX_BODY_BYTES",
@@ -170,6 +171,17 @@ WAF_STATUS_CODES = frozenset(
 )
 """The status codes AWS WAF accepts for a custom response (AWS WAF developer guide,
 "Supported status codes for custom responses")."""
+
+
+def check_capacity(capacity: Capacity) -> None:
+    """Refuse maintenance rules that alone need more capacity than a web ACL has."""
+    if capacity.wcu > MAX_WEB_ACL_WCU:
+        raise MaintenanceConfigError(
+            f"bypass_paths/allowed_cidrs: the maintenance rules need about {capacity.wcu} WCU "
+            f"(web ACL capacity units; each bypass prefix 22, an IP set 1, the token 12), over "
+            f"the {MAX_WEB_ACL_WCU} a web ACL has, so turning maintenance on would fail. Use "
+            "fewer bypass prefixes (one prefix covers every path under it)."
+        )
 
 
 def check_priority(priority: object, rules: int) -> None:

@@ -882,6 +882,12 @@ CASES: list[Case] = [
     Case("CloudFront", "bypass_token", "(5 characters)", cloudfront(bypass_token="short")),
     Case(
         "CloudFront",
+        "bypass_paths/allowed_cidrs",
+        "5060 WCU",
+        cloudfront(bypass_paths=[f"/p{i}" for i in range(230)]),
+    ),
+    Case(
+        "CloudFront",
         "bypass_link_prefix",
         "'/a/../maintenance/'",
         cloudfront(bypass_token=PLANTED, bypass_link_prefix="/a/../maintenance/"),

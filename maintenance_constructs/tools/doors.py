@@ -9,6 +9,7 @@ from typing import Any
 
 from ..bypass import BYPASS_HEADER
 from ..errors import MaintenanceConfigError
+from ..wcu import MAX_WEB_ACL_WCU, rules_capacity
 from .assembly import qualified
 from .diff import LISTENER_RULE, WEB_ACL, is_maintenance_rule, readable_names
 from .evaluator import Answer, Request, condition_values, evaluate_listener, host_matches
@@ -292,6 +293,17 @@ def listener_doors(
     ]
 
 
+def _capacity_note(acl: Mapping[str, Any], added: Sequence[Mapping[str, Any]]) -> str:
+    """The web ACL's estimated capacity with maintenance on, and the maintenance rules' share."""
+    total, ours = rules_capacity(acl.get("Rules") or []), rules_capacity(added)
+    unpriced = f"; not priced: {', '.join(total.unknown)}" if total.unknown else ""
+    return (
+        f"capacity with maintenance on: about {total.wcu} of {MAX_WEB_ACL_WCU} WCU, "
+        f"{ours.wcu} for the maintenance rules (estimates from the AWS WAF developer guide's "
+        f"figures{unpriced})"
+    )
+
+
 def _prefixes(statement: Any) -> list[str]:
     if isinstance(statement, Mapping):
         found = []
@@ -352,5 +364,13 @@ def web_acl_doors(
                 _waf_token(added),
             )
         )
-        doors.append(FrontDoor("WAF web ACL", names.get(logical_id, logical_id), stack, rows))
+        doors.append(
+            FrontDoor(
+                "WAF web ACL",
+                names.get(logical_id, logical_id),
+                stack,
+                rows,
+                (_capacity_note(acl_on, added),),
+            )
+        )
     return doors

@@ -205,8 +205,14 @@ class AlbMaintenance(Construct):
                 f"{parameter}.status_code: {answer.status_code} is not accepted by an ALB fixed "
                 "response (2XX, 4XX or 5XX only); use 503."
             )
-        if answer.all_headers:
-            names = ", ".join(name for name, _ in answer.all_headers)
+        # A page that says when to come back loses nothing without its Retry-After header.
+        unsent = [
+            name
+            for name, _ in answer.all_headers
+            if not (name == "Retry-After" and answer.retry_after_in_body)
+        ]
+        if unsent:
+            names = ", ".join(unsent)
             Annotations.of(self).add_warning_v2(
                 "maintenance-constructs:albHeadersNotSent",
                 f"{parameter} asks for the headers {names}, but an ALB fixed response cannot "

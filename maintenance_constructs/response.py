@@ -6,7 +6,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import MaintenanceConfigError
@@ -22,18 +22,27 @@ DEFAULT_JSON_BODY: Mapping[str, str] = {
 CONTENT_TYPES = ("application/json", "text/html", "text/plain")
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _URL = re.compile(r"https?://[^\s\"'<>]+")
+_RIGHT_TO_LEFT = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"}
+)
+"""Languages written right to left: the page gets ``dir="rtl"``."""
+MAX_RETRY_AFTER = 7 * 24 * 3600
+"""The longest ``retry_after`` accepted (a week, in seconds): more is a mistake in units."""
 _PAGE_WORDS = {
     "en": {"retry": "Please try again in about {minutes} min.", "status": "Service status"},
     "ja": {"retry": "約{minutes}分後に再度お試しください。", "status": "稼働状況"},
+    "ar": {"retry": "يرجى المحاولة مرة أخرى بعد {minutes} دقيقة تقريبًا.", "status": "حالة الخدمة"},
+    "he": {"retry": "נא לנסות שוב בעוד כ-{minutes} דקות.", "status": "מצב השירות"},
 }
 # Inline CSS only: readable on a phone, light and dark, no external request of any kind.
 _PAGE = (
-    '<!doctype html><html lang="{lang}"><meta charset="utf-8">'
+    '<!doctype html><html lang="{lang}"{dir}><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width,initial-scale=1">'
     "<title>{title}</title><style>"
     "body{{margin:0;min-height:100vh;display:grid;place-items:center;"
     "font:1.1rem/1.6 system-ui,sans-serif;background:#f5f6f8;color:#1b2230}}"
-    "main{{max-width:34rem;padding:2rem;text-align:center}}h1{{font-size:1.5rem}}"
+    "main{{max-width:34rem;padding:2rem;text-align:center;overflow-wrap:anywhere}}"
+    "h1{{font-size:1.5rem}}"
     "a{{color:#0a58b5}}@media(prefers-color-scheme:dark){{body{{background:#111418;"
     "color:#e8ebf0}}a{{color:#8ab8ff}}}}</style>"
     "<main><h1>{title}</h1><p>{message}</p>{extra}</main></html>"
@@ -57,6 +66,9 @@ class MaintenanceResponse:
     status_code: int = 503
     retry_after: int | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    retry_after_in_body: bool = False
+    """Whether the body says when to come back (a :meth:`page` with ``retry_after``), so a
+    front door that cannot send the ``Retry-After`` header loses nothing."""
 
     def __post_init__(self) -> None:
         if self.content_type not in CONTENT_TYPES:
@@ -88,6 +100,12 @@ class MaintenanceResponse:
             raise MaintenanceConfigError(
                 f"response.retry_after: {self.retry_after!r} is not a number of seconds; pass a "
                 "non-negative integer such as 600, or None for no Retry-After header."
+            )
+        if self.retry_after is not None and self.retry_after > MAX_RETRY_AFTER:
+            raise MaintenanceConfigError(
+                f"response.retry_after: {self.retry_after} seconds is more than a week "
+                f"({MAX_RETRY_AFTER}); it is a number of seconds (600 is ten minutes), not "
+                "milliseconds or a timestamp."
             )
         for name, value in self.headers:
             _check_header(name, value, has_retry_after=self.retry_after is not None)
@@ -163,7 +181,9 @@ class MaintenanceResponse:
         scripts), small enough for an ALB fixed response (1024 bytes) with a short message in
         Japanese. ``retry_after`` (seconds) adds a sentence ("Please try again in about 10
         minutes", in English or Japanese by ``lang``) and the ``Retry-After`` header where
-        the front door sends headers; ``status_url`` adds a link to your status page.
+        the front door sends headers; ``status_url`` adds a link to your status page. Long
+        words (URLs, e-mail addresses, compounds) wrap on a phone; right-to-left languages
+        (``ar``, ``he``, ``fa``, ``ur``, ...) get ``dir="rtl"``.
         """
         for parameter, text in (("title", title), ("message", message)):
             if not isinstance(text, str) or not text.strip():
@@ -184,17 +204,24 @@ class MaintenanceResponse:
             )
         words = _PAGE_WORDS.get(lang.split("-")[0].lower(), _PAGE_WORDS["en"])
         extra = ""
-        if isinstance(retry_after, int) and not isinstance(retry_after, bool) and retry_after > 0:
+        says_retry = (
+            isinstance(retry_after, int) and not isinstance(retry_after, bool) and retry_after > 0
+        )
+        if says_retry:
+            assert retry_after is not None
             extra += f"<p>{words['retry'].format(minutes=max(1, round(retry_after / 60)))}</p>"
         if status_url is not None:
             extra += f'<p><a href="{html.escape(status_url)}">{words["status"]}</a></p>'
+        direction = ' dir="rtl"' if lang.split("-")[0].lower() in _RIGHT_TO_LEFT else ""
         body = _PAGE.format(
             lang=lang,
+            dir=direction,
             title=html.escape(title.strip()),
             message=html.escape(message.strip()),
             extra=extra,
         )
-        return _response("text/html", body, status_code, retry_after, None)
+        page = _response("text/html", body, status_code, retry_after, None)
+        return replace(page, retry_after_in_body=says_retry)
 
     @property
     def body_bytes(self) -> int:

@@ -456,7 +456,7 @@ CASES: list[Case] = [
     Case(
         "ALB",
         "response.body",
-        "2503",
+        "2526",
         alb(response=MaintenanceResponse.page(title="Down", message="A & B " * 200)),
     ),
     # -- ALB -----------------------------------------------------------------------------------
@@ -880,6 +880,18 @@ CASES: list[Case] = [
     ),
     Case("CloudFront", "rule_name", "5", cloudfront(rule_name=5)),
     Case("CloudFront", "bypass_token", "(5 characters)", cloudfront(bypass_token="short")),
+    Case(
+        "CloudFront",
+        "response.retry_after",
+        "1733011200",
+        response(lambda: MaintenanceResponse.json(retry_after=1733011200)),
+    ),
+    Case(
+        "CloudFront",
+        "response.retry_after",
+        "600000000",
+        response(lambda: MaintenanceResponse.page(title="t", message="m", retry_after=600000000)),
+    ),
     Case(
         "CloudFront",
         "bypass_paths/allowed_cidrs",

@@ -381,3 +381,23 @@ def test_forward_rules_do_not_register_the_listener_with_the_target_group() -> N
     env.add(allowed_cidrs=["203.0.113.0/24"])
     dependable = env.blue.load_balancer_attached
     assert not any("Maintenance" in d.node.path for d in Dependable.of(dependable).dependency_roots)
+
+
+def test_a_page_that_says_when_to_come_back_does_not_warn_about_retry_after() -> None:
+    """docs/alb.md's browser page with retry_after: the sentence is in the page, so losing the
+    header costs nothing; a JSON response with retry_after still warns."""
+    page = MaintenanceResponse.page(title="Down", message="Back soon.", retry_after=600)
+    assert page.retry_after_in_body and "10 min" in page.body
+    env = Env()
+    env.add(browser_response=page)
+    assert not [w for w in _warnings(env.stack) if "cannot carry headers" in w]
+    env = Env()
+    env.add(response=MaintenanceResponse.json(retry_after=600))
+    assert [w for w in _warnings(env.stack) if "cannot carry headers" in w]
+
+
+@pytest.mark.parametrize(("lang", "direction"), [("ar", ' dir="rtl"'), ("he-IL", ' dir="rtl"')])
+def test_right_to_left_pages(lang: str, direction: str) -> None:
+    page = MaintenanceResponse.page(title="t", message="m", lang=lang, retry_after=60)
+    assert page.body.startswith(f'<!doctype html><html lang="{lang}"{direction}>')
+    assert 'dir="rtl"' not in MaintenanceResponse.page(title="t", message="m").body

@@ -52,6 +52,8 @@ def resolve_enabled(scope: Construct, enabled: bool | None) -> bool:
     value = parse_toggle_value(scope.node.try_get_context(MAINTENANCE_CONTEXT_KEY))
     registry = _registry(scope)
     registry.paths.append(scope.node.path)
+    if enabled is False:
+        registry.pinned_off.add(scope.node.path)
     registry.values.setdefault(repr(value.raw), (value, _where_set(scope)))
     if enabled is not None and not isinstance(enabled, bool):
         raise MaintenanceConfigError(
@@ -84,6 +86,8 @@ class _SelectorCheck:
     def __init__(self, root: IConstruct) -> None:
         self.root = root
         self.paths: list[str] = []
+        self.pinned_off: set[str] = set()
+        """Constructs given enabled=False: no selector can switch them on."""
         # Every value the constructs saw (app context, or set on a stage or stack), with where
         # it was set, so that a typo set on a stage is caught like one given with -c.
         self.values: dict[str, tuple[ToggleValue, str]] = {}
@@ -99,7 +103,18 @@ class _SelectorCheck:
     def _unmatched(self, value: ToggleValue, where: str) -> list[str]:
         errors = []
         for selector in value.selectors:
-            if not any(selector_matches(selector, p.split("/")) for p in self.paths):
+            matched = [p for p in self.paths if selector_matches(selector, p.split("/"))]
+            if matched and set(matched) <= self.pinned_off:
+                errors.append(
+                    f"context '{MAINTENANCE_CONTEXT_KEY}': selector '{'/'.join(selector)}' "
+                    f"(from {value.raw!r}, set on {where}) matches only "
+                    f"{', '.join(sorted(matched))}, created with enabled=False, which no "
+                    "context value switches on: the selector changes nothing. Remove "
+                    "enabled=False there (enabled=None follows the context), or select "
+                    "another construct."
+                )
+                continue
+            if not matched:
                 listed = ", ".join(sorted(self.paths))
                 errors.append(
                     f"context '{MAINTENANCE_CONTEXT_KEY}': selector '{'/'.join(selector)}' "
@@ -133,7 +148,9 @@ def _where_set(scope: IConstruct) -> str:
 
 
 _REGISTRY_ATTRIBUTE = "_maintenance_constructs_selector_check"
-_TOGGLE_CONSTRUCT_ID = "MaintenanceToggle"
+_TOGGLE_CONSTRUCT_ID = "maintenance-constructs.MaintenanceToggle"
+"""Named after the package, so that no construct of the app (a stack called MaintenanceToggle,
+created before or after) can take the id."""
 
 
 def _registry(scope: IConstruct) -> _SelectorCheck:

@@ -196,14 +196,18 @@ def cloudfront_existing(
     return run
 
 
-def toggle(value: Any) -> Callable[[], Any]:
+def toggle(value: Any, *, pinned_off: str = "") -> Callable[[], Any]:
+    """Staging and Prod stages, each an edge stack; ``pinned_off`` names the stage whose
+    construct is created with enabled=False."""
+
     def run() -> None:
         app = cdk.App(context={"maintenance": value})
         for stage_id in ("Staging", "Prod"):
             stack = cdk.Stack(
                 cdk.Stage(app, stage_id), "Edge", env=cdk.Environment(region="us-east-1")
             )
-            CloudFrontMaintenance(stack, "Maintenance")
+            enabled = False if stage_id == pinned_off else None
+            CloudFrontMaintenance(stack, "Maintenance", enabled=enabled)
         app.synth()
 
     return run
@@ -323,6 +327,7 @@ CASES: list[Case] = [
     Case("toggle", "context 'maintenance'", "'Prod,,Staging'", toggle("Prod,,Staging")),
     Case("toggle", "context 'maintenance'", "'Prod/'", toggle("Prod/")),
     Case("toggle", "context 'maintenance'", "'Prdo'", toggle("Prdo")),
+    Case("toggle", "context 'maintenance'", "'Prod'", toggle("Prod", pinned_off="Prod")),
     Case("toggle", "context 'maintenance'", "'Stagin'", toggle("Prod,Stagin")),
     Case("toggle", "enabled", "'yes'", cloudfront(enabled="yes")),
     Case("toggle", "enabled", "1", cloudfront(enabled=1)),

@@ -133,12 +133,17 @@ needs_cdk_cli = pytest.mark.skipif(
 )
 
 
-def run_cdk(args: Sequence[str], *, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The pinned CDK CLI, finding this interpreter as `python3` (cdk.json runs python3)."""
+def run_cdk(
+    args: Sequence[str], *, cwd: Path, home: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The pinned CDK CLI (from any folder), finding this interpreter as `python3` (cdk.json
+    runs python3); ``home`` stands in for the user's home folder (``~/.cdk.json``)."""
     env = {**os.environ, "CDK_VALIDATION": "false"}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    if home is not None:
+        env["HOME"] = str(home)
     return subprocess.run(
-        ["npx", "--no-install", "cdk", "--no-notices", *args],
+        [str(ROOT / "node_modules" / ".bin" / "cdk"), "--no-notices", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

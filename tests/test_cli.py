@@ -124,3 +124,47 @@ def test_malformed_cdk_json_names_the_line(tmp_path: Path) -> None:
     result = run("set", "on", cwd=tmp_path)
     assert result.returncode == 2
     assert "is not valid JSON: line 5, column 3" in result.stderr
+
+
+def _set_in_process(cdk_json: Path, *args: str) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from maintenance_constructs.tools.cli import main
+
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["set", *args, "--cdk-json", str(cdk_json)])
+    return code, errors.getvalue()
+
+
+def test_set_edits_the_target_of_a_symlinked_cdk_json(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    target = shared / "cdk.json"
+    target.write_text('{"app": "python3 app.py", "context": {"maintenance": false}}\n')
+    link = tmp_path / "cdk.json"
+    link.symlink_to(target)
+    assert _set_in_process(link, "on") == (0, "")
+    assert link.is_symlink() and link.resolve() == target
+    assert json.loads(target.read_text())["context"]["maintenance"] is True
+    assert sorted(p.name for p in shared.iterdir()) == ["cdk.json"]  # no stray temporary
+
+
+def test_set_refuses_a_read_only_cdk_json_in_one_line(tmp_path: Path) -> None:
+    cdk_json = tmp_path / "cdk.json"
+    cdk_json.write_text('{"app": "python3 app.py", "context": {"maintenance": false}}\n')
+    cdk_json.chmod(0o444)
+    code, error = _set_in_process(cdk_json, "on")
+    assert code == 2 and "is read-only; it was left as it is" in error
+    assert error.count("\n") == 1
+    assert json.loads(cdk_json.read_text())["context"]["maintenance"] is False
+
+
+def test_set_reads_past_a_bom_and_keeps_it(tmp_path: Path) -> None:
+    cdk_json = tmp_path / "cdk.json"
+    text = '{\n  "app": "python3 app.py",\n  "context": {\n    "maintenance": false\n  }\n}\n'
+    cdk_json.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert _set_in_process(cdk_json, "on") == (0, "")
+    raw = cdk_json.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b'"maintenance": true' in raw

@@ -166,3 +166,15 @@ def test_info_annotation_only_when_on() -> None:
     CloudFrontMaintenance(off_stack, "Maintenance")
     assert _info_messages(off_stack) == []
     assertions.Annotations.from_stack(off_stack).has_no_warning("*", assertions.Match.any_value())
+
+
+def test_a_user_stack_called_maintenance_toggle_does_not_collide() -> None:
+    for before in (True, False):
+        app = cdk.App(context={"maintenance": "true"})
+        if before:
+            cdk.Stack(app, "MaintenanceToggle")
+        edge = cdk.Stack(app, "Edge", env=cdk.Environment(region="us-east-1"))
+        CloudFrontMaintenance(edge, "Maintenance")
+        if not before:
+            cdk.Stack(app, "MaintenanceToggle")
+        app.synth()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -329,3 +330,25 @@ def test_set_on_a_file_that_cannot_be_written(
 def test_help_has_no_markup() -> None:
     text = cli.parser().format_help()
     assert "``" not in text and ":param" not in text
+
+
+def test_request_values_may_hold_commas() -> None:
+    request = parse_request(
+        "host=example.com,ip=192.0.2.1,accept=text/html,application/xhtml+xml,method=post"
+    )
+    assert request.accept == "text/html,application/xhtml+xml"
+    assert request.method == "POST"
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ("ip=192.0.2.1,path=health", "does not start with '/'"),
+        ("ip=192.0.2.1,method=", "is not a method"),
+        ("ip=192.0.2.1,ip=192.0.2.2", "ip= is given twice"),
+        ("ip=192.0.2.1,header:X-A=1,header:x-a=2", "header:x-a is given twice"),
+    ],
+)
+def test_malformed_requests_are_refused_in_one_line(spec: str, fragment: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        parse_request(spec)

@@ -18,14 +18,14 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..errors import MaintenanceConfigError
 from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
-from .assembly import load_cdk_json, merged_context, read_states, synthesize
+from .assembly import context_value, load_cdk_json, merged_context, read_states, synthesize
 
 __all__ = ["main"]
 
@@ -108,24 +108,36 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(descriptor)  # closing releases the lock
 
 
+BOM = "\ufeff"
+
+
 def write_toggle(cdk_json: Path, value: bool | str) -> None:
     """Set ``context.maintenance`` in cdk.json, keeping every other key and the formatting.
 
     The new content goes to a temporary file in the same folder, then replaces cdk.json in one
     rename, under a lock: concurrent runs never leave a truncated or mixed file."""
-    folder = cdk_json.resolve().parent
+    target = cdk_json.resolve()  # a symlinked cdk.json stays a link: its target is edited
+    folder = target.parent
+    # No write bit counts as read-only even for root, who could write it anyway.
+    if target.is_file() and (not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222):
+        raise MaintenanceConfigError(
+            f"--cdk-json: {str(cdk_json)!r} is read-only; it was left as it is. Make it "
+            "writable (chmod u+w) if the value should change, or pass --cdk-json to a "
+            "writable copy."
+        )
     try:
         with _locked(folder):
             data = load_cdk_json(cdk_json)
-            with cdk_json.open(encoding="utf-8", newline="") as file:
+            with target.open(encoding="utf-8", newline="") as file:
                 text = file.read()
-            edited = _edited(text, data, value)
+            bom = BOM if text.startswith(BOM) else ""  # kept, as the CDK CLI reads past it
+            edited = bom + _edited(text.removeprefix(BOM), data, value)
             handle, temporary = tempfile.mkstemp(prefix=".cdk.json.", dir=folder)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
                     file.write(edited)
-                os.chmod(temporary, cdk_json.stat().st_mode & 0o777)
-                os.replace(temporary, cdk_json)
+                os.chmod(temporary, target.stat().st_mode & 0o777)
+                os.replace(temporary, target)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
@@ -147,9 +159,11 @@ def _app_command(cdk_json: Path, app: str | None) -> str:
     return command
 
 
-def _states(cdk_json: Path, app: str, value: Any) -> list[Any]:
+def _states(
+    cdk_json: Path, app: str, value: Any, overrides: Mapping[str, Any] | None = None
+) -> list[Any]:
     with tempfile.TemporaryDirectory(prefix="maintenance-status-") as outdir:
-        context = merged_context(cdk_json, {MAINTENANCE_CONTEXT_KEY: value})
+        context = merged_context(cdk_json, {**(overrides or {}), MAINTENANCE_CONTEXT_KEY: value})
         synthesize(app, cwd=cdk_json.parent, context=context, outdir=Path(outdir))
         return read_states(Path(outdir))
 
@@ -192,14 +206,14 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     cdk_json = Path(args.cdk_json)
-    context = load_cdk_json(cdk_json).get("context", {})
-    value = context.get(MAINTENANCE_CONTEXT_KEY) if isinstance(context, dict) else None
-    shown = "unset" if value is None else json.dumps(value)
+    overrides = _context_overrides(args.context)
+    value, source = context_value(cdk_json, overrides, MAINTENANCE_CONTEXT_KEY)
+    shown = "unset" if source == "unset" else f"{json.dumps(value)} (from {source})"
     print(f"{cdk_json}: {MAINTENANCE_CONTEXT_KEY} = {shown}")
     print(f"interpreted as: {_describe(value)}")
     if not args.no_app:
         app = _app_command(cdk_json, args.app)
-        states = _states(cdk_json, app, value)
+        states = _states(cdk_json, app, value, overrides)
         print(f"maintenance constructs of {app!r}:")
         for state in states:
             note = " (enabled= set in code)" if state.explicit else ""
@@ -263,7 +277,15 @@ def parser() -> argparse.ArgumentParser:
         "--app", help="app command to synthesize for the list of constructs (default: cdk.json's)"
     )
     status.add_argument(
-        "--no-app", action="store_true", help="only read cdk.json; do not synthesize the app"
+        "--no-app", action="store_true", help="only read the context; do not synthesize the app"
+    )
+    status.add_argument(
+        "-c",
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="context, as with cdk -c (e.g. -c maintenance=Prod); repeatable",
     )
     status.set_defaults(handler=cmd_status)
     preview = sub.add_parser(

@@ -4,6 +4,7 @@ the one request given with ``--request``."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 
 from .evaluator import Request
@@ -17,6 +18,7 @@ PREFERRED_OUTSIDE = {
     6: ("2001:db8:ffff::1", "100::1"),
 }
 _FIELDS = ("host", "ip", "path", "accept", "method", "country")
+_NEXT_KEY = re.compile(r",(?=\s*(?:host|ip|path|accept|method|country|header:[^=,]+)=)")
 
 
 def outside_address(
@@ -63,11 +65,15 @@ def parse_request(spec: str) -> Request:
     header:X-Name=value`` -> Request (``ip`` is required)."""
     fields: dict[str, str] = {}
     headers: list[tuple[str, str]] = []
-    for part in spec.split(","):
+    # A comma starts a new key only before "key=": values may hold commas (an Accept list).
+    for part in _NEXT_KEY.split(spec):
         key, sep, value = part.partition("=")
         key = key.strip()
         if sep and key.lower().startswith("header:") and key[7:].strip():
-            headers.append((key[7:].strip(), value.strip()))
+            name = key[7:].strip()
+            if any(name.lower() == seen.lower() for seen, _ in headers):
+                raise ValueError(f"--request: header:{name} is given twice; give it once")
+            headers.append((name, value.strip()))
             continue
         if not sep or key not in _FIELDS:
             raise ValueError(
@@ -75,7 +81,13 @@ def parse_request(spec: str) -> Request:
                 "header:NAME= (e.g. host=example.com,ip=203.0.113.5,path=/,accept=text/html,"
                 "country=BR,header:X-Maintenance-Bypass=...)"
             )
+        if key in fields:
+            raise ValueError(f"--request: {key}= is given twice; give it once")
         fields[key] = value.strip()
+    if "path" in fields and not fields["path"].startswith("/"):
+        raise ValueError(f"--request: path={fields['path']!r} does not start with '/'")
+    if "method" in fields and not fields["method"].isalpha():
+        raise ValueError(f"--request: method={fields['method']!r} is not a method such as GET")
     if "ip" not in fields:
         raise ValueError(f"--request: {spec!r} has no ip=...; give the client address")
     try:

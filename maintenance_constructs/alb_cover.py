@@ -121,11 +121,25 @@ def pairs(
         if sum(map(wildcard_count, block_hosts)) + other_wildcards <= spare_wildcards:
             result.append((tuple(block_hosts), tuple(block_others)))
             continue
-        # Rare: wildcard-heavy values. Keep the block's values, split its hosts further.
-        for group in pack(
-            block_hosts,
-            max_values=len(block_hosts),
-            max_wildcards=spare_wildcards - other_wildcards,
-        ):
-            result.append((tuple(group), tuple(block_others)))
+        # Rare: wildcard-heavy values. Split the others so that each group fits beside the
+        # most wildcarded host, then the hosts beside each group (a value that cannot fit at
+        # all stays alone, and the plan's last check refuses it with the count).
+        widest_host = max(map(wildcard_count, block_hosts))
+        other_groups = (
+            pack(
+                block_others,
+                max_values=len(block_others),
+                max_wildcards=spare_wildcards - widest_host,
+            )
+            if other_wildcards + widest_host > spare_wildcards
+            else [block_others]
+        )
+        for others_group in other_groups:
+            group_wildcards = sum(map(wildcard_count, others_group))
+            for group in pack(
+                block_hosts,
+                max_values=len(block_hosts),
+                max_wildcards=spare_wildcards - group_wildcards,
+            ):
+                result.append((tuple(group), tuple(others_group)))
     return result

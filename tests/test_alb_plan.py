@@ -225,3 +225,37 @@ def test_bypass_token_rules_forward_on_the_header_or_the_cookie(hosts: list[str]
             ]
         )
     assert by_header == {name: set(hosts or {"*"}) for name in ("X-Maintenance-Bypass", "Cookie")}
+
+
+def test_wildcard_heavy_values_are_split_further_not_sent_over_the_limit() -> None:
+    rules = plan_rules(hosts=["*.example.com"], cidrs=[], bypass_paths=["/a*/b*", "/c*/d*", "/e*"])
+    bypass = [r for r in rules if r.kind == "bypass"]
+    assert [r.paths for r in bypass] == [("/a*/b*", "/c*/d*"), ("/e*",)]
+    assert all(r.wildcards <= MAX_WILDCARDS_PER_RULE for r in rules)
+
+
+def test_every_planned_rule_is_within_the_limits_or_the_plan_is_refused() -> None:
+    """Random hosts, paths and tokens (fixed seed): each plan either keeps every rule within
+    5 values and 5 wildcards, or is refused; none is sent over."""
+    import random
+
+    chooser = random.Random(20261201)
+    hosts = ["example.com", "*.example.com", "*.*.example.com", "a?.example.com", "b.example.org"]
+    paths = ["/health", "/a*", "/b*/c*", "/d?/e*", "/static/*", "/x*y*z*", "/p*q*r*s*"]
+    planned = refused = 0
+    for _ in range(300):
+        try:
+            rules = plan_rules(
+                hosts=chooser.sample(hosts, chooser.randint(1, 4)),
+                cidrs=CIDRS[: chooser.randint(0, 9)],
+                bypass_paths=chooser.sample(paths, chooser.randint(0, 4)),
+                browser=chooser.random() < 0.5,
+                bypass_token="wildcard-check-token-01" if chooser.random() < 0.5 else None,
+            )
+        except MaintenanceConfigError:
+            refused += 1
+            continue
+        planned += 1
+        assert all(r.value_count <= MAX_VALUES_PER_RULE for r in rules)
+        assert all(r.wildcards <= MAX_WILDCARDS_PER_RULE for r in rules)
+    assert planned > 100 and refused > 0

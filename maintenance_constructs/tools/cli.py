@@ -263,6 +263,17 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return 0 if preview.only_maintenance else 3
 
 
+def _context_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-c",
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="context, as with cdk -c (e.g. -c maintenance=Prod); repeatable",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     sub = root.add_subparsers(dest="command", required=True)
@@ -279,27 +290,13 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument(
         "--no-app", action="store_true", help="only read the context; do not synthesize the app"
     )
-    status.add_argument(
-        "-c",
-        "--context",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="context, as with cdk -c (e.g. -c maintenance=Prod); repeatable",
-    )
+    _context_option(status)
     status.set_defaults(handler=cmd_status)
     preview = sub.add_parser(
         "preview", help="what the toggle changes and who gets what, off vs on (offline)"
     )
     preview.add_argument("--app", help='app command (default: cdk.json\'s "app")')
-    preview.add_argument(
-        "-c",
-        "--context",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="context, as with cdk -c (e.g. -c maintenance=Prod); repeatable",
-    )
+    _context_option(preview)
     preview.add_argument("--json", action="store_true", help="machine-readable output")
     preview.add_argument(
         "--request",

@@ -42,6 +42,7 @@ from .values import (
     normalize_hosts,
     normalize_paths,
 )
+from .warning_catalog import warning_id
 
 __all__ = ["ALB_MAX_BODY_BYTES", "AlbMaintenance"]
 
@@ -214,7 +215,7 @@ class AlbMaintenance(Construct):
         if unsent:
             names = ", ".join(unsent)
             Annotations.of(self).add_warning_v2(
-                "maintenance-constructs:albHeadersNotSent",
+                warning_id("albHeadersNotSent"),
                 f"{parameter} asks for the headers {names}, but an ALB fixed response cannot "
                 "carry headers: they are not sent. Drop retry_after/headers for the ALB, or use "
                 "CloudFrontMaintenance, whose WAF response can send them.",

@@ -31,6 +31,7 @@ from .cfn import resolved_properties, resources_by_type
 from .errors import MaintenanceConfigError
 from .origins import warn_if_behind_cloudfront
 from .values import host_patterns_overlap
+from .warning_catalog import warning_id
 
 if TYPE_CHECKING:
     from .alb import AlbMaintenance
@@ -248,7 +249,7 @@ class ListenerChecks:
         ]
         if elsewhere:
             Annotations.of(owner).add_warning_v2(
-                "maintenance-constructs:allowRoutingDiffers",
+                warning_id("allowRoutingDiffers"),
                 f"{', '.join(elsewhere)} forward the requests they match to other target groups "
                 "than target_groups/action, but during maintenance the bypass, allow and token "
                 "rules forward every request to target_groups/action: allow-listed clients and "
@@ -357,7 +358,7 @@ class ListenerChecks:
         if not {"forward", *AUTHENTICATING_ACTIONS} & set(default):
             return
         Annotations.of(self.owner).add_warning_v2(
-            "maintenance-constructs:listenerDefaultForwards",
+            warning_id("listenerDefaultForwards"),
             f"The listener {self.owner.listener.node.path} forwards requests that match no rule "
             "to targets: requests for other hosts (the load balancer's DNS name, its IP "
             "address) reach the app past the maintenance rules. add_targets() or "
@@ -367,7 +368,7 @@ class ListenerChecks:
             "fixed_response(404, content_type='text/plain')) and the app a rule with a "
             "priority. If the default is deliberate, acknowledge this warning: "
             "Annotations.of(maintenance).acknowledge_warning("
-            "'maintenance-constructs:listenerDefaultForwards', 'why').",
+            f"'{warning_id('listenerDefaultForwards')}', 'why').",
         )
 
     def _warn_authentication_skipped(
@@ -387,7 +388,7 @@ class ListenerChecks:
             authenticating.append(f"{self.owner.listener.node.path} default action ({default[0]})")
         if authenticating:
             Annotations.of(self.owner).add_warning_v2(
-                "maintenance-constructs:authenticationSkipped",
+                warning_id("authenticationSkipped"),
                 f"{', '.join(authenticating)} authenticates requests before forwarding them, "
                 "but the maintenance bypass and allow rules forward directly: during "
                 "maintenance, allow-listed clients and bypass paths reach the app without "

@@ -19,6 +19,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct
 
 from .cfn import resolved_properties
+from .warning_catalog import warning_id
 
 __all__ = [
     "DEPLOYMENT_GROUP",
@@ -108,7 +109,7 @@ class Neighbours:
             shared = sorted(names.get(t, t) for t in targets & app_targets)
             if shared:
                 Annotations.of(self.owner).add_warning_v2(
-                    "maintenance-constructs:otherListenerOpen",
+                    warning_id("otherListenerOpen"),
                     f"The listener {(other.node.scope or other).node.path} of the same load "
                     f"balancer forwards to {', '.join(shared)} and has no maintenance rules: "
                     "during maintenance the app stays open to everyone on that port (a "
@@ -154,7 +155,7 @@ class Neighbours:
 
     def _blue_green(self, deployer: str, groups: Sequence[str]) -> None:
         Annotations.of(self.owner).add_warning_v2(
-            "maintenance-constructs:blueGreenOutsideTemplate",
+            warning_id("blueGreenOutsideTemplate"),
             f"{deployer} shifts the production traffic of {self.listener.node.path} between "
             f"{' and '.join(groups)} outside CloudFormation, so the target group the template "
             "names may not be the live one; the maintenance rules forward allowed requests "
@@ -162,7 +163,7 @@ class Neighbours:
             "(aws elbv2 describe-listeners / describe-rules) and, if it is not the template's, "
             "pass target_groups=[<the live group>]; start no deployment while maintenance is "
             "on. Once you operate it so, acknowledge this warning: Annotations.of(maintenance)"
-            ".acknowledge_warning('maintenance-constructs:blueGreenOutsideTemplate', 'why').",
+            f".acknowledge_warning('{warning_id('blueGreenOutsideTemplate')}', 'why').",
         )
 
 

@@ -13,6 +13,7 @@ from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse
 from .waf import WafMaintenance
 from .waf_rules import WAF_MAX_BODY_BYTES, WAF_MAX_IP_SET_ADDRESSES
+from .warning_catalog import warning_id
 
 __all__ = ["WAF_MAX_BODY_BYTES", "WAF_MAX_IP_SET_ADDRESSES", "CloudFrontMaintenance"]
 
@@ -86,7 +87,7 @@ class CloudFrontMaintenance(WafMaintenance):
         region = Stack.of(self).region
         if Token.is_unresolved(region):
             Annotations.of(self).add_warning_v2(
-                "maintenance-constructs:cloudFrontRegionUnknown",
+                warning_id("cloudFrontRegionUnknown"),
                 "The stack's region is not set at synth time, but a CLOUDFRONT web ACL and its "
                 "IP sets must be created in us-east-1. Give this stack "
                 "env=cdk.Environment(region='us-east-1') (a separate edge stack, with "

@@ -9,6 +9,7 @@ from aws_cdk import Annotations, CfnResource, Stack
 from constructs import IConstruct
 
 from .cfn import resolved_properties
+from .warning_catalog import warning_id
 
 __all__ = ["warn_if_behind_cloudfront"]
 
@@ -27,7 +28,7 @@ def warn_if_behind_cloudfront(
         config = resolved_properties(distribution).get("distributionConfig") or {}
         if resolved in [o.get("domainName") for o in config.get("origins") or []]:
             Annotations.of(owner).add_warning_v2(
-                "maintenance-constructs:albBehindCloudFront",
+                warning_id("albBehindCloudFront"),
                 f"The load balancer {load_balancer.node.path} is the origin of the CloudFront "
                 f"distribution {distribution.node.path}: {checker} sees CloudFront's "
                 "addresses, not the viewers', so allowed_cidrs can never match and everyone "

@@ -13,6 +13,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import IValidation
 
 from .cfn import cloudformation_case, resolved_properties
+from .warning_catalog import warning_id
 from .wcu import BASE_PRICE_WCU, MAX_WEB_ACL_WCU, rules_capacity
 
 __all__ = ["AclChecks", "ends_evaluation", "register_on"]
@@ -131,7 +132,7 @@ class AclChecks:
                 else f"more than the {BASE_PRICE_WCU} WCU the web ACL's base price includes"
             )
             Annotations.of(owner).add_warning_v2(
-                "maintenance-constructs:webAclCapacity",
+                warning_id("webAclCapacity"),
                 f"{path} would use about {total} WCU with maintenance on ({existing.wcu} for "
                 f"its rules, {owner.wcu.wcu} for the maintenance rules; estimates from the AWS "
                 f"WAF developer guide's figures): {why}. Acknowledge this warning once checked "
@@ -163,7 +164,7 @@ class AclChecks:
                 f"rule(s) (WAF priorities start at 0), so renumber those rules from {after} on"
             )
         Annotations.of(self.owner).add_warning_v2(
-            "maintenance-constructs:aclRuleBeforeMaintenance",
+            warning_id("aclRuleBeforeMaintenance"),
             f"In {self.owner.web_acl.node.path}, {described} come(s) before the maintenance "
             f"rule (priority {first}) and can end evaluation with an allow: requests it allows "
             f"reach the app during maintenance. To fix it, {fix}. Rules that only block or "

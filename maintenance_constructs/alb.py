@@ -6,33 +6,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jsii
-from aws_cdk import Annotations, AspectPriority, Aspects, IAspect
+from aws_cdk import Annotations, AspectPriority, Aspects
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from constructs import Construct, IConstruct, IValidation
+from constructs import Construct
 
 from .alb_actions import CrossStackValues, check_listener, forward_action
-from .alb_app_routing import RouteCopy, app_routes
-from .alb_checks import (
-    LISTENER_RULE,
-    ListenerChecks,
-    app_rule_priorities,
-    listener_peers,
-    outside_peers,
+from .alb_app_routing import RouteCopy
+from .alb_checks import ListenerChecks
+from .alb_listener_rules import (
     register_peer,
 )
 from .alb_plan import PlannedRule, plan_rules
 from .alb_routes import AppRoute
+from .alb_synthesis import PlanAtSynthesis
 from .alb_window import (
     MAX_PRIORITY,
     MIN_PRIORITY,
     PRIORITY_WINDOW,
-    AppRulePriority,
-    no_room,
-    place_window,
 )
 from .bypass_token import BypassTokenParameter, bypass_token_value
-from .cfn import resources_by_type
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse, require_response
 from .toggle import resolve_enabled
@@ -168,7 +160,7 @@ class AlbMaintenance(Construct):
         default = [AppRoute(name=f"{listener.node.path} (default action)")]
         self._plan(default if forward is None else None)
         if forward is None or self.automatic_priority:
-            at_synthesis = _PlanAtSynthesis(self, forward)
+            at_synthesis = PlanAtSynthesis(self, forward)
             Aspects.of(self).add(at_synthesis, priority=AspectPriority.MUTATING)
             self.node.add_validation(at_synthesis)
         elif self.enabled:
@@ -277,80 +269,6 @@ class _PlanInputs:
     bypass_paths: list[str]
     browser: bool
     bypass_token: str | None
-
-
-@jsii.implements(IAspect, IValidation)
-class _PlanAtSynthesis:
-    """Places the window (no ``priority`` given) and plans the rules following the app's
-    routing (no ``target_groups``/``action``), then, while on, creates them: aspects run when
-    the app synthesizes, before validation, so rules added after the construct count too.
-    What the app's rules make impossible is reported by the validation, with the construct's
-    path."""
-
-    def __init__(self, owner: AlbMaintenance, forward: elbv2.ListenerAction | None) -> None:
-        self.owner = owner
-        self.forward = forward
-        self.done = False
-        self.errors: list[str] = []
-
-    def visit(self, node: IConstruct) -> None:
-        owner = self.owner
-        if self.done or node.node.path != owner.node.path:
-            return
-        self.done = True
-        found = resources_by_type(owner.node.root, LISTENER_RULE)[LISTENER_RULE]
-        outside = outside_peers(owner.node.root, [rule.node.path for rule in found])
-        rules = [rule for rule, theirs in zip(found, outside, strict=True) if theirs]
-        try:
-            placed = _place_windows(owner, rules)
-            copies: list[RouteCopy] = []
-            if self.forward is None:
-                localize = CrossStackValues(owner).localize
-                window_end = owner.priority_window.stop
-                copies = app_routes(owner, owner.listener, rules, window_end, localize)
-            self._plan(copies, placed)
-        except MaintenanceConfigError as error:
-            self.errors.append(str(error))
-            return
-        if owner.enabled:
-            owner.rules = owner._create_rules(self.forward, copies)
-
-    def _plan(self, copies: Sequence[RouteCopy], placed: Sequence[AppRulePriority]) -> None:
-        routes = [copy.route for copy in copies] if self.forward is None else None
-        try:
-            self.owner._plan(routes)
-        except MaintenanceConfigError:
-            window = len(self.owner.priority_window)
-            if not self.owner.automatic_priority or window >= PRIORITY_WINDOW:
-                raise
-            # The rules do not fit the room the app's rules leave: say how to make room.
-            raise MaintenanceConfigError(no_room(placed, free=window, needed=window + 1)) from None
-
-    def validate(self) -> list[str]:
-        return list(self.errors)
-
-
-def _place_windows(owner: AlbMaintenance, rules: Sequence[Any]) -> list[AppRulePriority]:
-    """Place the window of every construct without ``priority`` on the owner's listener, in
-    the order they were created (the first to visit places them all, so the order of the
-    visits does not matter); returns the app rules as the owner's placement saw them."""
-    peers = listener_peers(owner)
-    taken = [peer.priority_window for peer in peers if not peer.automatic_priority]
-    seen: list[AppRulePriority] = []
-    for peer in peers:
-        placed = app_rule_priorities(peer.listener, rules, peer.host_headers)
-        if peer is owner:
-            seen = placed
-        if peer.automatic_priority and not peer.window_placed:
-            try:
-                peer.priority_window = place_window(placed, taken, needed=len(peer.plan))
-            except MaintenanceConfigError:
-                if peer is owner:
-                    raise
-                continue  # reported by that construct's own validation
-            peer.window_placed = True
-            taken.append(peer.priority_window)
-    return seen
 
 
 def _require_listener_in_app(listener: elbv2.IApplicationListener) -> None:

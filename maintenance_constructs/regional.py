@@ -11,7 +11,7 @@ from aws_cdk import Stack
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IValidation
 
-from .alb_checks import alb_peers
+from .alb_listener_rules import alb_peers
 from .bypass_token import BypassTokenParameter
 from .cfn import resources_by_type
 from .errors import MaintenanceConfigError

@@ -27,8 +27,14 @@ from .alb_window import (
     RuleKind,
     bands,
 )
-from .bypass import BYPASS_COOKIE, BYPASS_HEADER
 from .errors import MaintenanceConfigError
+from .shared import (
+    BYPASS_COOKIE,
+    BYPASS_HEADER,
+    EVERY_PATH,
+    TRAVERSAL_PATTERNS,
+    alb_cookie_pattern,
+)
 from .values import wildcard_count
 
 __all__ = [
@@ -54,14 +60,6 @@ MAX_RULES_PER_LOAD_BALANCER = 100
 """Listener rules per load balancer, default rules excluded (the default quota)."""
 BROWSER_ACCEPT_PATTERN = "*text/html*"
 """The ``Accept`` header value the browser rule matches."""
-
-EVERY_PATH = "/*"
-"""The path pattern of the maintenance rule when it covers every host (a rule needs a
-condition; every request path starts with ``/``)."""
-
-TRAVERSAL_PATTERNS = ("*/../*", "*/..")
-"""Paths with a ``..`` segment: a guard rule answers them with the maintenance response
-before a wildcard bypass pattern (``/static/*``) could forward ``/static/../admin``."""
 
 
 @dataclass(frozen=True)
@@ -267,7 +265,7 @@ def _own_groups(
 def token_conditions(token: str) -> list[tuple[str, str]]:
     """The two header conditions that admit the token, each a rule of its own (conditions of
     one rule are ANDed): the header itself, and the cookie inside the ``Cookie`` header."""
-    return [(BYPASS_HEADER, token), ("Cookie", f"*{BYPASS_COOKIE}={token}*")]
+    return [(BYPASS_HEADER, token), ("Cookie", alb_cookie_pattern(token))]
 
 
 def _header_rules(hosts: Sequence[str], headers: Sequence[tuple[str, str]]) -> list[Group]:
@@ -325,7 +323,7 @@ def _check_wildcards(
         if name == "Accept":
             partners.append((value, "browser_response", f"the browser rule's Accept {value!r}"))
         elif wildcard_count(value):
-            shown = f"*{BYPASS_COOKIE}=<token>*"  # never print the secret itself
+            shown = alb_cookie_pattern("<token>")  # never print the secret itself
             partners.append((value, "bypass_token", f"the bypass cookie pattern {shown!r}"))
     for host in hosts or ():
         for value, parameter, what in partners:

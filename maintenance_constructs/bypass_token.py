@@ -14,7 +14,7 @@ from aws_cdk import CfnParameter, Stack, Token
 from constructs import Construct
 
 from .errors import MaintenanceConfigError
-from .toggle_value import TOKEN_PARAMETER_METADATA_TYPE
+from .shared import TOKEN_PARAMETER_METADATA_TYPE
 
 __all__ = [
     "BYPASS_TOKEN_LENGTHS",

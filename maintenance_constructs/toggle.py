@@ -14,10 +14,10 @@ from aws_cdk import Annotations
 from constructs import Construct, IConstruct, IValidation
 
 from .errors import MaintenanceConfigError
+from .shared import STATE_METADATA_TYPE
 from .toggle_value import (
     FALSE_WORDS,
     MAINTENANCE_CONTEXT_KEY,
-    STATE_METADATA_TYPE,
     TRUE_WORDS,
     ToggleValue,
     parse_toggle_value,

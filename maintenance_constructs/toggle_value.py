@@ -10,10 +10,7 @@ from .errors import MaintenanceConfigError
 __all__ = [
     "FALSE_WORDS",
     "MAINTENANCE_CONTEXT_KEY",
-    "STATE_METADATA_TYPE",
-    "TOKEN_PARAMETER_METADATA_TYPE",
     "TRUE_WORDS",
-    "WAF_RULES_METADATA_TYPE",
     "ToggleValue",
     "parse_toggle_value",
     "selector_matches",
@@ -22,11 +19,7 @@ __all__ = [
 MAINTENANCE_CONTEXT_KEY = "maintenance"
 """The CDK context key that switches maintenance mode: ``cdk deploy -c maintenance=true``."""
 
-STATE_METADATA_TYPE = "maintenance-constructs:state"
-WAF_RULES_METADATA_TYPE = "maintenance-constructs:waf-rules"
-TOKEN_PARAMETER_METADATA_TYPE = "maintenance-constructs:token-parameter"
-"""Metadata naming the CloudFormation parameter a construct adds while on (the bypass token's
-SSM parameter), so the tools count it as part of the toggle."""
+
 """Metadata naming the web ACL rules a construct owns, for the preview's diff."""
 """Cloud assembly metadata each maintenance construct carries: ``{"enabled": bool, ...}``."""
 TRUE_WORDS = ("true", "yes", "on", "1")

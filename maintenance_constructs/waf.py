@@ -13,8 +13,8 @@ from .bypass_token import BypassTokenParameter, bypass_token_value
 from .cfn import cloudformation_case
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse, require_response
+from .shared import WAF_RULES_METADATA_TYPE
 from .toggle import resolve_enabled
-from .toggle_value import WAF_RULES_METADATA_TYPE
 from .values import IpNetwork, normalize_cidrs, normalize_paths
 from .waf_checks import AclChecks, register_on
 from .waf_rules import (

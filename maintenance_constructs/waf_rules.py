@@ -9,10 +9,10 @@ from collections.abc import Mapping, Sequence
 from aws_cdk import Stack
 from aws_cdk import aws_wafv2 as wafv2
 
-from .bypass import BYPASS_COOKIE
 from .bypass_token import BYPASS_TOKEN_LENGTHS
 from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse
+from .shared import bypass_cookie
 from .values import check_literal_number
 from .wcu import MAX_WEB_ACL_WCU, Capacity
 
@@ -100,7 +100,7 @@ def link_rule(
 ) -> W.RuleProperty:
     """Answers the bypass link with a 302 to ``/`` that sets the bypass cookie."""
     cookie = (
-        f"{BYPASS_COOKIE}={token}; Path=/; Max-Age={BYPASS_COOKIE_MAX_AGE}; Secure; HttpOnly; "
+        f"{bypass_cookie(token)}; Path=/; Max-Age={BYPASS_COOKIE_MAX_AGE}; Secure; HttpOnly; "
         "SameSite=Lax"
     )
     headers = [("Location", "/"), ("Set-Cookie", cookie), ("Cache-Control", "no-store")]

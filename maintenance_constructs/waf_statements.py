@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from aws_cdk import aws_wafv2 as wafv2
 
-from .bypass import BYPASS_COOKIE, BYPASS_HEADER
+from .shared import BYPASS_HEADER, bypass_cookie
 
 __all__ = ["NORMALIZED_PATH", "block_statement", "carries_token", "path_is"]
 
@@ -84,7 +84,7 @@ def carries_token(token: str) -> W.StatementProperty:
     return _any_of(
         [
             _header(BYPASS_HEADER.lower(), "EXACTLY", token),
-            _header("cookie", "CONTAINS", f"{BYPASS_COOKIE}={token}"),
+            _header("cookie", "CONTAINS", bypass_cookie(token)),
         ]
     )
 

@@ -16,11 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MaintenanceConfigError
-from ..toggle_value import (
-    STATE_METADATA_TYPE,
-    TOKEN_PARAMETER_METADATA_TYPE,
-    WAF_RULES_METADATA_TYPE,
-)
+from ..shared import STATE_METADATA_TYPE, TOKEN_PARAMETER_METADATA_TYPE, WAF_RULES_METADATA_TYPE
 
 __all__ = [
     "ConstructState",

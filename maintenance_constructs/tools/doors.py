@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..bypass import BYPASS_HEADER
 from ..errors import MaintenanceConfigError
+from ..shared import BYPASS_HEADER, EVERY_PATH, TRAVERSAL_PATTERNS, cookie_from_pattern
 from ..wcu import MAX_WEB_ACL_WCU, rules_capacity
 from .assembly import qualified
 from .diff import LISTENER_RULE, WEB_ACL, is_maintenance_rule, readable_names
@@ -22,7 +22,6 @@ IP_SET = "AWS::WAFv2::IPSet"
 DISTRIBUTION = "AWS::CloudFront::Distribution"
 ANY_HOST = "(any host)"
 """The sample host for rules that cover every request (e.g. the load balancer's DNS name)."""
-TRAVERSAL = ("*/../*", "*/..")
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ def _listener_token(rules: Sequence[Mapping[str, Any]]) -> Token | None:
     if BYPASS_HEADER not in found or "Cookie" not in found:
         return None
     cookie = found["Cookie"]
-    return found[BYPASS_HEADER], cookie.strip("*") if isinstance(cookie, str) else cookie
+    return found[BYPASS_HEADER], cookie_from_pattern(cookie) if isinstance(cookie, str) else cookie
 
 
 def _waf_token(statement: Any) -> Token | None:
@@ -231,7 +230,7 @@ def _listener_door(
         paths = list(
             dict.fromkeys(c for p in mine if _is_bypass(p) for c in _conditions(p, "path-pattern"))
         )
-        paths = [p for p in paths if p != "/*" and p not in TRAVERSAL]
+        paths = [p for p in paths if p != EVERY_PATH and p not in TRAVERSAL_PATTERNS]
         rows = _rows([_concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine))
         seen = {repr((row.request, row.client)) for row in rows}
         rows += tuple(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..bypass import AUTHENTICATING_ACTIONS
+from ..shared import AUTHENTICATING_ACTIONS
 
 __all__ = [
     "Answer",

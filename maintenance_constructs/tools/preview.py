@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..bypass import BYPASS_HEADER
+from ..shared import BYPASS_HEADER
 from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 from .assembly import StackTemplate, read_messages, read_states, read_templates, synthesize
 from .diff import Change, diff_assemblies

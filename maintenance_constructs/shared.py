@@ -1,0 +1,58 @@
+"""Names and forms shared by the constructs and the offline tools, written once: what carries
+the operator bypass token and how, the paths the ALB rules use, which listener actions sign a
+user in, and the cloud assembly metadata the tools read. No CDK import here: the tools must not
+start the CDK's JavaScript runtime.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AUTHENTICATING_ACTIONS",
+    "BYPASS_COOKIE",
+    "BYPASS_HEADER",
+    "EVERY_PATH",
+    "STATE_METADATA_TYPE",
+    "TOKEN_PARAMETER_METADATA_TYPE",
+    "TRAVERSAL_PATTERNS",
+    "WAF_RULES_METADATA_TYPE",
+    "alb_cookie_pattern",
+    "bypass_cookie",
+    "cookie_from_pattern",
+]
+
+BYPASS_HEADER = "X-Maintenance-Bypass"
+"""The request header that carries the bypass token (curl, API clients)."""
+BYPASS_COOKIE = "maintenance_bypass"
+"""The cookie that carries the bypass token (browsers)."""
+AUTHENTICATING_ACTIONS = ("authenticate-oidc", "authenticate-cognito", "jwt-validation")
+"""Listener action types that sign a request's user in before the next action."""
+
+EVERY_PATH = "/*"
+"""The path pattern of an ALB maintenance rule that covers every host (a rule needs a
+condition; every request path starts with ``/``)."""
+TRAVERSAL_PATTERNS = ("*/../*", "*/..")
+"""Paths with a ``..`` segment: an ALB guard rule answers them with the maintenance response
+before a wildcard bypass pattern (``/static/*``) could forward ``/static/../admin``."""
+
+STATE_METADATA_TYPE = "maintenance-constructs:state"
+"""Construct metadata: whether a maintenance construct is on (read by status and preview)."""
+WAF_RULES_METADATA_TYPE = "maintenance-constructs:waf-rules"
+"""Construct metadata: the web ACL rules a WAF construct owns."""
+TOKEN_PARAMETER_METADATA_TYPE = "maintenance-constructs:token-parameter"
+"""Construct metadata naming the CloudFormation parameter a construct adds while on (the
+bypass token's SSM parameter), so the tools count it as part of the toggle."""
+
+
+def bypass_cookie(token: str) -> str:
+    """``maintenance_bypass=<token>``: what the cookie header holds (and the WAF link sets)."""
+    return f"{BYPASS_COOKIE}={token}"
+
+
+def alb_cookie_pattern(token: str) -> str:
+    """The ALB http-header pattern that finds the cookie anywhere in a ``Cookie`` header."""
+    return f"*{bypass_cookie(token)}*"
+
+
+def cookie_from_pattern(pattern: str) -> str:
+    """The cookie an :func:`alb_cookie_pattern` matches (for a sample request)."""
+    return pattern.strip("*")

@@ -1,4 +1,5 @@
-"""MaintenanceResponse: what turned-away clients receive, shared by both constructs."""
+"""MaintenanceResponse: what turned-away clients receive, shared by every maintenance
+construct (ALB, CloudFront and regional WAF)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ _PEERS_ATTRIBUTE = "_maintenance_constructs_peers"
 
 
 def register_on(web_acl: wafv2.CfnWebACL, construct: Any) -> list[Any]:
-    """Every CloudFrontMaintenance that plans rules in ``web_acl``, in creation order."""
+    """Every WAF maintenance construct that plans rules in ``web_acl``, in creation order."""
     peers: list[Any] | None = getattr(web_acl, _PEERS_ATTRIBUTE, None)
     if peers is None:
         peers = []
@@ -61,7 +61,7 @@ def ends_evaluation(rule: Mapping[str, Any]) -> str:
 
 @jsii.implements(IValidation)
 class AclChecks:
-    """Checks the web ACL as it is at synth, and the rules every CloudFrontMaintenance of the
+    """Checks the web ACL as it is at synth, and the rules every WAF maintenance construct of the
     web ACL plans: names and priorities unique in both states, our rules kept, and no earlier
     rule that could let requests through before ours."""
 
@@ -94,8 +94,8 @@ class AclChecks:
             if owner.enabled and not present:
                 errors.append(
                     f"web_acl: the maintenance rule {name!r} is missing from {path}: its rules "
-                    "were replaced after CloudFrontMaintenance appended to them. Set the web "
-                    "ACL's own rules before creating CloudFrontMaintenance."
+                    f"were replaced after {type(owner).__name__} appended to them. Set the web "
+                    f"ACL's own rules before creating {type(owner).__name__}."
                 )
         for peer in self.peers[: self.peers.index(owner)]:
             errors.append(

@@ -1,4 +1,5 @@
-"""WAF statements for CloudFrontMaintenance, as CDK L1 property objects."""
+"""WAF statements of the maintenance rules (CloudFront and regional web ACLs), as CDK L1
+property objects."""
 
 from __future__ import annotations
 

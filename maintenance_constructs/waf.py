@@ -37,7 +37,7 @@ from .wcu import Capacity, rules_capacity
 
 __all__ = ["WafMaintenance"]
 
-W = wafv2.CfnWebACL
+WebAcl = wafv2.CfnWebACL
 
 
 class WafMaintenance(Construct):
@@ -102,7 +102,7 @@ class WafMaintenance(Construct):
         self.rule_names: list[str] = names
         """The maintenance rules' names, in evaluation order (the bypass link's first)."""
         bodies = {
-            name: W.CustomResponseBodyProperty(
+            name: WebAcl.CustomResponseBodyProperty(
                 content=answer.body, content_type=CONTENT_TYPES[answer.content_type]
             )
             for name, _, answer in answers
@@ -113,11 +113,11 @@ class WafMaintenance(Construct):
         """The estimated web ACL capacity (WCU) the maintenance rules use while on."""
         check_capacity(self.wcu)
         if web_acl is None:
-            web_acl = W(
+            web_acl = WebAcl(
                 self,
                 "WebAcl",
                 scope=waf_scope,
-                default_action=W.DefaultActionProperty(allow={}),
+                default_action=WebAcl.DefaultActionProperty(allow={}),
                 visibility_config=visibility(
                     Names.unique_resource_name(
                         self, max_length=128, allowed_special_characters="-_"
@@ -143,10 +143,10 @@ class WafMaintenance(Construct):
         token: str | None,
         answers: Sequence[tuple[str, str, MaintenanceResponse]],
         paths: Sequence[str],
-    ) -> list[W.RuleProperty]:
+    ) -> list[WebAcl.RuleProperty]:
         """The maintenance rules, whether or not they are in the web ACL in this synthesis
         (the link rule first, then the browser rule and the main one)."""
-        rules: list[W.RuleProperty] = []
+        rules: list[WebAcl.RuleProperty] = []
         arns = [ip_set.attr_arn for ip_set in self.ip_sets]
         if token is not None and self.bypass_link is not None:
             rules.append(

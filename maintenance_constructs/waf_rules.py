@@ -23,7 +23,7 @@ __all__ = [
     "WAF_STATUS_CODES",
 ]
 
-W = wafv2.CfnWebACL
+WebAcl = wafv2.CfnWebACL
 WAF_MAX_BODY_BYTES = 4096
 """The most UTF-8 bytes a WAF custom response body may hold."""
 WAF_MAX_IP_SET_ADDRESSES = 10000
@@ -39,8 +39,8 @@ CONTENT_TYPES = {
 BROWSER_SUFFIX = "-browser"
 
 
-def visibility(metric_name: str, *, sampled: bool = True) -> W.VisibilityConfigProperty:
-    return W.VisibilityConfigProperty(
+def visibility(metric_name: str, *, sampled: bool = True) -> WebAcl.VisibilityConfigProperty:
+    return WebAcl.VisibilityConfigProperty(
         cloud_watch_metrics_enabled=True,
         metric_name=metric_name,
         sampled_requests_enabled=sampled,
@@ -51,21 +51,21 @@ def _block_rule(
     *,
     name: str,
     priority: int,
-    statement: W.StatementProperty,
+    statement: WebAcl.StatementProperty,
     status: int,
     headers: Sequence[tuple[str, str]],
     body_key: str | None,
     sampled: bool = True,
-) -> W.RuleProperty:
+) -> WebAcl.RuleProperty:
     """A Block rule that answers with a custom response."""
-    response_headers = [W.CustomHTTPHeaderProperty(name=n, value=v) for n, v in headers]
-    return W.RuleProperty(
+    response_headers = [WebAcl.CustomHTTPHeaderProperty(name=n, value=v) for n, v in headers]
+    return WebAcl.RuleProperty(
         name=name,
         priority=priority,
         statement=statement,
-        action=W.RuleActionProperty(
-            block=W.BlockActionProperty(
-                custom_response=W.CustomResponseProperty(
+        action=WebAcl.RuleActionProperty(
+            block=WebAcl.BlockActionProperty(
+                custom_response=WebAcl.CustomResponseProperty(
                     response_code=status,
                     custom_response_body_key=body_key,
                     response_headers=response_headers or None,
@@ -77,8 +77,8 @@ def _block_rule(
 
 
 def maintenance_rule(
-    *, name: str, priority: int, answer: MaintenanceResponse, statement: W.StatementProperty
-) -> W.RuleProperty:
+    *, name: str, priority: int, answer: MaintenanceResponse, statement: WebAcl.StatementProperty
+) -> WebAcl.RuleProperty:
     """Answers with ``answer`` (its body under the rule's name) and its headers."""
     return _block_rule(
         name=name,
@@ -96,8 +96,8 @@ LINK_SUFFIX = "-bypass-link"
 
 
 def link_rule(
-    *, name: str, priority: int, statement: W.StatementProperty, token: str
-) -> W.RuleProperty:
+    *, name: str, priority: int, statement: WebAcl.StatementProperty, token: str
+) -> WebAcl.RuleProperty:
     """Answers the bypass link with a 302 to ``/`` that sets the bypass cookie."""
     cookie = (
         f"{bypass_cookie(token)}; Path=/; Max-Age={BYPASS_COOKIE_MAX_AGE}; Secure; HttpOnly; "
@@ -227,8 +227,8 @@ def check_answer(parameter: str, answer: MaintenanceResponse) -> None:
 
 def append_to(
     web_acl: wafv2.CfnWebACL,
-    rules: list[W.RuleProperty],
-    bodies: dict[str, W.CustomResponseBodyProperty],
+    rules: list[WebAcl.RuleProperty],
+    bodies: dict[str, WebAcl.CustomResponseBodyProperty],
 ) -> None:
     existing_rules = web_acl.rules if web_acl.rules is not None else []
     existing_bodies = web_acl.custom_response_bodies or {}

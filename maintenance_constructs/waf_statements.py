@@ -11,35 +11,37 @@ from .shared import BYPASS_HEADER, bypass_cookie
 
 __all__ = ["NORMALIZED_PATH", "block_statement", "carries_token", "path_is"]
 
-W = wafv2.CfnWebACL
-_NO_TRANSFORMATION = [W.TextTransformationProperty(priority=0, type="NONE")]
+WebAcl = wafv2.CfnWebACL
+_NO_TRANSFORMATION = [WebAcl.TextTransformationProperty(priority=0, type="NONE")]
 # The path is decoded, then normalized (repeated slashes, "./" and "../" resolved), before it
 # is compared: "/health/../admin" and "/health/%2e%2e/admin" no longer start with "/health".
 # The transformations run on the request's path only, never on the search string.
 NORMALIZED_PATH = [
-    W.TextTransformationProperty(priority=0, type="URL_DECODE"),
-    W.TextTransformationProperty(priority=1, type="NORMALIZE_PATH"),
+    WebAcl.TextTransformationProperty(priority=0, type="URL_DECODE"),
+    WebAcl.TextTransformationProperty(priority=1, type="NORMALIZE_PATH"),
 ]
 
 
-def _any_of(statements: Sequence[W.StatementProperty]) -> W.StatementProperty:
+def _any_of(statements: Sequence[WebAcl.StatementProperty]) -> WebAcl.StatementProperty:
     if len(statements) == 1:
         return statements[0]
-    return W.StatementProperty(or_statement=W.OrStatementProperty(statements=list(statements)))
+    return WebAcl.StatementProperty(
+        or_statement=WebAcl.OrStatementProperty(statements=list(statements))
+    )
 
 
-def _not(statement: W.StatementProperty) -> W.StatementProperty:
-    return W.StatementProperty(not_statement=W.NotStatementProperty(statement=statement))
+def _not(statement: WebAcl.StatementProperty) -> WebAcl.StatementProperty:
+    return WebAcl.StatementProperty(not_statement=WebAcl.NotStatementProperty(statement=statement))
 
 
 def _byte_match(
-    field: W.FieldToMatchProperty,
+    field: WebAcl.FieldToMatchProperty,
     constraint: str,
     value: str,
-    transformations: Sequence[W.TextTransformationProperty],
-) -> W.StatementProperty:
-    return W.StatementProperty(
-        byte_match_statement=W.ByteMatchStatementProperty(
+    transformations: Sequence[WebAcl.TextTransformationProperty],
+) -> WebAcl.StatementProperty:
+    return WebAcl.StatementProperty(
+        byte_match_statement=WebAcl.ByteMatchStatementProperty(
             field_to_match=field,
             positional_constraint=constraint,
             search_string=value,
@@ -48,39 +50,41 @@ def _byte_match(
     )
 
 
-def _path_starts_with(prefix: str) -> W.StatementProperty:
-    return _byte_match(W.FieldToMatchProperty(uri_path={}), "STARTS_WITH", prefix, NORMALIZED_PATH)
+def _path_starts_with(prefix: str) -> WebAcl.StatementProperty:
+    return _byte_match(
+        WebAcl.FieldToMatchProperty(uri_path={}), "STARTS_WITH", prefix, NORMALIZED_PATH
+    )
 
 
-def _accepts_html() -> W.StatementProperty:
-    return W.StatementProperty(
-        byte_match_statement=W.ByteMatchStatementProperty(
-            field_to_match=W.FieldToMatchProperty(single_header={"Name": "accept"}),
+def _accepts_html() -> WebAcl.StatementProperty:
+    return WebAcl.StatementProperty(
+        byte_match_statement=WebAcl.ByteMatchStatementProperty(
+            field_to_match=WebAcl.FieldToMatchProperty(single_header={"Name": "accept"}),
             positional_constraint="CONTAINS",
             search_string="text/html",
-            text_transformations=[W.TextTransformationProperty(priority=0, type="LOWERCASE")],
+            text_transformations=[WebAcl.TextTransformationProperty(priority=0, type="LOWERCASE")],
         )
     )
 
 
-def _every_request() -> W.StatementProperty:
+def _every_request() -> WebAcl.StatementProperty:
     # WAF needs a statement; every URI path has a size of at least 0.
-    return W.StatementProperty(
-        size_constraint_statement=W.SizeConstraintStatementProperty(
+    return WebAcl.StatementProperty(
+        size_constraint_statement=WebAcl.SizeConstraintStatementProperty(
             comparison_operator="GE",
-            field_to_match=W.FieldToMatchProperty(uri_path={}),
+            field_to_match=WebAcl.FieldToMatchProperty(uri_path={}),
             size=0,
             text_transformations=_NO_TRANSFORMATION,
         )
     )
 
 
-def _header(name: str, constraint: str, value: str) -> W.StatementProperty:
-    field = W.FieldToMatchProperty(single_header={"Name": name})
+def _header(name: str, constraint: str, value: str) -> WebAcl.StatementProperty:
+    field = WebAcl.FieldToMatchProperty(single_header={"Name": name})
     return _byte_match(field, constraint, value, _NO_TRANSFORMATION)
 
 
-def carries_token(token: str) -> W.StatementProperty:
+def carries_token(token: str) -> WebAcl.StatementProperty:
     """The request carries the bypass token: in its header, or in its cookie."""
     return _any_of(
         [
@@ -90,9 +94,11 @@ def carries_token(token: str) -> W.StatementProperty:
     )
 
 
-def path_is(path: str) -> W.StatementProperty:
+def path_is(path: str) -> WebAcl.StatementProperty:
     """The request's path is exactly ``path`` (as sent)."""
-    return _byte_match(W.FieldToMatchProperty(uri_path={}), "EXACTLY", path, _NO_TRANSFORMATION)
+    return _byte_match(
+        WebAcl.FieldToMatchProperty(uri_path={}), "EXACTLY", path, _NO_TRANSFORMATION
+    )
 
 
 def block_statement(
@@ -101,15 +107,15 @@ def block_statement(
     bypass_paths: Sequence[str],
     browser: bool,
     bypass_token: str | None = None,
-) -> W.StatementProperty:
+) -> WebAcl.StatementProperty:
     """Matches requests from outside every IP set, outside every bypass prefix and without the
     bypass token; with ``browser``, only those whose ``Accept`` header contains
     ``text/html``."""
-    parts: list[W.StatementProperty] = []
+    parts: list[WebAcl.StatementProperty] = []
     if ip_set_arns:
         refs = [
-            W.StatementProperty(
-                ip_set_reference_statement=W.IPSetReferenceStatementProperty(arn=arn)
+            WebAcl.StatementProperty(
+                ip_set_reference_statement=WebAcl.IPSetReferenceStatementProperty(arn=arn)
             )
             for arn in ip_set_arns
         ]
@@ -124,4 +130,4 @@ def block_statement(
         return _every_request()
     if len(parts) == 1:
         return parts[0]
-    return W.StatementProperty(and_statement=W.AndStatementProperty(statements=parts))
+    return WebAcl.StatementProperty(and_statement=WebAcl.AndStatementProperty(statements=parts))

@@ -58,7 +58,8 @@ def _concrete(pattern: str) -> str:
     return pattern.replace("*", "x").replace("?", "x")
 
 
-Token = tuple[Any, Any]  # the header value and the cookie value that carry the bypass token
+# The header value and the cookie value that carry the bypass token.
+TokenCarriers = tuple[Any, Any]
 
 
 def _rows(
@@ -66,7 +67,7 @@ def _rows(
     cidrs: Sequence[str],
     paths: Sequence[str],
     answer: Callable[[Request], tuple[Answer, Answer]],
-    token: Token | None = None,
+    token: TokenCarriers | None = None,
 ) -> tuple[Row, ...]:
     """Each host x an allow-listed and an outside client per family x ``/`` and each bypass
     path x a browser and an API client; with a bypass token, an outside client that sends it
@@ -142,7 +143,7 @@ def _app_rule_rows(
     return tuple(rows)
 
 
-def _listener_token(rules: Sequence[Mapping[str, Any]]) -> Token | None:
+def _listener_token(rules: Sequence[Mapping[str, Any]]) -> TokenCarriers | None:
     """What carries the bypass token of maintenance listener rules: the header's value and a
     Cookie header that matches the cookie pattern (literals, or the template's expressions)."""
     found: dict[str, Any] = {}
@@ -158,7 +159,7 @@ def _listener_token(rules: Sequence[Mapping[str, Any]]) -> Token | None:
     return found[BYPASS_HEADER], cookie_from_pattern(cookie) if isinstance(cookie, str) else cookie
 
 
-def _waf_token(statement: Any) -> Token | None:
+def _waf_token(statement: Any) -> TokenCarriers | None:
     """What carries the bypass token of a web ACL rule: the header's search string, and a
     Cookie header that contains the cookie's search string."""
     found: dict[str, Any] = {}

@@ -3,7 +3,7 @@ RegionalMaintenance (scope REGIONAL): web ACL, IP sets, bodies and the maintenan
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from aws_cdk import Names, Stack
 from aws_cdk import aws_wafv2 as wafv2
@@ -17,10 +17,9 @@ from .shared import WAF_RULES_METADATA_TYPE
 from .toggle import resolve_enabled
 from .values import IpNetwork, normalize_cidrs, normalize_paths
 from .waf_checks import AclChecks, register_on
+from .waf_plan import WafPlan, plan_waf_rules
 from .waf_rules import (
-    BROWSER_SUFFIX,
     CONTENT_TYPES,
-    LINK_SUFFIX,
     WAF_MAX_IP_SET_ADDRESSES,
     append_to,
     check_answer,
@@ -77,36 +76,38 @@ class WafMaintenance(Construct):
         """The answer for blocked requests."""
         self.browser_response = require_response("browser_response", browser_response)
         """The answer for blocked browsers, if any."""
-        answers = [(rule_name, "response", self.response)]
-        if self.browser_response is not None:
-            answers.insert(
-                0, (rule_name + BROWSER_SUFFIX, "browser_response", self.browser_response)
-            )
         token = bypass_token_value(self, bypass_token, enabled=self.enabled)
-        link = rule_name + LINK_SUFFIX if token is not None else None
-        check_priority(priority, len(answers) + (link is not None))
-        for _, parameter, answer in answers:
-            check_answer(parameter, answer)
-        networks = normalize_cidrs(allowed_cidrs)
-        paths = normalize_paths(bypass_paths, wildcards=False)
-        self.bypass_link: str | None = (
-            f"{check_link_prefix(bypass_link_prefix)}{token}" if token is not None else None
+        plan = plan_waf_rules(
+            rule_name=rule_name,
+            priority=priority,
+            browser=self.browser_response is not None,
+            token=token,
+            link_prefix=check_link_prefix(bypass_link_prefix),
         )
+        check_priority(priority, len(plan.rules))
+        answers = {"response": self.response}
+        if self.browser_response is not None:
+            answers["browser_response"] = self.browser_response
+        for rule in plan.answering:
+            check_answer(rule.answer, answers[rule.answer])
+        self.plan: WafPlan = plan
+        """The maintenance rules as planned, in evaluation order (planned even while off)."""
+        self.bypass_link: str | None = plan.bypass_link
         """The path that sets the bypass cookie (a 302 to ``/``); None without a token."""
-
-        self.ip_sets: list[wafv2.CfnIPSet] = self._ip_sets(networks)
+        self.ip_sets: list[wafv2.CfnIPSet] = self._ip_sets(normalize_cidrs(allowed_cidrs))
         """The allowlist's IP sets: IPv4 first, then IPv6; only families that have addresses."""
-        names = ([link] if link is not None else []) + [name for name, _, _ in answers]
-        self.priorities: list[int] = [priority + i for i in range(len(names))]
+        self.priorities: list[int] = plan.priorities
         """The maintenance rules' priorities in evaluation order (planned even while off)."""
-        self.rule_names: list[str] = names
+        self.rule_names: list[str] = plan.names
         """The maintenance rules' names, in evaluation order (the bypass link's first)."""
         bodies = {
-            name: WebAcl.CustomResponseBodyProperty(
-                content=answer.body, content_type=CONTENT_TYPES[answer.content_type]
+            rule.name: WebAcl.CustomResponseBodyProperty(
+                content=answers[rule.answer].body,
+                content_type=CONTENT_TYPES[answers[rule.answer].content_type],
             )
-            for name, _, answer in answers
+            for rule in plan.answering
         }
+        paths = normalize_paths(bypass_paths, wildcards=False)
         planned = self._planned_rules(token, answers, paths)
         rules = planned if self.enabled else []
         self.wcu: Capacity = rules_capacity(cloudformation_case(Stack.of(self).resolve(planned)))
@@ -141,38 +142,35 @@ class WafMaintenance(Construct):
     def _planned_rules(
         self,
         token: str | None,
-        answers: Sequence[tuple[str, str, MaintenanceResponse]],
+        answers: Mapping[str, MaintenanceResponse],
         paths: Sequence[str],
     ) -> list[WebAcl.RuleProperty]:
-        """The maintenance rules, whether or not they are in the web ACL in this synthesis
-        (the link rule first, then the browser rule and the main one)."""
-        rules: list[WebAcl.RuleProperty] = []
+        """The plan's rules as CloudFormation properties, whether or not they are in the web
+        ACL in this synthesis."""
         arns = [ip_set.attr_arn for ip_set in self.ip_sets]
-        if token is not None and self.bypass_link is not None:
+        rules: list[WebAcl.RuleProperty] = []
+        for rule in self.plan.rules:
+            if rule.kind == "link":
+                assert token is not None and self.bypass_link is not None
+                statement = path_is(self.bypass_link)
+                rules.append(
+                    link_rule(
+                        name=rule.name, priority=rule.priority, statement=statement, token=token
+                    )
+                )
+                continue
+            answer = answers[rule.answer]
+            statement = block_statement(
+                ip_set_arns=arns,
+                bypass_paths=paths,
+                browser=rule.kind == "browser",
+                bypass_token=token,
+            )
             rules.append(
-                link_rule(
-                    name=self.rule_names[0],
-                    priority=self.priorities[0],
-                    statement=path_is(self.bypass_link),
-                    token=token,
+                maintenance_rule(
+                    name=rule.name, priority=rule.priority, answer=answer, statement=statement
                 )
             )
-        rules += [
-            maintenance_rule(
-                name=name,
-                priority=rule_priority,
-                answer=answer,
-                statement=block_statement(
-                    ip_set_arns=arns,
-                    bypass_paths=paths,
-                    browser=parameter == "browser_response",
-                    bypass_token=token,
-                ),
-            )
-            for rule_priority, (name, parameter, answer) in zip(
-                self.priorities[-len(answers) :], answers, strict=True
-            )
-        ]
         return rules
 
     def _check_location(self) -> None:

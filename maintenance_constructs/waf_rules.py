@@ -14,6 +14,7 @@ from .errors import MaintenanceConfigError
 from .response import MaintenanceResponse
 from .shared import bypass_cookie
 from .values import check_literal_number
+from .waf_plan import BROWSER_SUFFIX, LINK_SUFFIX
 from .wcu import MAX_WEB_ACL_WCU, Capacity
 
 __all__ = [
@@ -36,7 +37,6 @@ CONTENT_TYPES = {
     "text/html": "TEXT_HTML",
     "text/plain": "TEXT_PLAIN",
 }
-BROWSER_SUFFIX = "-browser"
 
 
 def visibility(metric_name: str, *, sampled: bool = True) -> WebAcl.VisibilityConfigProperty:
@@ -92,7 +92,6 @@ def maintenance_rule(
 
 BYPASS_COOKIE_MAX_AGE = 12 * 3600
 """How long the bypass cookie set by the link lasts (seconds): one working day."""
-LINK_SUFFIX = "-bypass-link"
 
 
 def link_rule(

@@ -31,7 +31,8 @@ def test_link_then_browser_then_main_on_consecutive_priorities() -> None:
 
 
 @pytest.mark.parametrize(
-    ("browser", "token", "priority"), itertools.product([False, True], [None, "x" * 16], [0, 7])
+    ("browser", "token", "priority"),
+    list(itertools.product([False, True], [None, "x" * 16], [0, 7])),
 )
 def test_every_combination(browser: bool, token: str | None, priority: int) -> None:
     """Names unique, priorities consecutive from ``priority``, the main rule last, the link

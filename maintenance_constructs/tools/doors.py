@@ -4,22 +4,21 @@ who-gets-what tables: sample requests answered with maintenance off and on."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import MaintenanceConfigError
 from ..shared import BYPASS_HEADER, EVERY_PATH, TRAVERSAL_PATTERNS, cookie_from_pattern
-from ..wcu import MAX_WEB_ACL_WCU, rules_capacity
 from .assembly import qualified
 from .diff import LISTENER_RULE, WEB_ACL, is_maintenance_rule, readable_names
+from .door_notes import behind_cloudfront, capacity_note
 from .evaluator import Answer, Request, condition_values, evaluate_listener, host_matches
-from .samples import API, BROWSER, sample_clients
+from .samples import API, BROWSER, concrete, matching_request, sample_clients
 from .waf_evaluator import evaluate_web_acl
 
 __all__ = ["ANY_HOST", "FrontDoor", "Row", "listener_doors", "qualified", "web_acl_doors"]
 
 IP_SET = "AWS::WAFv2::IPSet"
-DISTRIBUTION = "AWS::CloudFront::Distribution"
 ANY_HOST = "(any host)"
 """The sample host for rules that cover every request (e.g. the load balancer's DNS name)."""
 
@@ -54,10 +53,6 @@ def _conditions(props: Mapping[str, Any], field: str) -> list[str]:
     return values
 
 
-def _concrete(pattern: str) -> str:
-    return pattern.replace("*", "x").replace("?", "x")
-
-
 # The header value and the cookie value that carry the bypass token.
 TokenCarriers = tuple[Any, Any]
 
@@ -76,7 +71,7 @@ def _rows(
     samples = sample_clients(cidrs)
     for host in hosts:
         for ip, client in samples:
-            for path in ["/", *(_concrete(p) for p in paths)]:
+            for path in ["/", *(concrete(p) for p in paths)]:
                 for accept in (BROWSER, API):
                     request = Request(host=host, ip=ip, path=path, accept=accept)
                     off, on = answer(request)
@@ -100,29 +95,6 @@ def _is_bypass(props: Mapping[str, Any]) -> bool:
     return True
 
 
-def _matching_request(props: Mapping[str, Any], host: str, ip: str) -> Request | None:
-    """A request that matches the app rule ``props`` (its first host, path, header and method
-    values, wildcards filled in), for ``host`` when the rule names no host; None when the rule
-    has a condition a sample request cannot carry (query strings, its own source IPs)."""
-    request = Request(host=host, ip=ip, path="/", accept=API)
-    headers = []
-    for condition in props.get("Conditions") or []:
-        field = condition.get("Field")
-        values = condition_values(condition)
-        config = condition.get("HttpHeaderConfig") or {}
-        if field == "host-header" and values:
-            request = replace(request, host=_concrete(str(values[0])))
-        elif field == "path-pattern" and values:
-            request = replace(request, path=_concrete(str(values[0])))
-        elif field == "http-header" and config.get("Values"):
-            headers.append((str(config["HttpHeaderName"]), _concrete(str(config["Values"][0]))))
-        elif field == "http-request-method" and values:
-            request = replace(request, method=str(values[0]))
-        else:
-            return None
-    return replace(request, headers=tuple(headers))
-
-
 def _app_rule_rows(
     rules: Sequence[tuple[str, Mapping[str, Any]]],
     hosts: Sequence[str],
@@ -134,7 +106,7 @@ def _app_rule_rows(
     rows = []
     for _name, props in sorted(rules, key=lambda r: int(r[1].get("Priority", 0))):
         for ip, client in sample_clients(cidrs):
-            request = _matching_request(props, _concrete(hosts[0]), ip)
+            request = matching_request(props, concrete(hosts[0]), ip)
             if request is None or (request.path == "/" and request.host in hosts):
                 continue  # already a sample row
             if hosts != [ANY_HOST] and not any(host_matches(h, request.host) for h in hosts):
@@ -232,7 +204,7 @@ def _listener_door(
             dict.fromkeys(c for p in mine if _is_bypass(p) for c in _conditions(p, "path-pattern"))
         )
         paths = [p for p in paths if p != EVERY_PATH and p not in TRAVERSAL_PATTERNS]
-        rows = _rows([_concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine))
+        rows = _rows([concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine))
         seen = {repr((row.request, row.client)) for row in rows}
         rows += tuple(
             row
@@ -240,36 +212,7 @@ def _listener_door(
             if repr((row.request, row.client)) not in seen
         )
     name = names.get(listener_id, str(reference)) if listener_id else str(reference)
-    return FrontDoor("ALB listener", name, stack, rows, _behind_cloudfront(on, listener, names))
-
-
-def _behind_cloudfront(
-    resources: Mapping[str, Any], listener: Mapping[str, Any], names: Mapping[str, str]
-) -> tuple[str, ...]:
-    """A note when the listener's load balancer is the origin of a CloudFront distribution
-    of the app: the load balancer then sees CloudFront's addresses, never the viewer's."""
-    balancer = (listener.get("Properties") or {}).get("LoadBalancerArn")
-    if not isinstance(balancer, Mapping) or "Ref" not in balancer:
-        return ()
-    dns = {"Fn::GetAtt": [balancer["Ref"], "DNSName"]}
-    fronting = [
-        names.get(key, key)
-        for key, resource in resources.items()
-        if resource.get("Type") == DISTRIBUTION
-        and any(
-            origin.get("DomainName") == dns
-            for origin in ((resource.get("Properties") or {}).get("DistributionConfig") or {}).get(
-                "Origins"
-            )
-            or []
-        )
-    ]
-    return tuple(
-        f"the load balancer is the origin of the CloudFront distribution {name}: it sees "
-        "CloudFront's addresses, never the viewer's, so the allow-listed rows cannot happen "
-        "(use CloudFrontMaintenance on the distribution)"
-        for name in fronting
-    )
+    return FrontDoor("ALB listener", name, stack, rows, behind_cloudfront(on, listener, names))
 
 
 def listener_doors(
@@ -291,17 +234,6 @@ def listener_doors(
         _listener_door(references[key][1], references[key][0], off, on, mine, requests)
         for key, mine in sorted(by_listener.items())
     ]
-
-
-def _capacity_note(acl: Mapping[str, Any], added: Sequence[Mapping[str, Any]]) -> str:
-    """The web ACL's estimated capacity with maintenance on, and the maintenance rules' share."""
-    total, ours = rules_capacity(acl.get("Rules") or []), rules_capacity(added)
-    unpriced = f"; not priced: {', '.join(total.unknown)}" if total.unknown else ""
-    return (
-        f"capacity with maintenance on: about {total.wcu} of {MAX_WEB_ACL_WCU} WCU, "
-        f"{ours.wcu} for the maintenance rules (estimates from the AWS WAF developer guide's "
-        f"figures{unpriced})"
-    )
 
 
 def _prefixes(statement: Any) -> list[str]:
@@ -370,7 +302,7 @@ def web_acl_doors(
                 names.get(logical_id, logical_id),
                 stack,
                 rows,
-                (_capacity_note(acl_on, added),),
+                (capacity_note(acl_on, added),),
             )
         )
     return doors

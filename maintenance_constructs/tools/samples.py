@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
 
-from .evaluator import Request
+from .evaluator import Request, condition_values
 
-__all__ = ["API", "BROWSER", "outside_address", "parse_request", "sample_clients"]
+__all__ = [
+    "API",
+    "BROWSER",
+    "concrete",
+    "matching_request",
+    "outside_address",
+    "parse_request",
+    "sample_clients",
+]
 
 BROWSER, API = "text/html,application/xhtml+xml", "application/json"
 # Documentation ranges first (RFC 5737, RFC 3849): recognisable, and never a real client.
@@ -106,3 +116,31 @@ def parse_request(spec: str) -> Request:
         country=country.upper() if country else None,
         headers=tuple(headers),
     )
+
+
+def concrete(pattern: str) -> str:
+    """A value an ALB pattern matches: its wildcards filled in."""
+    return pattern.replace("*", "x").replace("?", "x")
+
+
+def matching_request(props: Mapping[str, Any], host: str, ip: str) -> Request | None:
+    """A request that matches the app rule ``props`` (its first host, path, header and method
+    values, wildcards filled in), for ``host`` when the rule names no host; None when the rule
+    has a condition a sample request cannot carry (query strings, its own source IPs)."""
+    request = Request(host=host, ip=ip, path="/", accept=API)
+    headers = []
+    for condition in props.get("Conditions") or []:
+        field = condition.get("Field")
+        values = condition_values(condition)
+        config = condition.get("HttpHeaderConfig") or {}
+        if field == "host-header" and values:
+            request = replace(request, host=concrete(str(values[0])))
+        elif field == "path-pattern" and values:
+            request = replace(request, path=concrete(str(values[0])))
+        elif field == "http-header" and config.get("Values"):
+            headers.append((str(config["HttpHeaderName"]), concrete(str(config["Values"][0]))))
+        elif field == "http-request-method" and values:
+            request = replace(request, method=str(values[0]))
+        else:
+            return None
+    return replace(request, headers=tuple(headers))

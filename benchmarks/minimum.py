@@ -10,7 +10,7 @@ import itertools
 import time
 from functools import cache
 
-from maintenance_constructs.alb_plan import MAX_VALUES_PER_RULE
+from maintenance_constructs.alb.plan import MAX_VALUES_PER_RULE
 
 __all__ = ["exhaustive_minimum", "lower_bound"]
 

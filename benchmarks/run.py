@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from benchmarks.minimum import exhaustive_minimum, lower_bound  # noqa: E402
-from maintenance_constructs.alb_plan import block_count, plan_rules  # noqa: E402
+from maintenance_constructs.alb.plan import block_count, plan_rules  # noqa: E402
 
 SYNTH_ONE = (
     "import sys; sys.path.insert(0, {root!r}); import app; "

@@ -16,12 +16,12 @@ from .errors import MaintenanceConfigError
 from .toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 
 if TYPE_CHECKING:
-    from .alb import ALB_MAX_BODY_BYTES, AlbMaintenance
+    from .alb.construct import ALB_MAX_BODY_BYTES, AlbMaintenance
     from .bypass_token import BypassTokenParameter
-    from .cloudfront import WAF_MAX_BODY_BYTES, CloudFrontMaintenance
-    from .regional import RegionalMaintenance
     from .response import DEFAULT_JSON_BODY, MaintenanceResponse
     from .toggle import is_maintenance_enabled
+    from .waf.cloudfront import WAF_MAX_BODY_BYTES, CloudFrontMaintenance
+    from .waf.regional import RegionalMaintenance
 
 __version__ = "0.1.0"
 
@@ -41,14 +41,14 @@ __all__ = [
 ]
 
 _LAZY = {
-    "ALB_MAX_BODY_BYTES": ".alb",
-    "AlbMaintenance": ".alb",
+    "ALB_MAX_BODY_BYTES": ".alb.construct",
+    "AlbMaintenance": ".alb.construct",
     "BypassTokenParameter": ".bypass_token",
-    "WAF_MAX_BODY_BYTES": ".cloudfront",
-    "CloudFrontMaintenance": ".cloudfront",
+    "WAF_MAX_BODY_BYTES": ".waf.cloudfront",
+    "CloudFrontMaintenance": ".waf.cloudfront",
     "DEFAULT_JSON_BODY": ".response",
     "MaintenanceResponse": ".response",
-    "RegionalMaintenance": ".regional",
+    "RegionalMaintenance": ".waf.regional",
     "is_maintenance_enabled": ".toggle",
 }
 

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.minimum import exhaustive_minimum, lower_bound
 from maintenance_constructs import MaintenanceConfigError
-from maintenance_constructs.alb_plan import (
+from maintenance_constructs.alb.plan import (
     BANDS,
     MAX_VALUES_PER_RULE,
     MAX_WILDCARDS_PER_RULE,

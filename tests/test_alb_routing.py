@@ -13,8 +13,8 @@ from aws_cdk.assertions import Annotations, Match, Template
 from builders import AlbEnv
 
 from maintenance_constructs import AlbMaintenance
-from maintenance_constructs.alb_plan import plan_rules
-from maintenance_constructs.alb_routes import (
+from maintenance_constructs.alb.plan import plan_rules
+from maintenance_constructs.alb.routes import (
     AppRoute,
     glob_covers,
     intersect_cidrs,

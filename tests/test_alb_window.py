@@ -9,8 +9,8 @@ import pytest
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from builders import AlbEnv
 
-from maintenance_constructs.alb_plan import plan_rules
-from maintenance_constructs.alb_window import (
+from maintenance_constructs.alb.plan import plan_rules
+from maintenance_constructs.alb.window import (
     BANDS,
     MIN_WINDOW,
     PRIORITY_WINDOW,

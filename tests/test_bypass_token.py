@@ -14,9 +14,10 @@ from aws_cdk import aws_ssm as ssm
 from builders import AlbEnv
 
 from maintenance_constructs import CloudFrontMaintenance, RegionalMaintenance
-from maintenance_constructs.tools.doors import _listener_token, _rows, _waf_token
-from maintenance_constructs.tools.evaluator import Request, evaluate_listener
-from maintenance_constructs.tools.waf_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.front_doors import _listener_token, sample_rows
+from maintenance_constructs.tools.listener_evaluator import Request, evaluate_listener
+from maintenance_constructs.tools.web_acl_doors import waf_token
+from maintenance_constructs.tools.web_acl_evaluator import evaluate_web_acl
 
 TOKEN = "Zm9vYmFyYmF6cXV4LWJ5cGFzcw"
 RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
@@ -124,14 +125,14 @@ def test_token_from_ssm_stays_a_reference_and_the_preview_follows_it() -> None:
         r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL"
     ]
     assert TOKEN not in json.dumps(acl) and "Ref" in json.dumps(acl["Rules"][1]["Statement"])
-    carried = _waf_token(acl["Rules"][1]["Statement"])
+    carried = waf_token(acl["Rules"][1]["Statement"])
     assert carried is not None and isinstance(carried[0], dict)  # the template's reference
 
     def answer(request: Request) -> tuple[Any, Any]:
         result = evaluate_web_acl(acl, {}, request)
         return result, result
 
-    rows = _rows(["(any host)"], [], [], answer, carried)
+    rows = sample_rows(["(any host)"], [], [], answer, carried)
     with_token = [row.on.action for row in rows if row.client == "with bypass token"]
     others = [row.on.action for row in rows if row.client != "with bypass token"]
     assert with_token == ["allow", "allow"] and set(others) == {"block"}

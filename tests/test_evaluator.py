@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from maintenance_constructs.tools.evaluator import Request, evaluate_listener
-from maintenance_constructs.tools.waf_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.listener_evaluator import Request, evaluate_listener
+from maintenance_constructs.tools.web_acl_evaluator import evaluate_web_acl
 
 FIXED_404 = [
     {

@@ -12,9 +12,9 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from builders import AlbEnv
 
 from maintenance_constructs import CloudFrontMaintenance
-from maintenance_constructs.alb_plan import TRAVERSAL_PATTERNS, plan_rules
-from maintenance_constructs.tools.evaluator import Request, evaluate_listener
-from maintenance_constructs.tools.waf_evaluator import evaluate_web_acl
+from maintenance_constructs.alb.plan import TRAVERSAL_PATTERNS, plan_rules
+from maintenance_constructs.tools.listener_evaluator import Request, evaluate_listener
+from maintenance_constructs.tools.web_acl_evaluator import evaluate_web_acl
 
 OUTSIDE, OFFICE = "192.0.2.10", "203.0.113.10"
 

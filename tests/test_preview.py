@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from maintenance_constructs.tools.assembly import merged_context
+from maintenance_constructs.tools.context import merged_context
 from maintenance_constructs.tools.preview import Preview, build_preview, render_text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from aws_cdk import aws_cloudfront_origins as origins
 from builders import AlbEnv
 from helpers import PATH_METADATA
 
-from maintenance_constructs.tools.evaluator import MOST_ALTERNATIVES, Answer
+from maintenance_constructs.tools.listener_evaluator import MOST_ALTERNATIVES, Answer
 from maintenance_constructs.tools.preview import preview_assemblies, render_text
 
 

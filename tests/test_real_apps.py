@@ -16,9 +16,9 @@ from builders import ROOT, needs_cdk_cli, run_cdk
 from helpers import LISTENER_RULE, PATH_METADATA, assert_toggle_invariants
 
 from maintenance_constructs.tools.assembly import read_states, read_templates
-from maintenance_constructs.tools.diff import is_maintenance_rule
-from maintenance_constructs.tools.doors import ANY_HOST
+from maintenance_constructs.tools.front_doors import ANY_HOST
 from maintenance_constructs.tools.preview import Preview, preview_assemblies
+from maintenance_constructs.tools.templates import is_maintenance_rule
 
 ON_INFO = "Maintenance mode is ON"
 BYPASS_PATHS = ("/health", "/api/health")

@@ -16,13 +16,14 @@ from aws_cdk import aws_sns as sns
 from helpers import PATH_METADATA
 
 from maintenance_constructs import CloudFrontMaintenance, MaintenanceConfigError
-from maintenance_constructs.tools import cli
-from maintenance_constructs.tools.assembly import ConstructState, StackTemplate, merged_context
+from maintenance_constructs.tools import cdk_json, cli
+from maintenance_constructs.tools.assembly import ConstructState, StackTemplate
+from maintenance_constructs.tools.context import merged_context
 from maintenance_constructs.tools.diff import diff_assemblies
-from maintenance_constructs.tools.evaluator import Request
+from maintenance_constructs.tools.listener_evaluator import Request
 from maintenance_constructs.tools.preview import preview_assemblies
 from maintenance_constructs.tools.samples import parse_request, sample_clients
-from maintenance_constructs.tools.waf_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.web_acl_evaluator import evaluate_web_acl
 
 OFFICE = "203.0.113.9"
 GEO_BLOCK = {
@@ -287,12 +288,12 @@ def _cli(cwd: Path, *args: str) -> tuple[int, str]:
 def test_set_keeps_crlf_and_inserts_a_missing_context_in_place(tmp_path: Path) -> None:
     path = tmp_path / "cdk.json"
     path.write_bytes(b'{\r\n    "app": "python3 app.py",\r\n    "watch": {}\r\n}\r\n')
-    cli.write_toggle(path, True)
+    cdk_json.write_toggle(path, True)
     assert path.read_bytes() == (
         b'{\r\n    "app": "python3 app.py",\r\n    "watch": {},\r\n'
         b'    "context": {\r\n        "maintenance": true\r\n    }\r\n}\r\n'
     )
-    cli.write_toggle(path, False)
+    cdk_json.write_toggle(path, False)
     assert b'"maintenance": false\r\n' in path.read_bytes() and b"\n\n" not in path.read_bytes()
 
 
@@ -303,7 +304,7 @@ def test_set_from_20_concurrent_runs_leaves_valid_json(tmp_path: Path) -> None:
     )
     values = [index % 2 == 0 for index in range(20)]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda value: cli.write_toggle(path, value), values))
+        list(pool.map(lambda value: cdk_json.write_toggle(path, value), values))
     data = json.loads(path.read_text())
     assert data["app"] == "python3 app.py" and data["context"]["maintenance"] in (True, False)
     assert [p.name for p in tmp_path.iterdir()] == ["cdk.json"]  # no temporary or lock file left
@@ -322,7 +323,7 @@ def test_set_on_a_file_that_cannot_be_written(
     with pytest.raises(
         MaintenanceConfigError, match=r"cannot be written \(Operation not permitted"
     ):
-        cli.write_toggle(path, True)
+        cdk_json.write_toggle(path, True)
     assert json.loads(path.read_text()) == {"context": {"maintenance": False}}
     assert [p.name for p in tmp_path.iterdir()] == ["cdk.json"]
 

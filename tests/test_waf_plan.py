@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from maintenance_constructs.waf_plan import BROWSER_SUFFIX, LINK_SUFFIX, plan_waf_rules
+from maintenance_constructs.waf.plan import BROWSER_SUFFIX, LINK_SUFFIX, plan_waf_rules
 
 
 def test_the_main_rule_alone() -> None:

@@ -13,7 +13,7 @@ from aws_cdk import aws_wafv2 as wafv2
 
 from maintenance_constructs import CloudFrontMaintenance
 from maintenance_constructs.errors import MaintenanceConfigError
-from maintenance_constructs.wcu import Capacity, rules_capacity, statement_capacity
+from maintenance_constructs.waf.wcu import Capacity, rules_capacity, statement_capacity
 
 W = wafv2.CfnWebACL
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .assembly import ConstructState, StackTemplate, qualified
-from .words import listener_rule_words, web_acl_rule_words
+from .rule_words import listener_rule_words, web_acl_rule_words
+from .templates import WEB_ACL, is_maintenance_rule, readable_names
 
 __all__ = ["Change", "diff_assemblies"]
 
-LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
-WEB_ACL = "AWS::WAFv2::WebACL"
 SECTIONS = ("Parameters", "Conditions", "Mappings", "Outputs", "Rules", "Transform", "Metadata")
 
 
@@ -47,25 +46,6 @@ def _paths(before: Any, after: Any, prefix: str = "") -> list[str]:
                 found += _paths(before.get(key), after.get(key), f"{prefix}.{key}")
         return found
     return [prefix.lstrip(".")] if before != after else []
-
-
-def construct_path(resource: Mapping[str, Any]) -> str:
-    return str(resource.get("Metadata", {}).get("aws:cdk:path", ""))
-
-
-def readable_names(resources: Mapping[str, Any]) -> dict[str, str]:
-    """Logical id -> construct path (without ``/Resource``), for naming things in words."""
-    return {
-        logical_id: construct_path(r).lstrip("/").removesuffix("/Resource") or logical_id
-        for logical_id, r in resources.items()
-    }
-
-
-def is_maintenance_rule(resource: Mapping[str, Any], constructs: Sequence[str]) -> bool:
-    path = construct_path(resource)
-    return resource.get("Type") == LISTENER_RULE and any(
-        path.startswith(construct + "/") for construct in constructs
-    )
 
 
 class _StackDiff:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..wcu import MAX_WEB_ACL_WCU, rules_capacity
+from ..waf.wcu import MAX_WEB_ACL_WCU, rules_capacity
 
 __all__ = ["behind_cloudfront", "capacity_note"]
 

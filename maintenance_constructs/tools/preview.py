@@ -3,7 +3,7 @@
 Synthesizes the app twice (maintenance off and on, side by side), diffs the two assemblies
 (:mod:`~maintenance_constructs.tools.diff`), and answers sample requests at every listener and
 web ACL that carries maintenance rules, in both states
-(:mod:`~maintenance_constructs.tools.doors`).
+(:mod:`~maintenance_constructs.tools.front_doors`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from ..shared import BYPASS_HEADER
 from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 from .assembly import StackTemplate, read_messages, read_states, read_templates, synthesize
 from .diff import Change, diff_assemblies
-from .doors import FrontDoor, Row, listener_doors, qualified, web_acl_doors
-from .evaluator import Request
+from .front_doors import FrontDoor, Row, listener_doors, qualified
+from .listener_evaluator import Request
 from .samples import API, BROWSER, parse_request
+from .web_acl_doors import web_acl_doors
 
 __all__ = [
     "Change",

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from .evaluator import Request, condition_values
+from .listener_evaluator import Request, condition_values
 
 __all__ = [
     "API",

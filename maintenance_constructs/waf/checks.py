@@ -5,25 +5,36 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import jsii
 from aws_cdk import Annotations
 from aws_cdk import aws_wafv2 as wafv2
-from constructs import IValidation
+from constructs import IConstruct, IValidation
 
-from .cfn import cloudformation_case, resolved_properties
-from .warning_catalog import warning_id
-from .wcu import BASE_PRICE_WCU, MAX_WEB_ACL_WCU, rules_capacity
+from ..cfn import cloudformation_case, resolved_properties
+from ..warning_catalog import warning_id
+from .wcu import BASE_PRICE_WCU, MAX_WEB_ACL_WCU, Capacity, rules_capacity
 
-__all__ = ["AclChecks", "ends_evaluation", "register_on"]
+__all__ = ["AclChecks", "WafView", "ends_evaluation", "register_on"]
+
+
+class WafView(IConstruct, Protocol):
+    """A WAF maintenance construct as the web ACL checks see it."""
+
+    web_acl: wafv2.CfnWebACL
+    enabled: bool
+    rule_names: list[str]
+    priorities: list[int]
+    wcu: Capacity
+
 
 _PEERS_ATTRIBUTE = "_maintenance_constructs_peers"
 
 
-def register_on(web_acl: wafv2.CfnWebACL, construct: Any) -> list[Any]:
+def register_on(web_acl: wafv2.CfnWebACL, construct: WafView) -> list[WafView]:
     """Every WAF maintenance construct that plans rules in ``web_acl``, in creation order."""
-    peers: list[Any] | None = getattr(web_acl, _PEERS_ATTRIBUTE, None)
+    peers: list[WafView] | None = getattr(web_acl, _PEERS_ATTRIBUTE, None)
     if peers is None:
         peers = []
         setattr(web_acl, _PEERS_ATTRIBUTE, peers)
@@ -31,7 +42,7 @@ def register_on(web_acl: wafv2.CfnWebACL, construct: Any) -> list[Any]:
     return peers
 
 
-def _not_planned(rules: list[dict[str, Any]], peers: list[Any]) -> list[dict[str, Any]]:
+def _not_planned(rules: list[dict[str, Any]], peers: list[WafView]) -> list[dict[str, Any]]:
     """The web ACL's rules without those the maintenance constructs appended (one per planned
     name of each enabled construct; appended rules come last)."""
     expected = Counter(name for peer in peers if peer.enabled for name in peer.rule_names)
@@ -65,7 +76,7 @@ class AclChecks:
     web ACL plans: names and priorities unique in both states, our rules kept, and no earlier
     rule that could let requests through before ours."""
 
-    def __init__(self, owner: Any, peers: list[Any]) -> None:
+    def __init__(self, owner: WafView, peers: list[WafView]) -> None:
         self.owner = owner
         self.peers = peers
 

@@ -4,7 +4,7 @@ CloudFormation conditions and actions the copies carry.
 
 The copies sit in the maintenance construct's stack. A rule of another stack refers to its
 target groups by ``Ref``; those references are turned back into the resources' tokens and
-imported by name (see :class:`~maintenance_constructs.alb_actions.CrossStackValues`), so the
+imported by name (see :class:`~maintenance_constructs.alb.actions.CrossStackValues`), so the
 other stack's template is the same whether maintenance is on or off.
 """
 
@@ -18,11 +18,11 @@ from aws_cdk import CfnElement, CfnResource, Stack, Token
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct
 
-from .alb_routes import AppRoute
-from .cfn import cloudformation_case, resolved_properties
-from .errors import MaintenanceConfigError
-from .tools.evaluator import condition_values
-from .values import wildcard_count
+from ..cfn import cloudformation_case, resolved_properties
+from ..errors import MaintenanceConfigError
+from ..tools.listener_evaluator import condition_values
+from ..values import wildcard_count
+from .routes import AppRoute
 
 __all__ = ["RouteCopy", "app_routes"]
 

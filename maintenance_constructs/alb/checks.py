@@ -15,8 +15,11 @@ from aws_cdk import Annotations, CfnResource, Stack
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IValidation
 
-from .alb_actions import AUTHENTICATING_ACTIONS, action_types
-from .alb_listener_rules import (
+from ..behind_cloudfront import warn_if_behind_cloudfront
+from ..cfn import resolved_properties, resources_by_type
+from ..warning_catalog import warning_id
+from .actions import AUTHENTICATING_ACTIONS, action_types
+from .listener_rules import (
     DISTRIBUTION,
     LISTENER,
     LISTENER_RULE,
@@ -28,20 +31,17 @@ from .alb_listener_rules import (
     outside_peers,
     planned_views,
 )
-from .alb_neighbours import (
+from .neighbours import (
     DEPLOYMENT_GROUP,
     ECS_SERVICE,
     TARGET_GROUP,
     Neighbours,
     forward_targets,
 )
-from .alb_plan import MAX_RULES_PER_LOAD_BALANCER, PRIORITY_WINDOW
-from .cfn import resolved_properties, resources_by_type
-from .origins import warn_if_behind_cloudfront
-from .warning_catalog import warning_id
+from .plan import MAX_RULES_PER_LOAD_BALANCER, PRIORITY_WINDOW
 
 if TYPE_CHECKING:
-    from .alb import AlbMaintenance
+    from .view import AlbView
 
 __all__ = ["ListenerChecks"]
 
@@ -53,7 +53,7 @@ class ListenerChecks:
     forwards by default, when an app rule authenticates and when the load balancer is behind
     CloudFront. Planned rules count in both states."""
 
-    def __init__(self, owner: AlbMaintenance, forward: elbv2.ListenerAction | None) -> None:
+    def __init__(self, owner: AlbView, forward: elbv2.ListenerAction | None) -> None:
         self.owner = owner
         self.forward = forward
 
@@ -140,7 +140,7 @@ class ListenerChecks:
             if view.priority in window
         ]
 
-    def _peer_clashes(self, earlier: Sequence[AlbMaintenance]) -> list[str]:
+    def _peer_clashes(self, earlier: Sequence[AlbView]) -> list[str]:
         """Clashes with the constructs created before this one (each clash reported once)."""
         window = self.owner.priority_window
         return [
@@ -183,7 +183,7 @@ class ListenerChecks:
         self,
         listeners: Sequence[CfnResource],
         app_rules: Sequence[ListenerRuleView],
-        peers: Sequence[AlbMaintenance],
+        peers: Sequence[AlbView],
     ) -> list[str]:
         on_same_alb = _same_load_balancer(listeners, self.owner.listener.listener_arn)
         app = sum(1 for v in app_rules if on_same_alb(v.listener_arn))

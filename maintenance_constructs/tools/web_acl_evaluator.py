@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
-from .evaluator import Answer, Request
+from .listener_evaluator import Answer, Request
 
 __all__ = ["evaluate_web_acl", "statement_value"]
 

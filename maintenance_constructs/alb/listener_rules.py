@@ -12,14 +12,14 @@ from aws_cdk import CfnResource, Stack
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct
 
-from .alb_neighbours import forward_targets
-from .alb_window import AppRulePriority
-from .cfn import resolved_properties
-from .errors import MaintenanceConfigError
-from .values import host_patterns_overlap
+from ..cfn import resolved_properties
+from ..errors import MaintenanceConfigError
+from ..values import host_patterns_overlap
+from .neighbours import forward_targets
+from .window import AppRulePriority
 
 if TYPE_CHECKING:
-    from .alb import AlbMaintenance
+    from .view import AlbView
 
 __all__ = [
     "DISTRIBUTION",
@@ -100,26 +100,26 @@ def listener_rules(rules: Sequence[CfnResource]) -> list[ListenerRuleView]:
 _PEERS_ATTRIBUTE = "_maintenance_constructs_alb_peers"
 
 
-def register_peer(construct: AlbMaintenance) -> None:
+def register_peer(construct: AlbView) -> None:
     """Make ``construct``'s planned rules known to the checks of every AlbMaintenance."""
     root = construct.node.root
-    peers: list[AlbMaintenance] | None = getattr(root, _PEERS_ATTRIBUTE, None)
+    peers: list[AlbView] | None = getattr(root, _PEERS_ATTRIBUTE, None)
     if peers is None:
         peers = []
         setattr(root, _PEERS_ATTRIBUTE, peers)
     peers.append(construct)
 
 
-def _peers(root: IConstruct) -> list[AlbMaintenance]:
+def _peers(root: IConstruct) -> list[AlbView]:
     return list(getattr(root, _PEERS_ATTRIBUTE, []))
 
 
-def alb_peers(root: IConstruct) -> list[AlbMaintenance]:
+def alb_peers(root: IConstruct) -> list[AlbView]:
     """Every AlbMaintenance of the app, in the order they were created."""
     return _peers(root)
 
 
-def listener_peers(construct: AlbMaintenance) -> list[AlbMaintenance]:
+def listener_peers(construct: AlbView) -> list[AlbView]:
     """Every AlbMaintenance on ``construct``'s listener, in the order they were created."""
     arn = construct.listener.listener_arn
     return [peer for peer in _peers(construct.node.root) if peer.listener.listener_arn == arn]
@@ -154,7 +154,7 @@ def outside_peers(root: IConstruct, paths: Sequence[str]) -> list[bool]:
     return [not (path + "/").startswith(ours) for path in paths]
 
 
-def planned_views(construct: AlbMaintenance) -> list[ListenerRuleView]:
+def planned_views(construct: AlbView) -> list[ListenerRuleView]:
     """A construct's planned rules as views, whether or not they exist in this synthesis."""
     return [
         ListenerRuleView(

@@ -1,5 +1,6 @@
-"""The front doors that carry maintenance rules (ALB listeners, web ACLs) and their
-who-gets-what tables: sample requests answered with maintenance off and on."""
+"""The front doors that carry maintenance rules and their who-gets-what tables: sample
+requests answered with maintenance off and on. ALB listeners here, web ACLs in
+``web_acl_doors``."""
 
 from __future__ import annotations
 
@@ -10,15 +11,21 @@ from typing import Any
 from ..errors import MaintenanceConfigError
 from ..shared import BYPASS_HEADER, EVERY_PATH, TRAVERSAL_PATTERNS, cookie_from_pattern
 from .assembly import qualified
-from .diff import LISTENER_RULE, WEB_ACL, is_maintenance_rule, readable_names
-from .door_notes import behind_cloudfront, capacity_note
-from .evaluator import Answer, Request, condition_values, evaluate_listener, host_matches
+from .door_notes import behind_cloudfront
+from .listener_evaluator import Answer, Request, condition_values, evaluate_listener, host_matches
 from .samples import API, BROWSER, concrete, matching_request, sample_clients
-from .waf_evaluator import evaluate_web_acl
+from .templates import LISTENER_RULE, is_maintenance_rule, readable_names
 
-__all__ = ["ANY_HOST", "FrontDoor", "Row", "listener_doors", "qualified", "web_acl_doors"]
+__all__ = [
+    "ANY_HOST",
+    "FrontDoor",
+    "Row",
+    "TokenCarriers",
+    "listener_doors",
+    "qualified",
+    "sample_rows",
+]
 
-IP_SET = "AWS::WAFv2::IPSet"
 ANY_HOST = "(any host)"
 """The sample host for rules that cover every request (e.g. the load balancer's DNS name)."""
 
@@ -57,7 +64,7 @@ def _conditions(props: Mapping[str, Any], field: str) -> list[str]:
 TokenCarriers = tuple[Any, Any]
 
 
-def _rows(
+def sample_rows(
     hosts: Sequence[str],
     cidrs: Sequence[str],
     paths: Sequence[str],
@@ -95,7 +102,7 @@ def _is_bypass(props: Mapping[str, Any]) -> bool:
     return True
 
 
-def _app_rule_rows(
+def _app_rulesample_rows(
     rules: Sequence[tuple[str, Mapping[str, Any]]],
     hosts: Sequence[str],
     cidrs: Sequence[str],
@@ -129,28 +136,6 @@ def _listener_token(rules: Sequence[Mapping[str, Any]]) -> TokenCarriers | None:
         return None
     cookie = found["Cookie"]
     return found[BYPASS_HEADER], cookie_from_pattern(cookie) if isinstance(cookie, str) else cookie
-
-
-def _waf_token(statement: Any) -> TokenCarriers | None:
-    """What carries the bypass token of a web ACL rule: the header's search string, and a
-    Cookie header that contains the cookie's search string."""
-    found: dict[str, Any] = {}
-
-    def visit(node: Any) -> None:
-        if isinstance(node, Mapping):
-            match = node.get("ByteMatchStatement")
-            if isinstance(match, Mapping):
-                header = (match.get("FieldToMatch") or {}).get("SingleHeader") or {}
-                found.setdefault(str(header.get("Name", "")).lower(), match.get("SearchString"))
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
-
-    visit(statement)
-    header, cookie = found.get(BYPASS_HEADER.lower()), found.get("cookie")
-    return (header, cookie) if header is not None and cookie is not None else None
 
 
 def _rules_on(resources: Mapping[str, Any], arn: str, names: Mapping[str, str]) -> list[Any]:
@@ -204,11 +189,13 @@ def _listener_door(
             dict.fromkeys(c for p in mine if _is_bypass(p) for c in _conditions(p, "path-pattern"))
         )
         paths = [p for p in paths if p != EVERY_PATH and p not in TRAVERSAL_PATTERNS]
-        rows = _rows([concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine))
+        rows = sample_rows(
+            [concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine)
+        )
         seen = {repr((row.request, row.client)) for row in rows}
         rows += tuple(
             row
-            for row in _app_rule_rows(rules_off, hosts, cidrs, answer)
+            for row in _app_rulesample_rows(rules_off, hosts, cidrs, answer)
             if repr((row.request, row.client)) not in seen
         )
     name = names.get(listener_id, str(reference)) if listener_id else str(reference)
@@ -234,75 +221,3 @@ def listener_doors(
         _listener_door(references[key][1], references[key][0], off, on, mine, requests)
         for key, mine in sorted(by_listener.items())
     ]
-
-
-def _prefixes(statement: Any) -> list[str]:
-    if isinstance(statement, Mapping):
-        found = []
-        match = statement.get("ByteMatchStatement")
-        if isinstance(match, Mapping) and match.get("PositionalConstraint") == "STARTS_WITH":
-            found.append(str(match.get("SearchString")))
-        for value in statement.values():
-            found += _prefixes(value)
-        return found
-    if isinstance(statement, list):
-        return [p for item in statement for p in _prefixes(item)]
-    return []
-
-
-def _ip_sets(resources: Mapping[str, Any]) -> dict[str, list[str]]:
-    """IP set logical id -> its addresses."""
-    return {
-        k: list(r["Properties"].get("Addresses", []))
-        for k, r in resources.items()
-        if r["Type"] == IP_SET
-    }
-
-
-def web_acl_doors(
-    stack: str,
-    off: Mapping[str, Any],
-    on: Mapping[str, Any],
-    requests: Sequence[Request] | None,
-) -> list[FrontDoor]:
-    doors = []
-    names = readable_names(on)
-    sets_off, sets_on = _ip_sets(off), _ip_sets(on)  # read once, not per sample request
-    for logical_id, resource in on.items():
-        if resource["Type"] != WEB_ACL or logical_id not in off:
-            continue
-        acl_on, acl_off = resource["Properties"], off[logical_id]["Properties"]
-        if acl_on.get("Rules") == acl_off.get("Rules"):
-            continue
-
-        def answer(
-            request: Request, acl_on: Any = acl_on, acl_off: Any = acl_off
-        ) -> tuple[Answer, Answer]:
-            return (
-                evaluate_web_acl(acl_off, sets_off, request),
-                evaluate_web_acl(acl_on, sets_on, request),
-            )
-
-        cidrs = [c for addresses in sets_on.values() for c in addresses]
-        added = [r for r in acl_on.get("Rules", []) if r not in (acl_off.get("Rules") or [])]
-        rows = (
-            tuple(Row(r, "requested", *answer(r)) for r in requests)
-            if requests is not None
-            else _rows(
-                [ANY_HOST],
-                cidrs,
-                list(dict.fromkeys(_prefixes(added))),
-                answer,
-                _waf_token(added),
-            )
-        )
-        doors.append(
-            FrontDoor(
-                "WAF web ACL",
-                names.get(logical_id, logical_id),
-                stack,
-                rows,
-                (capacity_note(acl_on, added),),
-            )
-        )
-    return doors

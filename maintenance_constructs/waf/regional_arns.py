@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from aws_cdk import CfnResource, Reference, Stack, Token, Tokenization
 
-from .errors import MaintenanceConfigError
+from ..errors import MaintenanceConfigError
 
 __all__ = ["Arn", "check_resource_arn", "parse_arn"]
 

@@ -5,27 +5,26 @@ app's rules (no ``priority`` given) and the rules copied from the app's routing 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jsii
 from aws_cdk import IAspect
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from constructs import IConstruct, IValidation
+from constructs import Construct, IConstruct, IValidation
 
-from .alb_actions import CrossStackValues
-from .alb_app_routing import RouteCopy, app_routes
-from .alb_listener_rules import (
+from ..cfn import resources_by_type
+from ..errors import MaintenanceConfigError
+from .actions import CrossStackValues
+from .app_routing import RouteCopy, app_routes
+from .listener_rules import (
     LISTENER_RULE,
     app_rule_priorities,
     listener_peers,
     outside_peers,
 )
-from .alb_window import PRIORITY_WINDOW, AppRulePriority, no_room, place_window
-from .cfn import resources_by_type
-from .errors import MaintenanceConfigError
-
-if TYPE_CHECKING:
-    from .alb import AlbMaintenance
+from .rule_resources import create_rules
+from .view import AlbView, replan
+from .window import PRIORITY_WINDOW, AppRulePriority, no_room, place_window
 
 __all__ = ["PlanAtSynthesis"]
 
@@ -38,7 +37,10 @@ class PlanAtSynthesis:
     What the app's rules make impossible is reported by the validation, with the construct's
     path."""
 
-    def __init__(self, owner: AlbMaintenance, forward: elbv2.ListenerAction | None) -> None:
+    def __init__(
+        self, scope: Construct, owner: AlbView, forward: elbv2.ListenerAction | None
+    ) -> None:
+        self.scope = scope  # the construct itself: where copies and imports are created
         self.owner = owner
         self.forward = forward
         self.done = False
@@ -56,20 +58,20 @@ class PlanAtSynthesis:
             placed = _place_windows(owner, rules)
             copies: list[RouteCopy] = []
             if self.forward is None:
-                localize = CrossStackValues(owner).localize
+                localize = CrossStackValues(self.scope).localize
                 window_end = owner.priority_window.stop
-                copies = app_routes(owner, owner.listener, rules, window_end, localize)
+                copies = app_routes(self.scope, owner.listener, rules, window_end, localize)
             self._plan(copies, placed)
         except MaintenanceConfigError as error:
             self.errors.append(str(error))
             return
         if owner.enabled:
-            owner.rules = owner._create_rules(self.forward, copies)
+            owner.rules = create_rules(self.scope, owner, self.forward, copies)
 
     def _plan(self, copies: Sequence[RouteCopy], placed: Sequence[AppRulePriority]) -> None:
         routes = [copy.route for copy in copies] if self.forward is None else None
         try:
-            self.owner._plan(routes)
+            replan(self.owner, routes)
         except MaintenanceConfigError:
             window = len(self.owner.priority_window)
             if not self.owner.automatic_priority or window >= PRIORITY_WINDOW:
@@ -81,7 +83,7 @@ class PlanAtSynthesis:
         return list(self.errors)
 
 
-def _place_windows(owner: AlbMaintenance, rules: Sequence[Any]) -> list[AppRulePriority]:
+def _place_windows(owner: AlbView, rules: Sequence[Any]) -> list[AppRulePriority]:
     """Place the window of every construct without ``priority`` on the owner's listener, in
     the order they were created (the first to visit places them all, so the order of the
     visits does not matter); returns the app rules as the owner's placement saw them."""

@@ -15,12 +15,21 @@ creates new rules first and deletes removed ones last; the ALB would answer Prio
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from .alb_cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE, block_count, pack, pairs
-from .alb_plan_checks import band_overflow, check_band_floor, check_rule_limits, check_wildcards
-from .alb_routes import AppRoute, RuleFields, routed_groups
-from .alb_window import (
+from ..errors import MaintenanceConfigError
+from ..shared import (
+    BYPASS_COOKIE,
+    BYPASS_HEADER,
+    EVERY_PATH,
+    TRAVERSAL_PATTERNS,
+    alb_cookie_pattern,
+)
+from ..values import wildcard_count
+from .cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE, block_count, pack, pairs
+from .plan_checks import band_overflow, check_band_floor, check_rule_limits, check_wildcards
+from .planned_rule import PlannedRule
+from .routes import AppRoute, RuleFields, routed_groups
+from .window import (
     BANDS,
     MAX_PRIORITY,
     PRIORITY_WINDOW,
@@ -28,15 +37,6 @@ from .alb_window import (
     RuleKind,
     bands,
 )
-from .errors import MaintenanceConfigError
-from .shared import (
-    BYPASS_COOKIE,
-    BYPASS_HEADER,
-    EVERY_PATH,
-    TRAVERSAL_PATTERNS,
-    alb_cookie_pattern,
-)
-from .values import wildcard_count
 
 __all__ = [
     "BANDS",
@@ -63,56 +63,6 @@ BROWSER_ACCEPT_PATTERN = "*text/html*"
 """The ``Accept`` header value the browser rule matches."""
 
 
-@dataclass(frozen=True)
-class PlannedRule:
-    """One listener rule: its role, priority and the values of each condition."""
-
-    kind: RuleKind
-    priority: int
-    hosts: tuple[str, ...]
-    number: int = 1
-    source_ips: tuple[str, ...] = ()
-    paths: tuple[str, ...] = ()
-    header_name: str = ""
-    header_values: tuple[str, ...] = ()
-    route: int | None = None
-    """Which of the app's routes (:class:`~maintenance_constructs.alb_routes.AppRoute`) the
-    rule copies: its other conditions and its actions. None: the construct's own action."""
-    extra_values: int = 0
-    """Condition values of the copied route's other conditions (headers, methods, queries)."""
-    extra_wildcards: int = 0
-    """Wildcards of the copied route's other conditions."""
-
-    @property
-    def accept(self) -> tuple[str, ...]:
-        """The ``Accept`` patterns of the browser rule."""
-        return self.header_values if self.header_name == "Accept" else ()
-
-    @property
-    def construct_id(self) -> str:
-        """The rule's construct id, e.g. ``AllowRule2``: the same kind and number always sit
-        on the same priority, so an edit never moves one rule onto another's priority."""
-        return f"{self.kind.capitalize()}Rule{self.number}"
-
-    @property
-    def forwards(self) -> bool:
-        """Whether the rule forwards to the app (bypass, allow and token rules) rather than
-        answering."""
-        return self.kind in ("bypass", "allow", "token")
-
-    @property
-    def value_count(self) -> int:
-        """Condition values the rule spends of :data:`MAX_VALUES_PER_RULE`."""
-        values = (self.hosts, self.source_ips, self.paths, self.header_values)
-        return sum(len(v) for v in values) + self.extra_values
-
-    @property
-    def wildcards(self) -> int:
-        """Wildcards the rule spends of :data:`MAX_WILDCARDS_PER_RULE`."""
-        values = (*self.hosts, *self.paths, *self.header_values)
-        return sum(wildcard_count(v) for v in values) + self.extra_wildcards
-
-
 def plan_rules(
     *,
     hosts: Sequence[str] | None,
@@ -136,7 +86,7 @@ def plan_rules(
 
     ``routes`` (the app's rules on the listener in priority order, then its default action)
     makes the bypass, allow and token rules copies of the routes that overlap ``hosts`` (see
-    :mod:`maintenance_constructs.alb_routes`); None forwards them all with one action.
+    :mod:`maintenance_constructs.alb.routes`); None forwards them all with one action.
     """
     last = first_priority + window_size - 1
     if last > MAX_PRIORITY:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import MaintenanceConfigError
+from ..errors import MaintenanceConfigError
 
 __all__ = [
     "BANDS",

@@ -3,22 +3,22 @@ RegionalMaintenance (scope REGIONAL): web ACL, IP sets, bodies and the maintenan
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from aws_cdk import Names, Stack
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from .bypass_token import BypassTokenParameter, bypass_token_value
-from .cfn import cloudformation_case
-from .errors import MaintenanceConfigError
-from .response import MaintenanceResponse, require_response
-from .shared import WAF_RULES_METADATA_TYPE
-from .toggle import resolve_enabled
-from .values import IpNetwork, normalize_cidrs, normalize_paths
-from .waf_checks import AclChecks, register_on
-from .waf_plan import WafPlan, plan_waf_rules
-from .waf_rules import (
+from ..bypass_token import BypassTokenParameter, bypass_token_value
+from ..cfn import cloudformation_case
+from ..errors import MaintenanceConfigError
+from ..response import MaintenanceResponse, require_response
+from ..shared import WAF_RULES_METADATA_TYPE
+from ..toggle import resolve_enabled
+from ..values import IpNetwork, normalize_cidrs, normalize_paths
+from .checks import AclChecks, register_on
+from .plan import WafPlan, plan_waf_rules
+from .rules import (
     CONTENT_TYPES,
     WAF_MAX_IP_SET_ADDRESSES,
     append_to,
@@ -31,7 +31,7 @@ from .waf_rules import (
     maintenance_rule,
     visibility,
 )
-from .waf_statements import block_statement, path_is
+from .statements import block_statement, path_is
 from .wcu import Capacity, rules_capacity
 
 __all__ = ["WafMaintenance"]
@@ -85,11 +85,6 @@ class WafMaintenance(Construct):
             link_prefix=check_link_prefix(bypass_link_prefix),
         )
         check_priority(priority, len(plan.rules))
-        answers = {"response": self.response}
-        if self.browser_response is not None:
-            answers["browser_response"] = self.browser_response
-        for rule in plan.answering:
-            check_answer(rule.answer, answers[rule.answer])
         self.plan: WafPlan = plan
         """The maintenance rules as planned, in evaluation order (planned even while off)."""
         self.bypass_link: str | None = plan.bypass_link
@@ -100,54 +95,62 @@ class WafMaintenance(Construct):
         """The maintenance rules' priorities in evaluation order (planned even while off)."""
         self.rule_names: list[str] = plan.names
         """The maintenance rules' names, in evaluation order (the bypass link's first)."""
+        planned = self._planned_rules(token, normalize_paths(bypass_paths, wildcards=False))
+        self.wcu: Capacity = rules_capacity(cloudformation_case(Stack.of(self).resolve(planned)))
+        """The estimated web ACL capacity (WCU) the maintenance rules use while on."""
+        check_capacity(self.wcu)
+        self.web_acl: wafv2.CfnWebACL = self._put_rules(web_acl, planned if self.enabled else [])
+        """The web ACL that carries the rule(s), created or given."""
+        self.web_acl_arn: str = self.web_acl.attr_arn
+        """The web ACL's ARN."""
+        self.node.add_validation(AclChecks(self, register_on(self.web_acl, self)))
+        # Read by `maintenance-constructs preview`: which web ACL rules are this construct's.
+        self.node.add_metadata(WAF_RULES_METADATA_TYPE, {"rules": self.rule_names})
+
+    @property
+    def _answers(self) -> dict[str, MaintenanceResponse]:
+        """The answers by parameter name, each checked against what a WAF response may carry."""
+        answers = {"response": self.response}
+        if self.browser_response is not None:
+            answers["browser_response"] = self.browser_response
+        for rule in self.plan.answering:
+            check_answer(rule.answer, answers[rule.answer])
+        return answers
+
+    def _put_rules(
+        self, web_acl: wafv2.CfnWebACL | None, rules: list[WebAcl.RuleProperty]
+    ) -> wafv2.CfnWebACL:
+        """The rules (none while off) and response bodies in ``web_acl``, or in a new one."""
+        answers = self._answers
         bodies = {
             rule.name: WebAcl.CustomResponseBodyProperty(
                 content=answers[rule.answer].body,
                 content_type=CONTENT_TYPES[answers[rule.answer].content_type],
             )
-            for rule in plan.answering
+            for rule in self.plan.answering
         }
-        paths = normalize_paths(bypass_paths, wildcards=False)
-        planned = self._planned_rules(token, answers, paths)
-        rules = planned if self.enabled else []
-        self.wcu: Capacity = rules_capacity(cloudformation_case(Stack.of(self).resolve(planned)))
-        """The estimated web ACL capacity (WCU) the maintenance rules use while on."""
-        check_capacity(self.wcu)
-        if web_acl is None:
-            web_acl = WebAcl(
-                self,
-                "WebAcl",
-                scope=waf_scope,
-                default_action=WebAcl.DefaultActionProperty(allow={}),
-                visibility_config=visibility(
-                    Names.unique_resource_name(
-                        self, max_length=128, allowed_special_characters="-_"
-                    )
-                ),
-                rules=rules,
-                custom_response_bodies=bodies,
-                description="Web ACL carrying the maintenance rule of maintenance-constructs",
-            )
-        else:
+        if web_acl is not None:
             self._check_web_acl_scope(web_acl)
             append_to(web_acl, rules, bodies)
-        self.web_acl: wafv2.CfnWebACL = web_acl
-        """The web ACL that carries the rule(s), created or given."""
-        self.web_acl_arn: str = web_acl.attr_arn
-        """The web ACL's ARN."""
-        self.node.add_validation(AclChecks(self, register_on(web_acl, self)))
-        # Read by `maintenance-constructs preview`: which web ACL rules are this construct's.
-        self.node.add_metadata(WAF_RULES_METADATA_TYPE, {"rules": self.rule_names})
+            return web_acl
+        return WebAcl(
+            self,
+            "WebAcl",
+            scope=self.waf_scope,
+            default_action=WebAcl.DefaultActionProperty(allow={}),
+            visibility_config=visibility(
+                Names.unique_resource_name(self, max_length=128, allowed_special_characters="-_")
+            ),
+            rules=rules,
+            custom_response_bodies=bodies,
+            description="Web ACL carrying the maintenance rule of maintenance-constructs",
+        )
 
-    def _planned_rules(
-        self,
-        token: str | None,
-        answers: Mapping[str, MaintenanceResponse],
-        paths: Sequence[str],
-    ) -> list[WebAcl.RuleProperty]:
+    def _planned_rules(self, token: str | None, paths: Sequence[str]) -> list[WebAcl.RuleProperty]:
         """The plan's rules as CloudFormation properties, whether or not they are in the web
         ACL in this synthesis."""
         arns = [ip_set.attr_arn for ip_set in self.ip_sets]
+        answers = self._answers
         rules: list[WebAcl.RuleProperty] = []
         for rule in self.plan.rules:
             if rule.kind == "link":

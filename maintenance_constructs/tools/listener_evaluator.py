@@ -1,5 +1,5 @@
 """Requests, answers, and the evaluation of a request against synthesized ALB listener rules,
-offline (the WAF side is :mod:`maintenance_constructs.tools.waf_evaluator`).
+offline (the WAF side is :mod:`maintenance_constructs.tools.web_acl_evaluator`).
 
 ALB rules in ascending priority, every condition of a rule must match and any value of a
 condition may match (host headers and header values case-insensitive with ``*``/``?``

@@ -8,12 +8,12 @@ from aws_cdk import Annotations, Stack, Token
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from .bypass_token import BypassTokenParameter
-from .errors import MaintenanceConfigError
-from .response import MaintenanceResponse
-from .waf import WafMaintenance
-from .waf_rules import WAF_MAX_BODY_BYTES, WAF_MAX_IP_SET_ADDRESSES
-from .warning_catalog import warning_id
+from ..bypass_token import BypassTokenParameter
+from ..errors import MaintenanceConfigError
+from ..response import MaintenanceResponse
+from ..warning_catalog import warning_id
+from .base import WafMaintenance
+from .rules import WAF_MAX_BODY_BYTES, WAF_MAX_IP_SET_ADDRESSES
 
 __all__ = ["WAF_MAX_BODY_BYTES", "WAF_MAX_IP_SET_ADDRESSES", "CloudFrontMaintenance"]
 

@@ -9,12 +9,12 @@ from collections.abc import Mapping, Sequence
 from aws_cdk import Stack
 from aws_cdk import aws_wafv2 as wafv2
 
-from .bypass_token import BYPASS_TOKEN_LENGTHS
-from .errors import MaintenanceConfigError
-from .response import MaintenanceResponse
-from .shared import bypass_cookie
-from .values import check_literal_number
-from .waf_plan import BROWSER_SUFFIX, LINK_SUFFIX
+from ..bypass_token import BYPASS_TOKEN_LENGTHS
+from ..errors import MaintenanceConfigError
+from ..response import MaintenanceResponse
+from ..shared import bypass_cookie
+from ..values import check_literal_number
+from .plan import BROWSER_SUFFIX, LINK_SUFFIX
 from .wcu import MAX_WEB_ACL_WCU, Capacity
 
 __all__ = [

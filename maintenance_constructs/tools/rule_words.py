@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .evaluator import condition_values, forward_targets, reference_name
+from .listener_evaluator import condition_values, forward_targets, reference_name
 
 __all__ = ["listener_rule_words", "web_acl_rule_words"]
 

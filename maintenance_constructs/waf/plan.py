@@ -66,7 +66,7 @@ def plan_waf_rules(
     link_prefix: str,
 ) -> WafPlan:
     """The maintenance rules of one web ACL. Inputs are assumed checked (names, priority,
-    prefix): see :mod:`maintenance_constructs.waf_rules`."""
+    prefix): see :mod:`maintenance_constructs.waf.rules`."""
     kinds: list[tuple[WafRuleKind, str, str]] = []
     if token is not None:
         kinds.append(("link", rule_name + LINK_SUFFIX, ""))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from .values import wildcard_count
+from ..values import wildcard_count
 
 __all__ = ["MAX_VALUES_PER_RULE", "MAX_WILDCARDS_PER_RULE", "block_count", "pack", "pairs"]
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .alb_cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE, pairs
-from .alb_window import RuleKind
-from .errors import MaintenanceConfigError
-from .values import host_patterns_overlap, patterns_overlap, wildcard_count
+from ..errors import MaintenanceConfigError
+from ..values import host_patterns_overlap, patterns_overlap, wildcard_count
+from .cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE, pairs
+from .window import RuleKind
 
 __all__ = [
     "AppRoute",
@@ -121,7 +121,7 @@ def intersect_cidrs(ours: Sequence[str], theirs: Sequence[str] | None) -> tuple[
 
 
 RuleFields = dict[str, Any]
-"""The fields of a :class:`~maintenance_constructs.alb_plan.PlannedRule` but its kind, priority
+"""The fields of a :class:`~maintenance_constructs.alb.plan.PlannedRule` but its kind, priority
 and number."""
 
 

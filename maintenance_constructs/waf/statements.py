@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from aws_cdk import aws_wafv2 as wafv2
 
-from .shared import BYPASS_HEADER, bypass_cookie
+from ..shared import BYPASS_HEADER, bypass_cookie
 
 __all__ = ["NORMALIZED_PATH", "block_statement", "carries_token", "path_is"]
 

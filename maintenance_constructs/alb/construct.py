@@ -3,38 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from aws_cdk import Annotations, AspectPriority, Aspects
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
-from .alb_actions import CrossStackValues, check_listener, forward_action
-from .alb_app_routing import RouteCopy
-from .alb_checks import ListenerChecks
-from .alb_listener_rules import (
-    register_peer,
-)
-from .alb_plan import PlannedRule, plan_rules
-from .alb_routes import AppRoute
-from .alb_synthesis import PlanAtSynthesis
-from .alb_window import (
-    MAX_PRIORITY,
-    MIN_PRIORITY,
-    PRIORITY_WINDOW,
-)
-from .bypass_token import BypassTokenParameter, bypass_token_value
-from .errors import MaintenanceConfigError
-from .response import MaintenanceResponse, require_response
-from .toggle import resolve_enabled
-from .values import (
+from ..bypass_token import BypassTokenParameter, bypass_token_value
+from ..errors import MaintenanceConfigError
+from ..response import MaintenanceResponse, require_response
+from ..toggle import resolve_enabled
+from ..values import (
     check_literal_number,
     normalize_cidrs,
     normalize_hosts,
     normalize_paths,
 )
-from .warning_catalog import warning_id
+from ..warning_catalog import warning_id
+from .actions import CrossStackValues, check_listener, forward_action
+from .checks import ListenerChecks
+from .listener_rules import (
+    register_peer,
+)
+from .plan import PlannedRule
+from .routes import AppRoute
+from .rule_resources import create_rules
+from .synthesis import PlanAtSynthesis
+from .view import PlanInputs, replan
+from .window import (
+    MAX_PRIORITY,
+    MIN_PRIORITY,
+    PRIORITY_WINDOW,
+)
 
 __all__ = ["ALB_MAX_BODY_BYTES", "AlbMaintenance"]
 
@@ -111,37 +110,26 @@ class AlbMaintenance(Construct):
         self.response = require_response("response", response) or MaintenanceResponse.json()
         """The answer for requests that are turned away."""
         self.browser_response = require_response("browser_response", browser_response)
+        """The answer for turned-away browsers, if any."""
         # Another stack's listener or target groups are imported through exports that exist in
         # both states, so that the producer stack's template does not change with the toggle.
         cross_stack = CrossStackValues(self)
-        listener_arn = cross_stack.localize(listener.listener_arn)
+        self.rule_listener_arn: str = cross_stack.localize(listener.listener_arn)
+        """The listener's ARN as the rules' stack reads it (an import for another stack's)."""
         forward = forward_action(target_groups, action, localize=cross_stack.localize)
-        if priority is not None:
-            _check_priority(priority)
-        for parameter, answer in (
-            ("response", self.response),
-            ("browser_response", browser_response),
-        ):
-            if answer is not None:
-                self._check_response(parameter, answer)
+        self._check_answers(priority)
         self.host_headers: list[str] | None = (
             None if host_headers is None else normalize_hosts(host_headers)
         )
         """The hosts the rules cover, normalised; None covers every request."""
-        self._inputs = _PlanInputs(
+        self.plan_inputs = PlanInputs(
             cidrs=[str(n) for n in normalize_cidrs(allowed_cidrs)],
             bypass_paths=normalize_paths(bypass_paths),
             browser=browser_response is not None,
             bypass_token=bypass_token_value(self, bypass_token, enabled=self.enabled),
         )
-        self.automatic_priority = priority is None
-        """Whether the window is placed at synthesis (no ``priority`` given)."""
-        self.window_placed = priority is not None
-        """Whether ``priority_window`` is final: given, or placed at synthesis."""
-        first = 10 if priority is None else priority
-        self.priority_window = range(first, first + PRIORITY_WINDOW)
-        """The priorities reserved for the rules, in both states; no other rule may use one.
-        Placed when the app synthesizes when ``priority`` is not given (10..99 until then)."""
+        """The normalised allowlist, bypass paths and token the rules are planned from."""
+        self._init_window(priority)
         self.follows_app_routing = forward is None
         """Whether allowed requests are routed as the app's rules route them (neither
         ``target_groups`` nor ``action`` given) rather than with one action."""
@@ -151,40 +139,50 @@ class AlbMaintenance(Construct):
         the listener after this construct)."""
         self.rules: list[elbv2.ApplicationListenerRule] = []
         """The listener rules created; empty while maintenance is off."""
-        self._listener_arn = listener_arn
+        self._plan_or_defer(forward)
+        register_peer(self)
+        self.node.add_validation(ListenerChecks(self, forward))
+
+    def _init_window(self, priority: int | None) -> None:
+        self.automatic_priority = priority is None
+        """Whether the window is placed at synthesis (no ``priority`` given)."""
+        self.window_placed = priority is not None
+        """Whether ``priority_window`` is final: given, or placed at synthesis."""
+        first = 10 if priority is None else priority
+        self.priority_window = range(first, first + PRIORITY_WINDOW)
+        """The priorities reserved for the rules, in both states; no other rule may use one.
+        Placed when the app synthesizes when ``priority`` is not given (10..99 until then)."""
+
+    def _plan_or_defer(self, forward: elbv2.ListenerAction | None) -> None:
+        """Plan the rules now, and create them while on, or leave both to synthesis."""
         if forward is None:
-            _require_listener_in_app(listener)
+            _require_listener_in_app(self.listener)
         # Checks the inputs now (as if the app had no rule on the listener when following its
         # routing); the rules are planned again at synthesis when they depend on the app's
         # rules (their routing, or the window's place), once all of them are in the tree.
-        default = [AppRoute(name=f"{listener.node.path} (default action)")]
-        self._plan(default if forward is None else None)
+        default = [AppRoute(name=f"{self.listener.node.path} (default action)")]
+        replan(self, default if forward is None else None)
         if forward is None or self.automatic_priority:
-            at_synthesis = PlanAtSynthesis(self, forward)
+            at_synthesis = PlanAtSynthesis(self, self, forward)
             Aspects.of(self).add(at_synthesis, priority=AspectPriority.MUTATING)
             self.node.add_validation(at_synthesis)
         elif self.enabled:
-            self.rules = self._create_rules(forward, [])
-        register_peer(self)
-        self.node.add_validation(ListenerChecks(self, forward))
+            self.rules = create_rules(self, self, forward, [])
 
     @property
     def priorities(self) -> list[int]:
         """The rules' priorities in evaluation order (planned even while off)."""
         return [rule.priority for rule in self.plan]
 
-    def _plan(self, routes: Sequence[AppRoute] | None) -> None:
-        inputs = self._inputs
-        self.plan = plan_rules(
-            hosts=self.host_headers,
-            cidrs=inputs.cidrs,
-            bypass_paths=inputs.bypass_paths,
-            browser=inputs.browser,
-            first_priority=self.priority_window.start,
-            bypass_token=inputs.bypass_token,
-            routes=routes,
-            window_size=len(self.priority_window),
-        )
+    def _check_answers(self, priority: int | None) -> None:
+        if priority is not None:
+            _check_priority(priority)
+        for parameter, answer in (
+            ("response", self.response),
+            ("browser_response", self.browser_response),
+        ):
+            if answer is not None:
+                self._check_response(parameter, answer)
 
     def _check_response(self, parameter: str, answer: MaintenanceResponse) -> None:
         if answer.body_bytes > ALB_MAX_BODY_BYTES:
@@ -213,63 +211,6 @@ class AlbMaintenance(Construct):
                 "CloudFrontMaintenance, whose WAF response can send them.",
             )
 
-    def _create_rules(
-        self, forward: elbv2.ListenerAction | None, copies: Sequence[RouteCopy]
-    ) -> list[elbv2.ApplicationListenerRule]:
-        rules = []
-        for planned in self.plan:
-            copy = copies[planned.route] if planned.route is not None else None
-            rule = elbv2.ApplicationListenerRule(
-                self,
-                planned.construct_id,
-                listener=self.listener,
-                priority=planned.priority,
-                conditions=_conditions(planned),
-                action=self._action(planned, forward),
-            )
-            # Whatever aspects say (RemovalPolicies.of(app).retain()), a maintenance rule must
-            # go when maintenance goes off: a retained 503 rule would stay on the listener.
-            resource = rule.node.default_child
-            assert isinstance(resource, elbv2.CfnListenerRule)
-            resource.listener_arn = self._listener_arn
-            resource.add_override("DeletionPolicy", "Delete")
-            resource.add_override("UpdateReplacePolicy", "Delete")
-            if copy is not None:  # the app rule's own conditions and actions, as they are
-                conditions = [*_condition_properties(planned), *copy.conditions]
-                resource.add_property_override("Conditions", conditions)
-                resource.add_property_override("Actions", list(copy.actions))
-            rules.append(rule)
-        # The 503 rules wait for the forwarding rules: on the way in nobody allow-listed sees
-        # the 503; on the way out (deletion runs in reverse) the 503 goes first.
-        forwarding = [r for r, p in zip(rules, self.plan, strict=True) if p.forwards]
-        for rule, planned in zip(rules, self.plan, strict=True):
-            if not planned.forwards and forwarding:
-                rule.node.add_dependency(*forwarding)
-        return rules
-
-    def _action(
-        self, planned: PlannedRule, forward: elbv2.ListenerAction | None
-    ) -> elbv2.ListenerAction:
-        if planned.forwards and forward is not None:
-            return forward
-        # The traversal guard and the maintenance rules answer with the maintenance response
-        # (a copy of an app rule gets the app rule's actions in place of this one).
-        answer = self.browser_response if planned.kind == "browser" else self.response
-        assert answer is not None
-        return elbv2.ListenerAction.fixed_response(
-            answer.status_code, content_type=answer.content_type, message_body=answer.body
-        )
-
-
-@dataclass(frozen=True)
-class _PlanInputs:
-    """The normalised lists and switches the plan is made from."""
-
-    cidrs: list[str]
-    bypass_paths: list[str]
-    browser: bool
-    bypass_token: str | None
-
 
 def _require_listener_in_app(listener: elbv2.IApplicationListener) -> None:
     if not isinstance(listener.node.default_child, elbv2.CfnListener):
@@ -279,39 +220,6 @@ def _require_listener_in_app(listener: elbv2.IApplicationListener) -> None:
             "action and the rules defined outside this app are not known here. Pass "
             "target_groups=[...] (or action=...) with what the app serves allowed requests."
         )
-
-
-def _condition_properties(planned: PlannedRule) -> list[dict[str, Any]]:
-    """The planned rule's own conditions as CloudFormation properties."""
-    fields = (
-        ("host-header", "HostHeaderConfig", planned.hosts),
-        ("path-pattern", "PathPatternConfig", planned.paths),
-        ("source-ip", "SourceIpConfig", planned.source_ips),
-    )
-    conditions: list[dict[str, Any]] = [
-        {"Field": field, config: {"Values": list(values)}}
-        for field, config, values in fields
-        if values
-    ]
-    if planned.header_name:
-        config = {"HttpHeaderName": planned.header_name, "Values": list(planned.header_values)}
-        conditions.append({"Field": "http-header", "HttpHeaderConfig": config})
-    return conditions
-
-
-def _conditions(planned: PlannedRule) -> list[elbv2.ListenerCondition]:
-    conditions = []
-    if planned.hosts:
-        conditions.append(elbv2.ListenerCondition.host_headers(list(planned.hosts)))
-    if planned.paths:
-        conditions.append(elbv2.ListenerCondition.path_patterns(list(planned.paths)))
-    if planned.source_ips:
-        conditions.append(elbv2.ListenerCondition.source_ips(list(planned.source_ips)))
-    if planned.header_name:
-        conditions.append(
-            elbv2.ListenerCondition.http_header(planned.header_name, list(planned.header_values))
-        )
-    return conditions
 
 
 def _check_priority(priority: object) -> None:

@@ -11,14 +11,14 @@ from aws_cdk import Stack
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IValidation
 
-from .alb_listener_rules import alb_peers
-from .bypass_token import BypassTokenParameter
-from .cfn import resources_by_type
-from .errors import MaintenanceConfigError
-from .origins import warn_if_behind_cloudfront
+from ..alb.listener_rules import alb_peers
+from ..behind_cloudfront import warn_if_behind_cloudfront
+from ..bypass_token import BypassTokenParameter
+from ..cfn import resources_by_type
+from ..errors import MaintenanceConfigError
+from ..response import MaintenanceResponse
+from .base import WafMaintenance
 from .regional_arns import check_resource_arn
-from .response import MaintenanceResponse
-from .waf import WafMaintenance
 
 __all__ = ["RegionalMaintenance"]
 

@@ -10,8 +10,8 @@ from aws_cdk import CfnOutput, Reference, Stack, Tokenization
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
-from .errors import MaintenanceConfigError
-from .shared import AUTHENTICATING_ACTIONS
+from ..errors import MaintenanceConfigError
+from ..shared import AUTHENTICATING_ACTIONS
 
 __all__ = [
     "AUTHENTICATING_ACTIONS",

@@ -5,17 +5,14 @@ rule over the per-rule limits as it will be sent."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from .alb_cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE
-from .alb_routes import AppRoute, RuleFields
-from .alb_window import BANDS, PriorityBand, RuleKind
-from .errors import MaintenanceConfigError
-from .shared import alb_cookie_pattern
-from .values import wildcard_count
-
-if TYPE_CHECKING:
-    from .alb_plan import PlannedRule
+from ..errors import MaintenanceConfigError
+from ..shared import alb_cookie_pattern
+from ..values import wildcard_count
+from .cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE
+from .planned_rule import PlannedRule
+from .routes import AppRoute, RuleFields
+from .window import BANDS, PriorityBand, RuleKind
 
 __all__ = ["band_overflow", "check_band_floor", "check_rule_limits", "check_wildcards"]
 

@@ -18,8 +18,8 @@ from aws_cdk import Annotations, CfnResource, Stack
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import IConstruct
 
-from .cfn import resolved_properties
-from .warning_catalog import warning_id
+from ..cfn import resolved_properties
+from ..warning_catalog import warning_id
 
 __all__ = [
     "DEPLOYMENT_GROUP",

@@ -1,0 +1,124 @@
+"""The package's shape: no import cycle, small modules and functions, no ``Any``-typed owners.
+
+Read from the source with ``ast`` (no import), so the test is instant and sees imports made only
+for typing too: a cycle through ``if TYPE_CHECKING:`` is still two modules that need each other.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "maintenance_constructs"
+MAX_MODULE_LINES = 300
+MAX_FUNCTION_LINES = 60
+DATA_TABLES = {"warning_catalog.py"}
+"""Modules that are tables of data (one entry per warning), exempt from the module size."""
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    """The package's modules that ``name`` imports, wherever in the file."""
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level > 1:
+                base = base[: len(base) - node.level + 1]
+            target = ".".join([*base, node.module] if node.module else base)
+            if node.level == 0:
+                target = node.module or ""
+            for alias in node.names:  # `from . import plan` imports a module
+                if f"{target}.{alias.name}" in MODULES:
+                    found.add(f"{target}.{alias.name}")
+            if target in MODULES:
+                found.add(target)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in MODULES)
+    found.discard(name)
+    return found
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of ``graph`` as a path of module names, or [] when there is none."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(module: str) -> list[str]:
+        state[module] = 1
+        stack.append(module)
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                return [*stack[stack.index(target) :], target]
+            if target not in state and (found := visit(target)):
+                return found
+        stack.pop()
+        state[module] = 2
+        return []
+
+    for module in sorted(graph):
+        if module not in state and (found := visit(module)):
+            return found
+    return []
+
+
+def test_the_cycle_finder_finds_a_cycle_and_only_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_the_package_imports_have_no_cycle() -> None:
+    graph = {name: _imports(name, path) for name, path in MODULES.items()}
+    # Package __init__ files import nothing but the root, which imports lazily.
+    assert _cycle(graph) == [], "import cycle: " + " -> ".join(_cycle(graph))
+
+
+def test_the_import_reader_sees_relative_and_typing_imports() -> None:
+    graph = {name: _imports(name, path) for name, path in MODULES.items()}
+    assert "maintenance_constructs.alb.plan" in graph["maintenance_constructs.alb.construct"]
+    assert "maintenance_constructs.cfn" in graph["maintenance_constructs.waf.checks"]
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_modules_are_small(name: str) -> None:
+    path = MODULES[name]
+    if path.name in DATA_TABLES:
+        pytest.skip("a data table")
+    lines = len(path.read_text().splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{path.name}: {lines} lines; split it by what it holds"
+
+
+def _functions(tree: ast.AST) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def test_functions_are_small() -> None:
+    long = []
+    for name, path in MODULES.items():
+        for function in _functions(ast.parse(path.read_text())):
+            length = (function.end_lineno or function.lineno) - function.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                long.append(f"{name}.{function.name}: {length} lines")
+    assert long == []
+
+
+def test_no_owner_is_typed_any() -> None:
+    """Checks read a typed view of what they need, never an ``Any`` owner."""
+    untyped = []
+    for name, path in MODULES.items():
+        for function in _functions(ast.parse(path.read_text())):
+            for argument in function.args.args + function.args.kwonlyargs:
+                annotation = ast.unparse(argument.annotation) if argument.annotation else ""
+                if argument.arg in {"owner", "construct", "peers"} and "Any" in annotation:
+                    untyped.append(f"{name}.{function.name}({argument.arg}: {annotation})")
+    assert untyped == []

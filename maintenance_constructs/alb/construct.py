@@ -10,6 +10,7 @@ from constructs import Construct
 
 from ..bypass_token import BypassTokenParameter, bypass_token_value
 from ..errors import MaintenanceConfigError
+from ..parameters import document_shared_parameters
 from ..response import MaintenanceResponse, require_response
 from ..toggle import resolve_enabled
 from ..values import (
@@ -41,6 +42,7 @@ ALB_MAX_BODY_BYTES = 1024
 """The most UTF-8 bytes an ALB fixed response may carry."""
 
 
+@document_shared_parameters("alb")
 class AlbMaintenance(Construct):
     """Maintenance rules on an ALB listener, present only while maintenance is on.
 
@@ -57,31 +59,17 @@ class AlbMaintenance(Construct):
         imported.
     :param host_headers: the host names the rules cover. Default (None): every request the
         listener receives, whatever its host; an empty list is refused.
-    :param allowed_cidrs: addresses that still reach the app. Bare addresses become /32 or
-        /128, overlaps collapse. Empty (the default) lets nobody through except bypass paths.
+    {allowed_cidrs}
     :param target_groups: where allowed requests go (forwarded with equal weight) ...
     :param action: ... or any listener action instead (e.g. the app rule's authenticate and
         forward chain); give exactly one of the two. Either is rendered into the rules without
         registering the listener with the target groups, so nothing attached to them changes.
-    :param priority: the first of the :data:`PRIORITY_WINDOW` (90) priorities the rules
-        reserve, one band per kind of rule, the 503 rules at the top. Default (None): placed
-        when the app synthesizes, before the app's first rule that serves the same requests:
-        10..99 when that is free (an app rule at 100 comes after), else the first 90 free
-        priorities in a row before that rule, else the largest free run there with smaller
-        bands (at least 12 priorities); when there is no room, the error says which app rules
-        to renumber.
-    :param response: the answer for everyone else. Default: ``MaintenanceResponse.json()``,
-        503 with a JSON ``service_unavailable`` body.
-    :param browser_response: an answer for requests that accept ``text/html``. Default: none,
-        browsers get ``response`` too.
-    :param bypass_paths: path patterns served normally to everyone (health checks, status).
-        Default: none.
-    :param bypass_token: a secret that lets a request through from any address, like an
-        allow-listed one: sent as the header ``X-Maintenance-Bypass: <token>`` or the cookie
-        ``maintenance_bypass=<token>``. 16 to 100 characters, a deploy-time value, or
-        :class:`BypassTokenParameter` (an SSM String parameter read only while maintenance is
-        on). Default: none.
-    :param enabled: True or False overrides the context toggle; None (the default) follows it.
+    {priority}
+    {response}
+    {browser_response}
+    {bypass_paths}
+    {bypass_token}
+    {enabled}
     """
 
     def __init__(

@@ -10,6 +10,7 @@ from constructs import Construct
 
 from ..bypass_token import BypassTokenParameter
 from ..errors import MaintenanceConfigError
+from ..parameters import document_shared_parameters
 from ..response import MaintenanceResponse
 from ..warning_catalog import warning_id
 from .base import WafMaintenance
@@ -18,6 +19,7 @@ from .rules import WAF_MAX_BODY_BYTES, WAF_MAX_IP_SET_ADDRESSES
 __all__ = ["WAF_MAX_BODY_BYTES", "WAF_MAX_IP_SET_ADDRESSES", "CloudFrontMaintenance"]
 
 
+@document_shared_parameters("waf")
 class CloudFrontMaintenance(WafMaintenance):
     """A WAF rule that blocks everyone but the allowlist with a maintenance response.
 
@@ -26,29 +28,20 @@ class CloudFrontMaintenance(WafMaintenance):
     toggling changes only the maintenance rule(s) in the web ACL's ``Rules``, never the
     distribution.
 
-    :param allowed_cidrs: addresses that still reach the app, IPv4 and IPv6. Empty (the
-        default) blocks everyone except bypass paths.
-    :param response: the answer for blocked requests. Default ``MaintenanceResponse.json()``
-        (503 with a JSON ``service_unavailable`` body). ``retry_after`` and ``headers`` are
-        sent as headers.
-    :param browser_response: an answer for blocked requests whose ``Accept`` header contains
-        ``text/html``, from a rule evaluated just before the main one. Default: none.
-    :param bypass_paths: URI path prefixes served normally to everyone. Default: none.
-    :param bypass_token: a secret that lets a request through from any address, like an
-        allow-listed one: the header ``X-Maintenance-Bypass: <token>`` or the cookie
-        ``maintenance_bypass=<token>``. 16 to 100 characters, a deploy-time value, or
-        :class:`BypassTokenParameter` (an SSM String parameter read only while maintenance is
-        on). Default: none.
+    {allowed_cidrs}
+    {response}
+    {browser_response}
+    {bypass_paths}
+    {bypass_token}
     :param bypass_link_prefix: with a token, visiting ``<prefix><token>`` answers a 302 to
         ``/`` that sets the bypass cookie (Secure, HttpOnly, SameSite=Lax, 12 hours), so a
         tester opens one link on a phone. Default ``"/__maintenance/"``.
     :param web_acl: an existing CLOUDFRONT web ACL to append the rule(s) and bodies to; its
         default action and other rules are left alone. Default: a new web ACL is created.
-    :param priority: the rule's priority in the web ACL (the browser rule takes it and the main
-        rule the next one). Default 10.
+    {priority}
     :param rule_name: the name of the rule, its metric and its response body key (the browser
         ones add ``-browser``). Default ``"Maintenance"``.
-    :param enabled: True or False overrides the context toggle; None (the default) follows it.
+    {enabled}
     """
 
     def __init__(

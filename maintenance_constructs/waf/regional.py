@@ -16,6 +16,7 @@ from ..behind_cloudfront import warn_if_behind_cloudfront
 from ..bypass_token import BypassTokenParameter
 from ..cfn import resources_by_type
 from ..errors import MaintenanceConfigError
+from ..parameters import document_shared_parameters
 from ..response import MaintenanceResponse
 from .base import WafMaintenance
 from .regional_arns import check_resource_arn
@@ -27,6 +28,7 @@ LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 DISTRIBUTION = "AWS::CloudFront::Distribution"
 
 
+@document_shared_parameters("waf")
 class RegionalMaintenance(WafMaintenance):
     """A WAF rule that blocks everyone but the allowlist with a maintenance response, in a web
     ACL of scope REGIONAL (the stack's own region) associated with each resource.
@@ -41,31 +43,21 @@ class RegionalMaintenance(WafMaintenance):
         ``api.deployment_stage.stage_arn``, an AppSync API's ARN, a user pool's ARN. At least
         one, unless ``web_acl`` is given. A resource can have one web ACL: when the app already
         associates one, pass it as ``web_acl`` and leave the resource out (default: none).
-    :param allowed_cidrs: addresses that still reach the app, IPv4 and IPv6. Empty (the
-        default) blocks everyone except bypass paths.
-    :param response: the answer for blocked requests. Default ``MaintenanceResponse.json()``
-        (503 with a JSON ``service_unavailable`` body). ``retry_after`` and ``headers`` are
-        sent as headers.
-    :param browser_response: an answer for blocked requests whose ``Accept`` header contains
-        ``text/html``, from a rule evaluated just before the main one. Default: none.
-    :param bypass_paths: URI path prefixes served normally to everyone, compared with the
-        decoded, normalized path. Default: none.
-    :param bypass_token: a secret that lets a request through from any address, like an
-        allow-listed one: the header ``X-Maintenance-Bypass: <token>`` or the cookie
-        ``maintenance_bypass=<token>``. 16 to 100 characters, a deploy-time value, or
-        :class:`BypassTokenParameter` (an SSM String parameter read only while maintenance is
-        on). Default: none.
+    {allowed_cidrs}
+    {response}
+    {browser_response}
+    {bypass_paths}
+    {bypass_token}
     :param bypass_link_prefix: with a token, visiting ``<prefix><token>`` answers a 302 to
         ``/`` that sets the bypass cookie (Secure, HttpOnly, SameSite=Lax, 12 hours), so a
         tester opens one link on a phone. Default ``"/__maintenance/"``.
     :param web_acl: an existing REGIONAL web ACL to append the rule(s) and bodies to; its
         default action, other rules and associations are left alone, and it is associated only
         with ``resource_arns``. Default: a new web ACL is created.
-    :param priority: the rule's priority in the web ACL (the browser rule takes it and the main
-        rule the next one). Default 10.
+    {priority}
     :param rule_name: the name of the rule, its metric and its response body key (the browser
         ones add ``-browser``). Default ``"Maintenance"``.
-    :param enabled: True or False overrides the context toggle; None (the default) follows it.
+    {enabled}
     """
 
     def __init__(

@@ -1,0 +1,181 @@
+"""The parameters every front door takes, documented once: what each means, its default, and
+what it means differently behind each kind of front door.
+
+The constructs' docstrings name them as ``{allowed_cidrs}`` placeholders that
+:func:`document_shared_parameters` fills in; ``docs/parameters.md`` is rendered from the same
+table (``render_markdown``), and a test keeps the two equal. CDK-free.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+__all__ = [
+    "FRONT_DOORS",
+    "SHARED_PARAMETERS",
+    "SharedParameter",
+    "document_shared_parameters",
+    "render_markdown",
+]
+
+FrontDoor = Literal["alb", "waf"]
+FRONT_DOORS: Mapping[FrontDoor, str] = {
+    "alb": "AlbMaintenance",
+    "waf": "CloudFrontMaintenance, RegionalMaintenance",
+}
+"""Each kind of front door, and the constructs of that kind."""
+
+
+@dataclass(frozen=True)
+class SharedParameter:
+    """One shared parameter: what it is for every front door, then what differs by door."""
+
+    name: str
+    meaning: str
+    """What the parameter is, the same behind every front door."""
+    by_door: Mapping[FrontDoor, str]
+    """What it means behind each kind of front door, its default included."""
+
+    def text(self, door: FrontDoor) -> str:
+        """The parameter's documentation for one kind of front door."""
+        return f"{self.meaning} {self.by_door[door]}".strip()
+
+
+_TOKEN_BOTH = (
+    "Sent as the header ``X-Maintenance-Bypass: <token>`` or the cookie "
+    "``maintenance_bypass=<token>``; 16 to 100 characters, a deploy-time value, or "
+    ":class:`BypassTokenParameter` (an SSM String parameter read only while maintenance is on)."
+)
+
+SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
+    SharedParameter(
+        "allowed_cidrs",
+        "Addresses that still reach the app, IPv4 and IPv6: bare addresses become /32 or /128 "
+        "and overlaps collapse. Default: none, so nobody gets through but bypass paths and the "
+        "bypass token.",
+        {
+            "alb": "Packed 5 condition values to a listener rule, at most 50 allow rules "
+            "(about 200 CIDRs for one host name).",
+            "waf": "One IP set per address family, up to 10,000 addresses each.",
+        },
+    ),
+    SharedParameter(
+        "response",
+        "The answer for everyone turned away. Default: ``MaintenanceResponse.json()``, 503 with "
+        "a JSON ``service_unavailable`` body.",
+        {
+            "alb": "An ALB fixed response: at most 1,024 UTF-8 bytes, status 2XX, 4XX or 5XX, "
+            "and no headers (``retry_after`` and ``headers`` are not sent; a warning says so).",
+            "waf": "A WAF custom response: up to 4 KB, ``retry_after`` and ``headers`` sent as "
+            "headers.",
+        },
+    ),
+    SharedParameter(
+        "browser_response",
+        "An answer for turned-away requests whose ``Accept`` header contains ``text/html``. "
+        "Default: none, browsers get ``response`` too.",
+        {
+            "alb": "A rule matching ``Accept: *text/html*`` just before the 503 rules.",
+            "waf": "A rule evaluated just before the main one.",
+        },
+    ),
+    SharedParameter(
+        "bypass_paths",
+        "Paths served normally to everyone (health checks, a status page). Default: none.",
+        {
+            "alb": "ALB path patterns, exact or with ``*`` and ``?``: ``/health`` opens "
+            "``/health`` only; a pattern with ``*`` also gets traversal guard rules.",
+            "waf": "URI path prefixes, compared with the decoded, normalized path: ``/health`` "
+            "also opens ``/healthz`` and ``/health/live``; end it with ``/`` to open a folder "
+            "only.",
+        },
+    ),
+    SharedParameter(
+        "bypass_token",
+        "A secret that lets a request through from any address, like an allow-listed one. "
+        + _TOKEN_BOTH
+        + " Default: none.",
+        {
+            "alb": "Matched by two header rules (the header, and the Cookie header) per route.",
+            "waf": "Matched as an exception in the rule; ``bypass_link_prefix`` adds a link "
+            "that sets the cookie.",
+        },
+    ),
+    SharedParameter(
+        "priority",
+        "Where the maintenance rules go among the front door's own rules.",
+        {
+            "alb": "The first of a window of 90 listener priorities, one band per kind of "
+            "rule, the 503 rules at the top. Default: None, placed when the app synthesizes "
+            "before the app's first rule that serves the same requests: 10..99 when that is "
+            "free, else the first 90 free priorities in a row before that rule, else the "
+            "largest free run there with smaller bands (at least 12 priorities); when there is "
+            "no room, the error says which app rules to renumber.",
+            "waf": "The first of 1 to 3 consecutive web ACL priorities (the bypass link, the "
+            "browser rule, the main rule, in that order, each only when used). Default 10.",
+        },
+    ),
+    SharedParameter(
+        "enabled",
+        "True or False overrides the context toggle; None (the default) follows it.",
+        {"alb": "", "waf": ""},
+    ),
+)
+"""Every shared parameter, in the order the constructs take them."""
+
+_BY_NAME = {parameter.name: parameter for parameter in SHARED_PARAMETERS}
+_Documented = TypeVar("_Documented", bound=type)
+
+
+def _field(name: str, text: str) -> str:
+    """One ``:param:`` field's text, wrapped as the docstrings are (4 spaces, 8 after)."""
+    lines = textwrap.wrap(
+        f":param {name}: {text}",
+        width=92,
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+    return "\n    ".join(lines)
+
+
+def document_shared_parameters(door: FrontDoor) -> Callable[[_Documented], _Documented]:
+    """Fill the ``{name}`` placeholders of a construct's docstring with the ``:param:`` fields
+    of the shared parameters, as they read for ``door``; an unknown placeholder is an error."""
+
+    def decorate(construct: _Documented) -> _Documented:
+        fields = {name: _field(name, p.text(door)) for name, p in _BY_NAME.items()}
+        construct.__doc__ = (construct.__doc__ or "").format_map(fields)
+        return construct
+
+    return decorate
+
+
+def render_markdown() -> str:
+    """docs/parameters.md: each shared parameter, and what it means behind each front door."""
+    lines = [
+        "# Shared parameters",
+        "",
+        "<!-- Generated from maintenance_constructs/parameters.py by "
+        "`python -m maintenance_constructs.parameters`; a test keeps it current. -->",
+        "",
+        "Every construct takes these parameters for the same ideas. What AWS offers behind each",
+        "front door makes some of them mean slightly different things; each section says how.",
+        "The constructs' docstrings are filled from the same text.",
+        "",
+    ]
+    for parameter in SHARED_PARAMETERS:
+        lines += [f"## `{parameter.name}`", "", parameter.meaning, ""]
+        for door, constructs in FRONT_DOORS.items():
+            if parameter.by_door[door]:
+                names = ", ".join(f"`{name}`" for name in constructs.split(", "))
+                lines += [f"- {names}: {parameter.by_door[door]}"]
+        lines += [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(render_markdown(), end="")

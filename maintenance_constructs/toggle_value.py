@@ -19,9 +19,6 @@ __all__ = [
 MAINTENANCE_CONTEXT_KEY = "maintenance"
 """The CDK context key that switches maintenance mode: ``cdk deploy -c maintenance=true``."""
 
-
-"""Metadata naming the web ACL rules a construct owns, for the preview's diff."""
-"""Cloud assembly metadata each maintenance construct carries: ``{"enabled": bool, ...}``."""
 TRUE_WORDS = ("true", "yes", "on", "1")
 FALSE_WORDS = ("false", "no", "off", "0", "")
 _ACCEPTED = (

@@ -18,6 +18,8 @@ from .toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 if TYPE_CHECKING:
     from .alb.construct import ALB_MAX_BODY_BYTES, AlbMaintenance
     from .bypass_token import BypassTokenParameter
+    from .edge_function.construct import CloudFrontFunctionMaintenance
+    from .edge_function.windows import MaintenanceWindow
     from .response import DEFAULT_JSON_BODY, MaintenanceResponse
     from .toggle import is_maintenance_enabled
     from .waf.cloudfront import WAF_MAX_BODY_BYTES, CloudFrontMaintenance
@@ -32,9 +34,11 @@ __all__ = [
     "WAF_MAX_BODY_BYTES",
     "AlbMaintenance",
     "BypassTokenParameter",
+    "CloudFrontFunctionMaintenance",
     "CloudFrontMaintenance",
     "MaintenanceConfigError",
     "MaintenanceResponse",
+    "MaintenanceWindow",
     "RegionalMaintenance",
     "is_maintenance_enabled",
     "parse_toggle_value",
@@ -44,6 +48,8 @@ _LAZY = {
     "ALB_MAX_BODY_BYTES": ".alb.construct",
     "AlbMaintenance": ".alb.construct",
     "BypassTokenParameter": ".bypass_token",
+    "CloudFrontFunctionMaintenance": ".edge_function.construct",
+    "MaintenanceWindow": ".edge_function.windows",
     "WAF_MAX_BODY_BYTES": ".waf.cloudfront",
     "CloudFrontMaintenance": ".waf.cloudfront",
     "DEFAULT_JSON_BODY": ".response",

@@ -21,10 +21,11 @@ __all__ = [
     "render_markdown",
 ]
 
-FrontDoor = Literal["alb", "waf"]
+FrontDoor = Literal["alb", "waf", "function"]
 FRONT_DOORS: Mapping[FrontDoor, str] = {
     "alb": "AlbMaintenance",
     "waf": "CloudFrontMaintenance, RegionalMaintenance",
+    "function": "CloudFrontFunctionMaintenance",
 }
 """Each kind of front door, and the constructs of that kind."""
 
@@ -37,11 +38,16 @@ class SharedParameter:
     meaning: str
     """What the parameter is, the same behind every front door."""
     by_door: Mapping[FrontDoor, str]
-    """What it means behind each kind of front door, its default included."""
+    """What it means behind each kind of front door, its default included; a door that is
+    missing does not take the parameter."""
 
     def text(self, door: FrontDoor) -> str:
         """The parameter's documentation for one kind of front door."""
         return f"{self.meaning} {self.by_door[door]}".strip()
+
+    def taken_by(self, door: FrontDoor) -> bool:
+        """Whether the constructs of ``door`` take this parameter."""
+        return door in self.by_door
 
 
 _TOKEN_BOTH = (
@@ -60,6 +66,9 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
             "alb": "Packed 5 condition values to a listener rule, at most 50 allow rules "
             "(about 200 CIDRs for one host name).",
             "waf": "One IP set per address family, up to 10,000 addresses each.",
+            "function": "Compared with the viewer's address (``event.viewer.ip``) in the "
+            "function; as many as fit its 10 KB of code (about 400 IPv4 CIDRs with a short "
+            "response).",
         },
     ),
     SharedParameter(
@@ -71,6 +80,9 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
             "and no headers (``retry_after`` and ``headers`` are not sent; a warning says so).",
             "waf": "A WAF custom response: up to 4 KB, ``retry_after`` and ``headers`` sent as "
             "headers.",
+            "function": "Answered by the function, headers and ``Retry-After`` included "
+            "(counting down to the end of a window); body and allowlist share the function's "
+            "10 KB of code.",
         },
     ),
     SharedParameter(
@@ -80,6 +92,7 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
         {
             "alb": "A rule matching ``Accept: *text/html*`` just before the 503 rules.",
             "waf": "A rule evaluated just before the main one.",
+            "function": "Chosen by the function when ``Accept`` contains ``text/html``.",
         },
     ),
     SharedParameter(
@@ -91,6 +104,9 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
             "waf": "URI path prefixes, compared with the decoded, normalized path: ``/health`` "
             "also opens ``/healthz`` and ``/health/live``; end it with ``/`` to open a folder "
             "only.",
+            "function": "URI path prefixes, compared with the path as the viewer sent it: "
+            "``/health`` also opens ``/healthz``; a path with a dot segment or an encoded dot, "
+            "slash or backslash never bypasses.",
         },
     ),
     SharedParameter(
@@ -102,6 +118,9 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
             "alb": "Matched by two header rules (the header, and the Cookie header) per route.",
             "waf": "Matched as an exception in the rule; ``bypass_link_prefix`` adds a link "
             "that sets the cookie.",
+            "function": "Compared by the function; ``bypass_link_prefix`` adds a link that "
+            "sets the cookie. Written into the function's code, readable by whoever can "
+            "describe the function.",
         },
     ),
     SharedParameter(
@@ -121,7 +140,12 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
     SharedParameter(
         "enabled",
         "True or False overrides the context toggle; None (the default) follows it.",
-        {"alb": "", "waf": ""},
+        {
+            "alb": "",
+            "waf": "",
+            "function": "It is the deploy-time state: the store key ``maintenance`` (``switch "
+            "on|off``) overrides it at run time.",
+        },
     ),
 )
 """Every shared parameter, in the order the constructs take them."""
@@ -147,7 +171,9 @@ def document_shared_parameters(door: FrontDoor) -> Callable[[_Documented], _Docu
     of the shared parameters, as they read for ``door``; an unknown placeholder is an error."""
 
     def decorate(construct: _Documented) -> _Documented:
-        fields = {name: _field(name, p.text(door)) for name, p in _BY_NAME.items()}
+        fields = {
+            name: _field(name, p.text(door)) for name, p in _BY_NAME.items() if p.taken_by(door)
+        }
         construct.__doc__ = (construct.__doc__ or "").format_map(fields)
         return construct
 
@@ -170,7 +196,9 @@ def render_markdown() -> str:
     for parameter in SHARED_PARAMETERS:
         lines += [f"## `{parameter.name}`", "", parameter.meaning, ""]
         for door, constructs in FRONT_DOORS.items():
-            if parameter.by_door[door]:
+            if not parameter.taken_by(door):
+                lines += [f"- `{constructs}`: not taken."]
+            elif parameter.by_door[door]:
                 names = ", ".join(f"`{name}`" for name in constructs.split(", "))
                 lines += [f"- {names}: {parameter.by_door[door]}"]
         lines += [""]

@@ -6,17 +6,24 @@ start the CDK's JavaScript runtime.
 
 from __future__ import annotations
 
+import re
+
+from .errors import MaintenanceConfigError
+
 __all__ = [
     "AUTHENTICATING_ACTIONS",
     "BYPASS_COOKIE",
     "BYPASS_HEADER",
     "EVERY_PATH",
+    "FUNCTION_METADATA_TYPE",
     "STATE_METADATA_TYPE",
+    "STORE_METADATA_TYPE",
     "TOKEN_PARAMETER_METADATA_TYPE",
     "TRAVERSAL_PATTERNS",
     "WAF_RULES_METADATA_TYPE",
     "alb_cookie_pattern",
     "bypass_cookie",
+    "check_link_path",
     "cookie_from_pattern",
 ]
 
@@ -56,3 +63,32 @@ def alb_cookie_pattern(token: str) -> str:
 def cookie_from_pattern(pattern: str) -> str:
     """The cookie an :func:`alb_cookie_pattern` matches (for a sample request)."""
     return pattern.strip("*")
+
+
+_LINK_PREFIX = re.compile(r"/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/")
+
+
+def check_link_path(prefix: object) -> str:
+    """The bypass link's prefix: a path a browser sends as written (no dot segments, no
+    characters it would encode), starting and ending with ``/``."""
+    if not isinstance(prefix, str) or not _LINK_PREFIX.fullmatch(prefix):
+        raise MaintenanceConfigError(
+            f"bypass_link_prefix: {prefix!r} is not a path prefix such as '/__maintenance/': "
+            "start and end it with '/', with letters, digits and . _ ~ - between (no spaces, "
+            "control characters or line breaks)."
+        )
+    if any(segment in (".", "..") for segment in prefix.split("/")):
+        raise MaintenanceConfigError(
+            f"bypass_link_prefix: {prefix!r} has a '.' or '..' segment, which a browser "
+            "resolves before sending, so the link would never arrive as written; use plain "
+            "names, e.g. '/__maintenance/'."
+        )
+    return prefix
+
+
+STORE_METADATA_TYPE = "maintenance-constructs:key-value-store"
+"""Metadata naming the stack output that holds a CloudFrontFunctionMaintenance's store ARN:
+``{"stack": name, "output": logical id, "region": region or None}``, for ``switch``."""
+FUNCTION_METADATA_TYPE = "maintenance-constructs:function"
+"""Metadata naming a CloudFrontFunctionMaintenance's function (``{"function": logical id}``),
+for the preview's diff."""

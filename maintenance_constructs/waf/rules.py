@@ -12,7 +12,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from ..bypass_token import BYPASS_TOKEN_LENGTHS
 from ..errors import MaintenanceConfigError
 from ..response import MaintenanceResponse
-from ..shared import bypass_cookie
+from ..shared import bypass_cookie, check_link_path
 from ..values import check_literal_number
 from .plan import BROWSER_SUFFIX, LINK_SUFFIX
 from .wcu import MAX_WEB_ACL_WCU, Capacity
@@ -118,25 +118,13 @@ def link_rule(
 
 MAX_SEARCH_STRING_BYTES = 200
 """A WAF byte match's search string (the link's path is one)."""
-_LINK_PREFIX = re.compile(r"/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/")
 
 
 def check_link_prefix(prefix: object) -> str:
     """A path prefix the browser sends as written: no dot segments (a browser resolves
     ``/./`` and ``/../`` before sending), no characters it would encode, and short enough
     that the link with the longest token fits WAF's search string."""
-    if not isinstance(prefix, str) or not _LINK_PREFIX.fullmatch(prefix):
-        raise MaintenanceConfigError(
-            f"bypass_link_prefix: {prefix!r} is not a path prefix such as '/__maintenance/': "
-            "start and end it with '/', with letters, digits and . _ ~ - between (no spaces, "
-            "control characters or line breaks)."
-        )
-    if any(segment in (".", "..") for segment in prefix.split("/")):
-        raise MaintenanceConfigError(
-            f"bypass_link_prefix: {prefix!r} has a '.' or '..' segment, which a browser "
-            "resolves before sending, so the link would never arrive as written; use plain "
-            "names, e.g. '/__maintenance/'."
-        )
+    prefix = check_link_path(prefix)
     longest = MAX_SEARCH_STRING_BYTES - BYPASS_TOKEN_LENGTHS[1]
     if len(prefix) > longest:
         raise MaintenanceConfigError(

@@ -190,6 +190,7 @@ DOCUMENTED_METHODS = {
     "toISOString",
     "ceil",
     "max",
+    "now",
     # The runtime's own modules: cloudfront.kvs(id).get(key).
     "kvs",
     "get",

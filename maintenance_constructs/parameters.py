@@ -67,7 +67,7 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
             "(about 200 CIDRs for one host name).",
             "waf": "One IP set per address family, up to 10,000 addresses each.",
             "function": "Compared with the viewer's address (``event.viewer.ip``) in the "
-            "function; as many as fit its 10 KB of code (about 400 IPv4 CIDRs with a short "
+            "function; as many as fit its 10 KB of code (about 300 IPv4 CIDRs with the default "
             "response).",
         },
     ),

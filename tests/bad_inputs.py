@@ -12,14 +12,18 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 os.environ.setdefault("CDK_VALIDATION", "false")
 
 import aws_cdk as cdk
 from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_cloudfront as cloudfront_l2
+from aws_cdk import aws_cloudfront_origins as cloudfront_origins
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_wafv2 as wafv2
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
@@ -29,9 +33,11 @@ from builders import AlbEnv, existing_acl, imported_listener  # noqa: E402
 from maintenance_constructs import (  # noqa: E402
     AlbMaintenance,
     BypassTokenParameter,
+    CloudFrontFunctionMaintenance,
     CloudFrontMaintenance,
     MaintenanceConfigError,
     MaintenanceResponse,
+    MaintenanceWindow,
     RegionalMaintenance,
 )
 
@@ -317,6 +323,64 @@ MANY_1500 = [f"10.{i // 128}.{(i % 128) * 2}.0/24" for i in range(1500)]
 
 NON_ADJACENT_400 = [f"10.{i // 128}.{(i % 128) * 2}.0/24" for i in range(400)]
 HOSTS_10K = [f"10.{i // 256 % 256}.{i % 256}.{(i // 65536) * 2}/32" for i in range(10_001)]
+
+
+def _distribution(stack: cdk.Stack, **behavior: Any) -> cloudfront_l2.Distribution:
+    origin = cloudfront_origins.HttpOrigin("origin.example.com")
+    return cloudfront_l2.Distribution(
+        stack, "Cdn", default_behavior=cloudfront_l2.BehaviorOptions(origin=origin, **behavior)
+    )
+
+
+def edge_function(synth: bool = False, **overrides: Any) -> Callable[[], Any]:
+    def run() -> None:
+        stack = edge_stack()
+        distribution = overrides.pop("distribution", None) or _distribution(stack)
+        CloudFrontFunctionMaintenance(
+            stack, "Maintenance", **{"distribution": distribution, **overrides}
+        )
+        if synth:
+            cast(cdk.App, stack.node.root).synth()
+
+    return run
+
+
+def edge_function_on_taken_behavior(kind: str) -> Callable[[], Any]:
+    def run() -> None:
+        stack = edge_stack()
+        code = cloudfront_l2.FunctionCode.from_inline("function handler(e) { return e.request; }")
+        if kind == "function":
+            other = cloudfront_l2.Function(stack, "Rewrite", code=code)
+            association = cloudfront_l2.FunctionAssociation(
+                function=other, event_type=cloudfront_l2.FunctionEventType.VIEWER_REQUEST
+            )
+            distribution = _distribution(stack, function_associations=[association])
+        else:
+            version = lambda_.Version.from_version_arn(
+                stack, "Auth", "arn:aws:lambda:us-east-1:123456789012:function:auth:1"
+            )
+            edge = cloudfront_l2.EdgeLambda(
+                function_version=version,
+                event_type=cloudfront_l2.LambdaEdgeEventType.VIEWER_REQUEST,
+            )
+            distribution = _distribution(stack, edge_lambdas=[edge])
+        CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=distribution)
+        cast(cdk.App, stack.node.root).synth()
+
+    return run
+
+
+def edge_function_imported() -> None:
+    stack = edge_stack()
+    distribution = cloudfront_l2.Distribution.from_distribution_attributes(
+        stack, "Imported", distribution_id="E2EXAMPLE", domain_name="d111.cloudfront.net"
+    )
+    CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=distribution)
+
+
+def _window(start: Any, end: Any) -> Callable[[], Any]:
+    return lambda: MaintenanceWindow(start=start, end=end)
+
 
 CASES: list[Case] = [
     # -- toggle ------------------------------------------------------------------------------
@@ -1047,6 +1111,54 @@ CASES: list[Case] = [
         "rule_name",
         "'RateLimit'",
         cloudfront_existing(synth=True, rule_name="RateLimit"),
+    ),
+    Case(
+        "CloudFront Function",
+        "behaviors",
+        "'/api/*'",
+        edge_function(synth=True, behaviors=["/api/*"]),
+    ),
+    Case("CloudFront Function", "behaviors", "[]", edge_function(behaviors=[])),
+    Case(
+        "CloudFront Function", "behaviors", "Rewrite", edge_function_on_taken_behavior("function")
+    ),
+    Case(
+        "CloudFront Function", "behaviors", "Lambda@Edge", edge_function_on_taken_behavior("lambda")
+    ),
+    Case("CloudFront Function", "distribution", "Imported", edge_function_imported),
+    Case(
+        "CloudFront Function",
+        "allowed_cidrs/response",
+        "10240",
+        edge_function(allowed_cidrs=[f"10.{i // 100}.{i % 100 * 2}.0/24" for i in range(600)]),
+    ),
+    Case("CloudFront Function", "windows", "'2027-01-09'", edge_function(windows="2027-01-09")),
+    Case(
+        "CloudFront Function",
+        "windows.start",
+        "2027-01-09T02:00:00",
+        _window(datetime(2027, 1, 9, 2), datetime(2027, 1, 9, 4, tzinfo=timezone.utc)),
+    ),
+    Case(
+        "CloudFront Function",
+        "windows.end",
+        "2027-01-09T01:00:00+00:00",
+        _window(
+            datetime(2027, 1, 9, 2, tzinfo=timezone.utc),
+            datetime(2027, 1, 9, 1, tzinfo=timezone.utc),
+        ),
+    ),
+    Case(
+        "CloudFront Function",
+        "windows.start",
+        "'tonight'",
+        _window("tonight", datetime(2027, 1, 9, 1, tzinfo=timezone.utc)),
+    ),
+    Case(
+        "CloudFront Function",
+        "bypass_link_prefix",
+        "'maintenance'",
+        edge_function(bypass_link_prefix="maintenance"),
     ),
 ]
 

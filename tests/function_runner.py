@@ -32,8 +32,9 @@ async function main() {
         if (c.cidrs) CONFIG.cidrs = c.cidrs;
         Date.now = function () { return c.now * 1000; };
         if (c.kind === 'allowed') { out.push(allowed(c.ip)); continue; }
-        const event = { version: '1.0', context: {}, viewer: { ip: c.ip },
-            request: { method: 'GET', uri: c.uri, querystring: {}, headers: c.headers, cookies: c.cookies } };
+        const request = { method: 'GET', uri: c.uri, querystring: {},
+            headers: c.headers, cookies: c.cookies };
+        const event = { version: '1.0', context: {}, viewer: { ip: c.ip }, request: request };
         out.push(await handler(event));
     }
     Date.now = realNow;

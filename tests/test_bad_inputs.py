@@ -13,7 +13,8 @@ MESSAGES: dict[int, str] = {}
 
 def test_matrix_is_large_enough() -> None:
     assert len(CASES) >= 130
-    assert {c.area for c in CASES} == {"toggle", "response", "ALB", "CloudFront", "Regional"}
+    areas = {"toggle", "response", "ALB", "CloudFront", "Regional", "CloudFront Function"}
+    assert {c.area for c in CASES} == areas
 
 
 @pytest.mark.parametrize(

@@ -142,7 +142,6 @@ def _address_near(
     )
     value = inside if rng.random() < 0.6 else rng.getrandbits(bits)
     if bits == 32 and rng.random() < 0.25:  # the same IPv4 address, mapped in IPv6
-        mapped = ipaddress.IPv6Address((0xFFFF << 32) | value)
         return f"::ffff:{ipaddress.IPv4Address(value)}", ipaddress.IPv4Address(value) in network
     address = ipaddress.ip_address(value) if bits == 32 else ipaddress.IPv6Address(value)
     expected = address in network or (

@@ -173,7 +173,7 @@ def _distribution_resource(
 
 
 def _windows(windows: Sequence[MaintenanceWindow]) -> tuple[MaintenanceWindow, ...]:
-    if isinstance(windows, MaintenanceWindow) or not isinstance(windows, Sequence):
+    if isinstance(windows, (MaintenanceWindow, str)) or not isinstance(windows, Sequence):
         raise MaintenanceConfigError(
             f"windows: {windows!r} is not a list of MaintenanceWindow; pass "
             "windows=[MaintenanceWindow(start=..., end=...)]."

@@ -22,6 +22,7 @@ __all__ = [
     "ConstructState",
     "StackTemplate",
     "SynthMessage",
+    "metadata_entries",
     "qualified",
     "read_messages",
     "read_states",
@@ -154,7 +155,7 @@ class ConstructState:
     """CloudFormation parameters the construct adds while on (the bypass token's)."""
 
 
-def _metadata(outdir: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def metadata_entries(outdir: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every (construct path, metadata entry) of the assembly and its nested assemblies."""
     for folder, _ in _assemblies(outdir):
         for metadata_file in sorted(folder.glob("*.metadata.json")):
@@ -169,7 +170,7 @@ def read_states(outdir: Path) -> list[ConstructState]:
     states: dict[str, dict[str, Any]] = {}
     rules: dict[str, tuple[str, ...]] = {}
     parameters: dict[str, list[str]] = {}
-    for path, item in _metadata(outdir):
+    for path, item in metadata_entries(outdir):
         data = item.get("data") or {}
         if item.get("type") == STATE_METADATA_TYPE:
             states[path.lstrip("/")] = data
@@ -201,7 +202,7 @@ class SynthMessage:
 def read_messages(outdir: Path) -> list[SynthMessage]:
     """The synthesis warnings and errors of the assembly, in order, each once."""
     found: dict[SynthMessage, None] = {}
-    for path, item in _metadata(outdir):
+    for path, item in metadata_entries(outdir):
         level = str(item.get("type", "")).removeprefix("aws:cdk:")
         if level in ("warning", "error"):
             found[SynthMessage(level, path.lstrip("/"), str(item.get("data")))] = None

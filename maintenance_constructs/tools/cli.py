@@ -4,6 +4,8 @@
     maintenance-constructs set --only Prod[,Staging] [--cdk-json PATH] [--no-check]
     maintenance-constructs status [--cdk-json PATH] [--app CMD | --no-app]
     maintenance-constructs preview [--app CMD] [-c KEY=VALUE ...] [--json] [--request SPEC]
+    maintenance-constructs switch on|off|clear|status [--path PATH | --store-arn ARN]
+    maintenance-constructs switch window START END [--path PATH | --store-arn ARN]
 
 set writes the maintenance context value into cdk.json, keeping every other key, the file's
 indentation and line endings, so the change is committed and deployed like any other.
@@ -23,21 +25,12 @@ from ..errors import MaintenanceConfigError
 from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 from .assembly import read_states, synthesize
 from .cdk_json import write_toggle
-from .context import context_value, load_cdk_json, merged_context
+from .context import app_command, context_overrides, context_value, merged_context
+from .switch_command import add_switch_parser
 
 __all__ = ["main"]
 
 PROG = "maintenance-constructs"
-
-
-def _app_command(cdk_json: Path, app: str | None) -> str:
-    command = app or load_cdk_json(cdk_json).get("app")
-    if not isinstance(command, str) or not command:
-        raise MaintenanceConfigError(
-            f'--app: no app command given and {str(cdk_json)!r} has no "app"; pass '
-            "--app 'python3 app.py'."
-        )
-    return command
 
 
 def _states(
@@ -73,7 +66,7 @@ def cmd_set(args: argparse.Namespace) -> int:
                 f"--only: {value!r} is not a selector list; use `set on` / `set off` for booleans."
             )
         if not args.no_check:
-            _states(cdk_json, _app_command(cdk_json, args.app), value)  # refuses unknown selectors
+            _states(cdk_json, app_command(cdk_json, args.app), value)  # refuses unknown selectors
     write_toggle(cdk_json, value)
     print(f"{cdk_json}: {MAINTENANCE_CONTEXT_KEY} = {json.dumps(value)} ({_describe(value)})")
     if isinstance(value, str) and args.no_check:
@@ -87,13 +80,13 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     cdk_json = Path(args.cdk_json)
-    overrides = _context_overrides(args.context)
+    overrides = context_overrides(args.context)
     value, source = context_value(cdk_json, overrides, MAINTENANCE_CONTEXT_KEY)
     shown = "unset" if source == "unset" else f"{json.dumps(value)} (from {source})"
     print(f"{cdk_json}: {MAINTENANCE_CONTEXT_KEY} = {shown}")
     print(f"interpreted as: {_describe(value)}")
     if not args.no_app:
-        app = _app_command(cdk_json, args.app)
+        app = app_command(cdk_json, args.app)
         states = _states(cdk_json, app, value, overrides)
         print(f"maintenance constructs of {app!r}:")
         for state in states:
@@ -104,26 +97,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _context_overrides(pairs: Sequence[str]) -> dict[str, Any]:
-    overrides: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise MaintenanceConfigError(
-                f"-c: {pair!r} is not KEY=VALUE; write e.g. -c maintenance=Prod."
-            )
-        overrides[key] = value  # a string, exactly as `cdk -c` passes it
-    return overrides
-
-
 def cmd_preview(args: argparse.Namespace) -> int:
     from .preview import build_preview, parse_request, render_text
 
     cdk_json = Path(args.cdk_json)
-    overrides = _context_overrides(args.context)
+    overrides = context_overrides(args.context)
     if cdk_json.is_file():
         context = merged_context(cdk_json, overrides)
-        app = _app_command(cdk_json, args.app)
+        app = app_command(cdk_json, args.app)
     elif args.app:
         context, app = overrides, args.app
     else:
@@ -185,7 +166,8 @@ def parser() -> argparse.ArgumentParser:
         help="one request: host=,ip=,path=,accept=,method=,country=,header:NAME= (ip required)",
     )
     preview.set_defaults(handler=cmd_preview)
-    for command in (set_, status, preview):
+    switch = add_switch_parser(sub)
+    for command in (set_, status, preview, switch):
         command.add_argument("--cdk-json", default="cdk.json", help="default: ./cdk.json")
     return root
 

@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import MaintenanceConfigError
 
-__all__ = ["context_sources", "context_value", "load_cdk_json", "merged_context"]
+__all__ = [
+    "app_command",
+    "context_overrides",
+    "context_sources",
+    "context_value",
+    "load_cdk_json",
+    "merged_context",
+]
 
 
 def _json_object(path: Path, parameter: str, what: str) -> dict[str, Any]:
@@ -76,3 +83,27 @@ def context_value(cdk_json: Path, overrides: Mapping[str, Any], key: str) -> tup
         if key in values:
             found = (values[key], source)
     return found
+
+
+def app_command(cdk_json: Path, app: str | None) -> str:
+    """The app command: ``app`` if given, else cdk.json's ``"app"``."""
+    command = app or load_cdk_json(cdk_json).get("app")
+    if not isinstance(command, str) or not command:
+        raise MaintenanceConfigError(
+            f'--app: no app command given and {str(cdk_json)!r} has no "app"; pass '
+            "--app 'python3 app.py'."
+        )
+    return command
+
+
+def context_overrides(pairs: Sequence[str]) -> dict[str, Any]:
+    """``-c KEY=VALUE`` pairs as the CDK CLI passes them: every value a string."""
+    overrides: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise MaintenanceConfigError(
+                f"-c: {pair!r} is not KEY=VALUE; write e.g. -c maintenance=Prod."
+            )
+        overrides[key] = value  # a string, exactly as `cdk -c` passes it
+    return overrides

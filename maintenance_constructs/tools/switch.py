@@ -1,0 +1,184 @@
+"""``maintenance-constructs switch``: the runtime switch of CloudFrontFunctionMaintenance, the
+``maintenance`` key of its KeyValueStore, written with the ETag/``IfMatch`` protocol.
+
+boto3 is imported only here, and only when the command runs: ``pip install
+'maintenance-constructs[switch]'`` brings boto3 and the AWS CRT that SigV4A signing needs.
+Credentials are never printed; every AWS failure is one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ..edge_function.plan import STORE_KEY
+from ..errors import MaintenanceConfigError
+
+__all__ = ["StoreLocation", "Switch", "describe_value", "store_arn_from_stack", "switch_value"]
+
+MAX_VALUE_BYTES = 1024
+"""The largest value the function reads (the store's limit for a value)."""
+
+
+def _moment(parameter: str, text: str) -> int:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise MaintenanceConfigError(
+            f"{parameter}: {text!r} is not an ISO 8601 time; pass e.g. 2027-01-09T02:00Z."
+        ) from None
+    if moment.tzinfo is None:
+        raise MaintenanceConfigError(
+            f"{parameter}: {text!r} has no time zone, so its moment is unknown; add Z (UTC) or "
+            "an offset, e.g. 2027-01-09T02:00Z or 2027-01-09T03:00+01:00."
+        )
+    return int(moment.timestamp())
+
+
+def switch_value(action: str, times: list[str]) -> str | None:
+    """The key's value for ``action`` (None: delete the key)."""
+    if action in ("on", "off", "clear") and times:
+        raise MaintenanceConfigError(f"switch {action}: takes no times; received {times!r}.")
+    if action in ("on", "off"):
+        return action
+    if action == "clear":
+        return None
+    if action == "window":
+        if len(times) != 2:
+            raise MaintenanceConfigError(
+                f"switch window: needs START END, received {times!r}; e.g. "
+                "switch window 2027-01-09T02:00Z 2027-01-09T04:00Z."
+            )
+        start, end = _moment("START", times[0]), _moment("END", times[1])
+        if end <= start:
+            raise MaintenanceConfigError(
+                f"END: {times[1]!r} is not after START {times[0]!r}; give a later end."
+            )
+        return f"window {start} {end}"
+    raise MaintenanceConfigError(f"switch: {action!r} is not on, off, clear, window or status.")
+
+
+def describe_value(value: str | None, now: float) -> str:
+    """What the key's value means for the function at ``now``."""
+    if value is None:
+        return "no key: the deploy-time state and the scheduled windows decide"
+    words = value.split()
+    if words[:1] == ["window"] and len(words) == 3:
+        start, end = (datetime.fromtimestamp(int(w), tz=timezone.utc) for w in words[1:])
+        when = "now" if start.timestamp() <= now < end.timestamp() else "not now"
+        span = f"{start:%Y-%m-%dT%H:%MZ} to {end:%Y-%m-%dT%H:%MZ}"
+        return f"{value!r}: maintenance on from {span} ({when}); otherwise the deploy-time state"
+    meaning = {"on": "maintenance on", "off": "maintenance off, windows included"}
+    return f"{value!r}: {meaning.get(value, 'not understood: the deploy-time state decides')}"
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """Where the construct's stack output with the store's ARN is."""
+
+    stack: str
+    output: str
+    region: str | None
+
+
+def store_arn_from_stack(cloudformation: Any, location: StoreLocation) -> str:
+    """The store's ARN from the deployed stack's output."""
+    try:
+        stacks = cloudformation.describe_stacks(StackName=location.stack)["Stacks"]
+    except Exception as error:
+        raise MaintenanceConfigError(
+            f"--path: could not read the stack {location.stack}: {_aws_reason(error)}. Deploy "
+            "it first, or pass --store-arn."
+        ) from None
+    for output in stacks[0].get("Outputs") or []:
+        if output.get("OutputKey") == location.output:
+            return str(output["OutputValue"])
+    raise MaintenanceConfigError(
+        f"--path: the stack {location.stack} has no output {location.output}: deploy the "
+        "version of the app that has CloudFrontFunctionMaintenance, or pass --store-arn."
+    )
+
+
+def _aws_reason(error: Exception) -> str:
+    """One line for an AWS failure, without credentials or request details."""
+    name = type(error).__name__
+    if name in ("NoCredentialsError", "PartialCredentialsError"):
+        return (
+            "no AWS credentials found (set AWS_PROFILE, or run aws sso login / aws configure); "
+            "temporary credentials must come from a regional STS endpoint for SigV4A"
+        )
+    if name == "MissingDependencyException":
+        return (
+            "the KeyValueStore API is signed with SigV4A, which needs the AWS CRT: "
+            "pip install 'maintenance-constructs[switch]'"
+        )
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        detail = response.get("Error") or {}
+        return f"{detail.get('Code', name)}: {detail.get('Message', '')}".rstrip(": ")
+    return f"{name}: {error}".splitlines()[0]
+
+
+def _code(error: Exception) -> str:
+    response = getattr(error, "response", None)
+    return str(((response or {}).get("Error") or {}).get("Code", "")) if response else ""
+
+
+class Switch:
+    """The ``maintenance`` key of one store, through a ``cloudfront-keyvaluestore`` client."""
+
+    def __init__(self, client: Any, arn: str) -> None:
+        self.client = client
+        self.arn = arn
+
+    def _call(self, operation: Callable[..., Any], **arguments: Any) -> Any:
+        try:
+            return operation(KvsARN=self.arn, **arguments)
+        except Exception as error:
+            if _code(error) in ("ConflictException",):
+                raise
+            if _code(error) == "ResourceNotFoundException" and "Key" in arguments:
+                raise
+            raise MaintenanceConfigError(
+                f"switch: the KeyValueStore {self.arn}: {_aws_reason(error)}."
+            ) from None
+
+    def _etag(self) -> str:
+        return str(self._call(self.client.describe_key_value_store)["ETag"])
+
+    def read(self) -> str | None:
+        """The key's value, or None when it is not set."""
+        try:
+            return str(self._call(self.client.get_key, Key=STORE_KEY)["Value"])
+        except Exception as error:
+            if _code(error) == "ResourceNotFoundException":
+                return None
+            raise
+
+    def write(self, value: str | None) -> str:
+        """Set (or, for None, delete) the key; a stale ETag is read again and retried once.
+        Returns what was done, in words."""
+        if value is not None and len(value.encode()) > MAX_VALUE_BYTES:
+            raise MaintenanceConfigError(f"switch: the value {value!r} is over 1 KB.")
+        for attempt in (1, 2):
+            etag = self._etag()
+            try:
+                if value is None:
+                    self._call(self.client.delete_key, Key=STORE_KEY, IfMatch=etag)
+                    return "cleared"
+                self._call(self.client.put_key, Key=STORE_KEY, Value=value, IfMatch=etag)
+                return f"set to {value!r}"
+            except Exception as error:
+                if _code(error) == "ResourceNotFoundException" and value is None:
+                    return "already clear"
+                if _code(error) != "ConflictException":
+                    raise
+                if attempt == 2:
+                    raise MaintenanceConfigError(
+                        f"switch: the KeyValueStore {self.arn} changed twice while writing "
+                        "(ConflictException: stale ETag); someone else is switching it. Run "
+                        "switch status, then try again."
+                    ) from None
+        raise AssertionError("unreachable")

@@ -1,0 +1,119 @@
+"""The ``switch`` subcommand: find the store (``--store-arn``, or the construct's stack output
+through the app's assembly and CloudFormation), then read or write its ``maintenance`` key."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import MaintenanceConfigError
+from ..shared import STORE_METADATA_TYPE
+from .assembly import metadata_entries, synthesize
+from .context import app_command, context_overrides, merged_context
+from .switch import StoreLocation, Switch, describe_value, store_arn_from_stack, switch_value
+
+__all__ = ["add_switch_parser", "cmd_switch", "make_client"]
+
+ACTIONS = ("on", "off", "clear", "window", "status")
+EDGE = (
+    "CloudFront propagates the change to its edge locations within seconds (AWS gives no "
+    "figure); `switch status` reads it back."
+)
+
+
+def make_client(service: str, region: str | None) -> Any:
+    """A boto3 client; one clear line when boto3 is not installed."""
+    try:
+        import boto3
+    except ImportError:
+        raise MaintenanceConfigError(
+            "switch: boto3 is not installed; pip install 'maintenance-constructs[switch]' "
+            "(boto3 and the AWS CRT that SigV4A signing needs)."
+        ) from None
+    if service == "cloudformation":
+        return boto3.client("cloudformation", region_name=region)
+    # The KeyValueStore API is global; its endpoint comes from the store's ARN.
+    return boto3.client("cloudfront-keyvaluestore", region_name="us-east-1")
+
+
+def _locations(args: argparse.Namespace) -> dict[str, StoreLocation]:
+    cdk_json = Path(args.cdk_json)
+    app = app_command(cdk_json, args.app)
+    context = merged_context(cdk_json, context_overrides(args.context))
+    with tempfile.TemporaryDirectory(prefix="maintenance-switch-") as outdir:
+        synthesize(app, cwd=cdk_json.parent, context=context, outdir=Path(outdir))
+        return {
+            path.lstrip("/"): StoreLocation(
+                str(item["data"]["stack"]), str(item["data"]["output"]), item["data"]["region"]
+            )
+            for path, item in metadata_entries(Path(outdir))
+            if item.get("type") == STORE_METADATA_TYPE
+        }
+
+
+def _store_arn(args: argparse.Namespace) -> str:
+    if args.store_arn:
+        return str(args.store_arn)
+    found = _locations(args)
+    if args.path is None and len(found) == 1:
+        location = next(iter(found.values()))
+    elif args.path in found:
+        location = found[args.path]
+    else:
+        known = ", ".join(sorted(found)) or "none"
+        given = (
+            f"{args.path!r} is not"
+            if args.path
+            else "no --path given, and there is more than one, or none that is"
+        )
+        raise MaintenanceConfigError(
+            f"--path: {given} a CloudFrontFunctionMaintenance of the app (found: {known}); "
+            "pass --path with one of them, or --store-arn."
+        )
+    return store_arn_from_stack(make_client("cloudformation", location.region), location)
+
+
+def cmd_switch(args: argparse.Namespace) -> int:
+    value = switch_value(args.action, list(args.times)) if args.action != "status" else None
+    if args.action == "status" and args.times:
+        raise MaintenanceConfigError(f"switch status: takes no times; received {args.times!r}.")
+    arn = _store_arn(args)
+    switch = Switch(make_client("cloudfront-keyvaluestore", None), arn)
+    if args.action == "status":
+        print(f"{arn}: {describe_value(switch.read(), time.time())}")
+        return 0
+    done = switch.write(value)
+    print(f"{arn}: maintenance key {done} ({describe_value(value, time.time())}).")
+    print(EDGE)
+    return 0
+
+
+def add_switch_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    switch = sub.add_parser(
+        "switch",
+        help="switch CloudFrontFunctionMaintenance at run time (its KeyValueStore key)",
+        description=(
+            "on / off override the deploy-time state; window START END (ISO 8601 with a zone) "
+            "puts maintenance on for that period; clear removes the key; status reads it."
+        ),
+    )
+    switch.add_argument("action", choices=ACTIONS)
+    switch.add_argument("times", nargs="*", metavar="TIME", help="for window: START END")
+    switch.add_argument("--store-arn", help="the store's ARN (skips the app and CloudFormation)")
+    switch.add_argument("--path", help="the construct's path, e.g. Edge/Maintenance")
+    switch.add_argument("--app", help='app command (default: cdk.json\'s "app")')
+    switch.add_argument(
+        "-c",
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="context, as with cdk -c; repeatable",
+    )
+    switch.set_defaults(handler=cmd_switch)
+    return switch

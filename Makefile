@@ -4,7 +4,7 @@ SHELL := bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-STACKS := MaintenanceAlbExample MaintenanceCloudFrontExample MaintenanceRegionalExample
+STACKS := MaintenanceAlbExample MaintenanceCloudFrontExample MaintenanceRegionalExample MaintenanceFunctionExample
 CDK := npx --no-install cdk --no-notices
 
 export PATH := $(BIN):$(PATH)

@@ -10,6 +10,9 @@
   front of its own HTTP origin, with ``CloudFrontMaintenance`` in its web ACL.
 * ``MaintenanceRegionalExample`` (a regional front door): an API Gateway REST API whose stage
   is associated with the REGIONAL web ACL of ``RegionalMaintenance``.
+* ``MaintenanceFunctionExample`` (CloudFront, switched in seconds, us-east-1): a distribution
+  whose behaviors run the viewer-request function of ``CloudFrontFunctionMaintenance``, with a
+  scheduled window; ``maintenance-constructs switch on|off`` flips it without a deploy.
 
 Toggle with ``npx cdk synth -c maintenance=true``. The allowlist comes from the context key
 ``office_cidrs`` (a JSON list in cdk.json, or a comma-separated string with -c); by default the
@@ -19,6 +22,7 @@ documentation ranges 203.0.113.0/24 and 2001:db8::/48.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 import aws_cdk as cdk
@@ -32,8 +36,10 @@ from constructs import Construct
 from maintenance_constructs import (
     AlbMaintenance,
     BypassTokenParameter,
+    CloudFrontFunctionMaintenance,
     CloudFrontMaintenance,
     MaintenanceResponse,
+    MaintenanceWindow,
     RegionalMaintenance,
 )
 
@@ -266,6 +272,69 @@ class CloudFrontExampleStack(cdk.Stack):
         )
 
 
+class FunctionExampleStack(cdk.Stack):
+    """CloudFront switched at run time: a viewer-request CloudFront Function and its
+    KeyValueStore on every behavior of the distribution.
+
+    ``include_maintenance=False`` builds the distribution without the function.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        env: cdk.Environment | None = None,
+        include_maintenance: bool = True,
+    ) -> None:
+        super().__init__(scope, id, env=env)
+        origin = origins.HttpOrigin(
+            "origin.example.com", protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY
+        )
+        distribution = cloudfront.Distribution(
+            self,
+            "Cdn",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origin,
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            ),
+        )
+        distribution.add_behavior(
+            "/api/*",
+            origin,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+        )
+        self.maintenance = (
+            CloudFrontFunctionMaintenance(
+                self,
+                "Maintenance",
+                distribution=distribution,
+                allowed_cidrs=office_cidrs(self),
+                response=MaintenanceResponse.json(EDGE_MAINTENANCE_BODY, retry_after=600),
+                browser_response=MAINTENANCE_PAGE,
+                bypass_paths=["/health"],
+                bypass_token=BYPASS_TOKEN,
+                windows=[PLANNED_WINDOW],
+            )
+            if include_maintenance
+            else None
+        )
+        acknowledge(
+            distribution,
+            {
+                "AwsSolutions-CFR1": "Example distribution for a worldwide audience: no geo "
+                "restriction.",
+                "AwsSolutions-CFR2": "This front door answers maintenance with a CloudFront "
+                "Function instead of a WAF web ACL.",
+                "AwsSolutions-CFR3": "Example distribution; access logs need a log bucket the "
+                "example does not own.",
+                "AwsSolutions-CFR4": "Example uses the default CloudFront certificate, which "
+                "fixes the viewer TLS policy; a custom domain and certificate set TLSv1.2_2021.",
+            },
+        )
+
+
 class RegionalExampleStack(cdk.Stack):
     """A regional front door: an API Gateway REST API whose stage carries a REGIONAL web ACL.
 
@@ -326,7 +395,13 @@ STACK_NAMES: Sequence[str] = (
     "MaintenanceAlbExample",
     "MaintenanceCloudFrontExample",
     "MaintenanceRegionalExample",
+    "MaintenanceFunctionExample",
 )
+PLANNED_WINDOW = MaintenanceWindow(
+    start=datetime(2027, 1, 9, 17, 0, tzinfo=timezone.utc),  # 02:00-04:00 in Tokyo
+    end=datetime(2027, 1, 9, 19, 0, tzinfo=timezone.utc),
+)
+"""A planned window, written into the function's code: reviewable in the diff."""
 
 
 def build_app(
@@ -353,6 +428,12 @@ def build_app(
         app,
         STACK_NAMES[2],
         env=cdk.Environment(region="ap-northeast-1"),
+        include_maintenance=include_maintenance,
+    )
+    FunctionExampleStack(
+        app,
+        STACK_NAMES[3],
+        env=cdk.Environment(region="us-east-1"),
         include_maintenance=include_maintenance,
     )
     return app

@@ -4,8 +4,11 @@ changes (only the function's code), and the associations with the distribution's
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -219,3 +222,49 @@ def test_about_300_ipv4_cidrs_fit_as_the_docs_say() -> None:
     assert build(300)().code_bytes <= 10240
     with pytest.raises(ValueError, match=r"About 3[0-9][0-9] entries fit"):
         build(400)()
+
+
+PREVIEW_APP = """
+import aws_cdk as cdk
+from aws_cdk import aws_cloudfront as cloudfront, aws_cloudfront_origins as origins
+from maintenance_constructs import CloudFrontFunctionMaintenance
+
+app = cdk.App()
+stack = cdk.Stack(app, "Edge", env=cdk.Environment(account="123456789012", region="us-east-1"))
+cdn = cloudfront.Distribution(stack, "Cdn", default_behavior=cloudfront.BehaviorOptions(
+    origin=origins.HttpOrigin("origin.example.com")))
+CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn,
+    allowed_cidrs=["203.0.113.0/24"], bypass_paths=["/health"],
+    bypass_token="literal-token-0123456789")
+app.synth()
+"""
+
+
+def test_the_preview_runs_the_function_and_names_the_toggle_in_words(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(PREVIEW_APP)
+    (tmp_path / "cdk.json").write_text(json.dumps({"app": "python3 app.py"}))
+    result = subprocess.run(
+        [sys.executable, "-m", "maintenance_constructs.tools.cli", "preview", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "literal-token-0123456789" not in result.stdout
+    data = json.loads(result.stdout)
+    [change] = data["changes"]
+    assert change["maintenance"] is True
+    assert change["description"] == (
+        "function code Edge/Maintenance/Function: deploy-time state off -> on; the store key, "
+        "when set, still decides at run time"
+    )
+    [door] = data["front_doors"]
+    assert door["kind"] == "CloudFront Function"
+    answers = {(r["client"], r["request"]["path"], r["request"]["accept"]): r for r in door["rows"]}
+    outside = answers[("outside IPv4", "/", "application/json")]
+    assert outside["off"]["action"] == "allow" and outside["on"]["status"] == 503
+    assert answers[("outside IPv4", "/health", "application/json")]["on"]["action"] == "allow"
+    assert answers[("allow-listed IPv4", "/", "text/html")]["on"]["action"] == "allow"
+    token_rows = [r for r in door["rows"] if r["client"] == "with bypass token"]
+    assert len(token_rows) == 2 and all(r["on"]["action"] == "allow" for r in token_rows)

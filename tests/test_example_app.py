@@ -17,7 +17,7 @@ from app import STACK_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 Build = Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]]
-ALB_STACK, EDGE_STACK, REGIONAL_STACK = STACK_NAMES
+ALB_STACK, EDGE_STACK, REGIONAL_STACK, FUNCTION_STACK = STACK_NAMES
 
 
 def _types(template: dict[str, Any], resource_type: str) -> dict[str, Any]:

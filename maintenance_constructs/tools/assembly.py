@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MaintenanceConfigError
-from ..shared import STATE_METADATA_TYPE, TOKEN_PARAMETER_METADATA_TYPE, WAF_RULES_METADATA_TYPE
+from ..shared import (
+    FUNCTION_METADATA_TYPE,
+    STATE_METADATA_TYPE,
+    TOKEN_PARAMETER_METADATA_TYPE,
+    WAF_RULES_METADATA_TYPE,
+)
 
 __all__ = [
     "ConstructState",
@@ -153,6 +158,8 @@ class ConstructState:
     """The web ACL rules the construct owns (CloudFront and regional constructs)."""
     parameters: tuple[str, ...] = ()
     """CloudFormation parameters the construct adds while on (the bypass token's)."""
+    functions: tuple[str, ...] = ()
+    """The logical ids of the construct's CloudFront Function (CloudFrontFunctionMaintenance)."""
 
 
 def metadata_entries(outdir: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -170,6 +177,7 @@ def read_states(outdir: Path) -> list[ConstructState]:
     states: dict[str, dict[str, Any]] = {}
     rules: dict[str, tuple[str, ...]] = {}
     parameters: dict[str, list[str]] = {}
+    functions: dict[str, list[str]] = {}
     for path, item in metadata_entries(outdir):
         data = item.get("data") or {}
         if item.get("type") == STATE_METADATA_TYPE:
@@ -178,6 +186,8 @@ def read_states(outdir: Path) -> list[ConstructState]:
             rules[path.lstrip("/")] = tuple(str(r) for r in data.get("rules", []))
         elif item.get("type") == TOKEN_PARAMETER_METADATA_TYPE:
             parameters.setdefault(path.lstrip("/"), []).append(str(data.get("logicalId")))
+        elif item.get("type") == FUNCTION_METADATA_TYPE:
+            functions.setdefault(path.lstrip("/"), []).append(str(data.get("function")))
     return [
         ConstructState(
             path=path,
@@ -185,6 +195,7 @@ def read_states(outdir: Path) -> list[ConstructState]:
             explicit=bool(data.get("explicit")),
             waf_rules=rules.get(path, ()),
             parameters=tuple(parameters.get(path, ())),
+            functions=tuple(functions.get(path, ())),
         )
         for path, data in sorted(states.items())
     ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .assembly import ConstructState, StackTemplate, qualified
+from .function_code import function_code_words
 from .rule_words import listener_rule_words, web_acl_rule_words
 from .templates import WEB_ACL, is_maintenance_rule, readable_names
 
@@ -66,6 +67,7 @@ class _StackDiff:
         self.constructs = [s.path for s in states]
         self.waf_rules = {rule for s in states for rule in s.waf_rules}
         self.parameters = {parameter for s in states for parameter in s.parameters}
+        self.functions = {function for s in states for function in s.functions}
         self.old = before.get("Resources", {})
         self.new = after.get("Resources", {})
         self.names = {**readable_names(self.old), **readable_names(self.new)}
@@ -149,6 +151,13 @@ class _StackDiff:
             return
         if logical_id in self.ours:
             words = self._rule_words(construct, logical_id, new)
+            yield Change(
+                self.name, logical_id, kind, "changed", tuple(paths), construct, True, words
+            )
+        elif logical_id in self.functions and all(
+            p.startswith("Properties.FunctionCode") for p in paths
+        ):
+            words = function_code_words(construct, old, new)
             yield Change(
                 self.name, logical_id, kind, "changed", tuple(paths), construct, True, words
             )

@@ -102,7 +102,7 @@ def _is_bypass(props: Mapping[str, Any]) -> bool:
     return True
 
 
-def _app_rulesample_rows(
+def _app_rule_rows(
     rules: Sequence[tuple[str, Mapping[str, Any]]],
     hosts: Sequence[str],
     cidrs: Sequence[str],
@@ -195,7 +195,7 @@ def _listener_door(
         seen = {repr((row.request, row.client)) for row in rows}
         rows += tuple(
             row
-            for row in _app_rulesample_rows(rules_off, hosts, cidrs, answer)
+            for row in _app_rule_rows(rules_off, hosts, cidrs, answer)
             if repr((row.request, row.client)) not in seen
         )
     name = names.get(listener_id, str(reference)) if listener_id else str(reference)

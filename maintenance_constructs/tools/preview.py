@@ -20,6 +20,8 @@ from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 from .assembly import StackTemplate, read_messages, read_states, read_templates, synthesize
 from .diff import Change, diff_assemblies
 from .front_doors import FrontDoor, Row, listener_doors, qualified
+from .function_code import DEPLOY_TIME, function_config_of
+from .function_doors import FUNCTION, function_doors
 from .listener_evaluator import Request
 from .samples import API, BROWSER, parse_request
 from .web_acl_doors import web_acl_doors
@@ -108,8 +110,8 @@ def masked(value: Any, secrets: Sequence[str]) -> Any:
 
 def literal_tokens(stacks: Sequence[StackTemplate]) -> tuple[str, ...]:
     """The literal bypass tokens in the templates: the values of listener rule conditions on
-    the bypass header, and the search strings of WAF matches on it (longest first, so that a
-    token inside another is masked whole)."""
+    the bypass header, the search strings of WAF matches on it and the token in a maintenance
+    function's code (longest first, so that a token inside another is masked whole)."""
     found: set[str] = set()
 
     def visit(node: Any) -> None:
@@ -128,6 +130,10 @@ def literal_tokens(stacks: Sequence[StackTemplate]) -> tuple[str, ...]:
 
     for stack in stacks:
         visit(stack.template)
+        for resource in (stack.template.get("Resources") or {}).values():
+            config = function_config_of(resource) if resource.get("Type") == FUNCTION else None
+            if config is not None and config.get("token") not in (None, DEPLOY_TIME):
+                found.add(config["token"])
     return tuple(sorted(found, key=len, reverse=True))
 
 
@@ -192,6 +198,7 @@ def preview_assemblies(
     for stack in on:
         before, after = off_by_name.get(stack.name, {}), stack.template.get("Resources", {})
         doors += web_acl_doors(stack.name, before, after, requests)
+        doors += function_doors(stack.name, before, after, requests)
     return Preview(
         changes=tuple(changes),
         front_doors=tuple(doors),

@@ -17,7 +17,9 @@ from maintenance_constructs.edge_function.plan import END_TIME_MARKER, function_
 
 TOKEN = "tok-0123456789abcdef"
 NOW = 1_800_000_000
-PAGE = MaintenanceResponse.html(f"<p>Back at {END_TIME_MARKER}</p>", retry_after=600)
+PAGE = MaintenanceResponse.html(
+    f"<h1>Maintenance</h1><p>Back at {END_TIME_MARKER}</p>", retry_after=600
+)
 
 
 def _config(**changes: Any) -> dict[str, Any]:
@@ -116,10 +118,12 @@ def test_deploy_time_off_is_overridden_only_by_the_store_and_windows() -> None:
     assert "statusCode" not in baked[1], "the store's off ends a scheduled window early"
 
 
-def test_the_page_shows_the_end_of_the_window() -> None:
+def test_the_page_shows_the_end_of_the_window_or_leaves_it_out() -> None:
     config = _config(enabled=False, windows=[[NOW - 10, NOW + 3600]])
-    [answer] = run(config, [request(headers={"Accept": "text/html"})])
-    assert "Back at 2027-01-15T09:00:00.000Z" in answer["body"]["data"]
+    browser = request(headers={"Accept": "text/html"})
+    [during, switched_on] = run(config, [browser, {**browser, "stored": "on"}])
+    assert "<p>Back at 2027-01-15T09:00:00.000Z</p>" in during["body"]["data"]
+    assert switched_on["body"]["data"] == "<h1>Maintenance</h1>", "no end known: no paragraph"
 
 
 def _random_network(rng: random.Random) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
@@ -190,6 +194,7 @@ DOCUMENTED_METHODS = {
     "ceil",
     "max",
     "now",
+    "replace",
     # The runtime's own modules: cloudfront.kvs(id).get(key).
     "kvs",
     "get",

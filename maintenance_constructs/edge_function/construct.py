@@ -44,7 +44,8 @@ class CloudFrontFunctionMaintenance(Construct):
     bypass link sets the token's cookie (302 to ``/``); everyone else gets ``response`` (or
     ``browser_response`` when ``Accept`` contains ``text/html``), with ``Retry-After``
     counting down to the end of a window. ``__MAINTENANCE_END__`` in a body becomes the
-    window's end (ISO 8601, UTC).
+    window's end (ISO 8601, UTC); without a known end, the HTML paragraph that holds it is left
+    out.
 
     :param distribution: the distribution, an L2 ``Distribution`` or a ``CfnDistribution``
         of this app (an imported distribution cannot be changed, and is refused).

@@ -116,7 +116,11 @@ function answer(request, until, now) {
     if (retry !== null) headers['retry-after'] = { value: String(retry) };
     for (var name in chosen.headers) headers[name] = { value: chosen.headers[name] };
     var data = chosen.body;
-    if (until !== null) data = data.split('__MAINTENANCE_END__').join(new Date(until * 1000).toISOString());
+    // The window's end where the body asks for it; without a known end, the HTML paragraph that
+    // mentions it goes, and elsewhere the marker is left out.
+    if (until === null) data = data.replace(/<p>[^<]*__MAINTENANCE_END__[^<]*<\/p>/g, '');
+    var end = until === null ? '' : new Date(until * 1000).toISOString();
+    data = data.split('__MAINTENANCE_END__').join(end);
     return { statusCode: chosen.status, headers: headers,
         body: { encoding: 'text', data: data } };
 }

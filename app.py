@@ -70,6 +70,16 @@ read it only while maintenance is on, so deploying without maintenance needs no 
 create it before the first deploy with maintenance on (synthesis needs no access to it)."""
 
 
+EXAMPLE_DISTRIBUTION_FINDINGS = {
+    "AwsSolutions-CFR1": "Example distribution for a worldwide audience: no geo restriction.",
+    "AwsSolutions-CFR3": "Example distribution; access logs need a log bucket the example does "
+    "not own.",
+    "AwsSolutions-CFR4": "Example uses the default CloudFront certificate, which fixes the viewer "
+    "TLS policy; a custom domain and certificate set TLSv1.2_2021.",
+}
+"""cdk-nag findings on the example distributions, acknowledged with why."""
+
+
 def office_cidrs(scope: Construct) -> list[str]:
     """The allowlist from context: a JSON list, or a comma-separated string from ``-c``."""
     value = scope.node.try_get_context(OFFICE_CIDRS_CONTEXT_KEY)
@@ -261,14 +271,7 @@ class CloudFrontExampleStack(cdk.Stack):
         )
         acknowledge(
             distribution,
-            {
-                "AwsSolutions-CFR1": "Example distribution for a worldwide audience: no geo "
-                "restriction.",
-                "AwsSolutions-CFR3": "Example distribution; access logs need a log bucket the "
-                "example does not own.",
-                "AwsSolutions-CFR4": "Example uses the default CloudFront certificate, which "
-                "fixes the viewer TLS policy; a custom domain and certificate set TLSv1.2_2021.",
-            },
+            EXAMPLE_DISTRIBUTION_FINDINGS,
         )
 
 
@@ -323,14 +326,9 @@ class FunctionExampleStack(cdk.Stack):
         acknowledge(
             distribution,
             {
-                "AwsSolutions-CFR1": "Example distribution for a worldwide audience: no geo "
-                "restriction.",
+                **EXAMPLE_DISTRIBUTION_FINDINGS,
                 "AwsSolutions-CFR2": "This front door answers maintenance with a CloudFront "
                 "Function instead of a WAF web ACL.",
-                "AwsSolutions-CFR3": "Example distribution; access logs need a log bucket the "
-                "example does not own.",
-                "AwsSolutions-CFR4": "Example uses the default CloudFront certificate, which "
-                "fixes the viewer TLS policy; a custom domain and certificate set TLSv1.2_2021.",
             },
         )
 

@@ -40,14 +40,26 @@ def _answer(result: Mapping[str, Any]) -> Answer:
     if "statusCode" not in result:
         return Answer("allow", "function")
     headers = result.get("headers") or {}
+    sent = tuple(
+        (name, str(value.get("value", "")))
+        for name, value in headers.items()
+        if name != "content-type"
+    ) + tuple(
+        (
+            "set-cookie",
+            f"{name}={cookie.get('value', '')}; {cookie.get('attributes', '')}".rstrip("; "),
+        )
+        for name, cookie in (result.get("cookies") or {}).items()
+    )
     if result["statusCode"] in (301, 302, 303, 307, 308):
-        return Answer("redirect", "function", status=result["statusCode"])
+        return Answer("redirect", "function", status=result["statusCode"], headers=sent)
     return Answer(
         "fixed-response",
         "function",
         status=int(result["statusCode"]),
         content_type=str((headers.get("content-type") or {}).get("value", "")),
         body=str((result.get("body") or {}).get("data", "")),
+        headers=sent,
     )
 
 

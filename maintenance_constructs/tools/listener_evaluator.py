@@ -73,6 +73,9 @@ class Answer:
     sign_in: str = ""
     """The authenticating action the request passes before it is forwarded, e.g.
     ``authenticate-cognito``; empty when it is forwarded without one."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Response headers the front door sends with the answer (WAF custom response headers,
+    the function's headers and cookies); an ALB fixed response sends none."""
 
     def describe(self, width: int = 40) -> str:
         """A one-line summary for tables, with its alternatives when it depends on something

@@ -15,15 +15,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..shared import BYPASS_HEADER
 from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
-from .assembly import StackTemplate, read_messages, read_states, read_templates, synthesize
+from .assembly import (
+    ConstructState,
+    StackTemplate,
+    read_messages,
+    read_states,
+    read_templates,
+    synthesize,
+)
 from .diff import Change, diff_assemblies
 from .front_doors import FrontDoor, Row, listener_doors, qualified
-from .function_code import DEPLOY_TIME, function_config_of
-from .function_doors import FUNCTION, function_doors
+from .function_doors import function_doors
 from .listener_evaluator import Request
 from .samples import API, BROWSER, parse_request
+from .secrets import literal_tokens, masked
 from .web_acl_doors import web_acl_doors
 
 __all__ = [
@@ -94,54 +100,35 @@ class Preview:
         }
 
 
-def masked(value: Any, secrets: Sequence[str]) -> Any:
-    """``value`` (text, or JSON data) with every secret replaced by
-    ``<bypass token (N characters)>``."""
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, f"<bypass token ({len(secret)} characters)>")
-        return value
-    if isinstance(value, (list, tuple)):
-        return [masked(item, secrets) for item in value]
-    if isinstance(value, dict):
-        return {key: masked(item, secrets) for key, item in value.items()}
-    return value
-
-
-def literal_tokens(stacks: Sequence[StackTemplate]) -> tuple[str, ...]:
-    """The literal bypass tokens in the templates: the values of listener rule conditions on
-    the bypass header, the search strings of WAF matches on it and the token in a maintenance
-    function's code (longest first, so that a token inside another is masked whole)."""
-    found: set[str] = set()
-
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("HttpHeaderName") == BYPASS_HEADER:
-                found.update(v for v in node.get("Values") or [] if isinstance(v, str))
-            header = ((node.get("FieldToMatch") or {}).get("SingleHeader") or {}).get("Name")
-            if str(header).lower() == BYPASS_HEADER.lower():
-                search = node.get("SearchString")
-                found.update([search] if isinstance(search, str) else [])
-            for item in node.values():
-                visit(item)
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
-
-    for stack in stacks:
-        visit(stack.template)
-        for resource in (stack.template.get("Resources") or {}).values():
-            config = function_config_of(resource) if resource.get("Type") == FUNCTION else None
-            if config is not None and config.get("token") not in (None, DEPLOY_TIME):
-                found.add(config["token"])
-    return tuple(sorted(found, key=len, reverse=True))
-
-
 def on_value(context: Mapping[str, Any]) -> Any:
     """The value that means "on" for this preview: the given one if it switches anything on
     (e.g. a selector), else ``True``."""
     value = context.get(MAINTENANCE_CONTEXT_KEY)
     return value if parse_toggle_value(value).on_anywhere else True
+
+
+def synthesize_states(
+    app: str, *, cwd: Path, context: Mapping[str, Any], folder: Path
+) -> tuple[Path, Path, Any]:
+    """Synthesize ``app`` off and on (the other context kept) into ``folder``/off and /on, side
+    by side (two app processes on 2 cores: about one synth of wall time); returns both folders
+    and the value that means on."""
+    value = on_value(context)
+    off_dir, on_dir = folder / "off", folder / "on"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = [
+            pool.submit(
+                synthesize,
+                app,
+                cwd=cwd,
+                context={**context, MAINTENANCE_CONTEXT_KEY: state},
+                outdir=state_dir,
+            )
+            for state, state_dir in ((False, off_dir), (value, on_dir))
+        ]
+        for run in runs:
+            run.result()
+    return off_dir, on_dir, value
 
 
 def build_preview(
@@ -152,23 +139,10 @@ def build_preview(
     requests: Sequence[Request] | None = None,
 ) -> Preview:
     """Synthesize ``app`` off and on (other context kept) and build the preview."""
-    value = on_value(context)
     with tempfile.TemporaryDirectory(prefix="maintenance-preview-") as folder:
-        off_dir, on_dir = Path(folder, "off"), Path(folder, "on")
-        # Two independent app processes, side by side (2 cores): about one synth of wall time.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            runs = [
-                pool.submit(
-                    synthesize,
-                    app,
-                    cwd=cwd,
-                    context={**context, MAINTENANCE_CONTEXT_KEY: state},
-                    outdir=folder_of_state,
-                )
-                for state, folder_of_state in ((False, off_dir), (value, on_dir))
-            ]
-            for run in runs:
-                run.result()
+        off_dir, on_dir, value = synthesize_states(
+            app, cwd=cwd, context=context, folder=Path(folder)
+        )
         return preview_assemblies(off_dir, on_dir, on_value=value, requests=requests)
 
 
@@ -178,6 +152,24 @@ def _warnings(off_dir: Path, on_dir: Path) -> tuple[SynthWarning, ...]:
         for message in read_messages(folder):
             seen.setdefault((message.level, message.path, message.text), []).append(state)
     return tuple(SynthWarning(*key, states=tuple(states)) for key, states in seen.items())
+
+
+def front_doors(
+    off: Sequence[StackTemplate],
+    on: Sequence[StackTemplate],
+    states: Sequence[ConstructState],
+    requests: Sequence[Request] | None,
+) -> list[FrontDoor]:
+    """Every front door the toggle changes, with its answers to ``requests`` (None: the
+    sample requests), off and on."""
+    constructs = [state.path for state in states]
+    doors = listener_doors(qualified(off), qualified(on), constructs, requests)
+    off_by_name = {s.name: s.template.get("Resources", {}) for s in off}
+    for stack in on:
+        before, after = off_by_name.get(stack.name, {}), stack.template.get("Resources", {})
+        doors += web_acl_doors(stack.name, before, after, requests)
+        doors += function_doors(stack.name, before, after, requests)
+    return doors
 
 
 def preview_assemblies(
@@ -191,17 +183,10 @@ def preview_assemblies(
     metadata, as the CDK CLI writes it)."""
     off, on = read_templates(off_dir), read_templates(on_dir)
     states = read_states(on_dir)
-    constructs = [state.path for state in states]
     changes = diff_assemblies(off, on, states)
-    doors = listener_doors(qualified(off), qualified(on), constructs, requests)
-    off_by_name = {s.name: s.template.get("Resources", {}) for s in off}
-    for stack in on:
-        before, after = off_by_name.get(stack.name, {}), stack.template.get("Resources", {})
-        doors += web_acl_doors(stack.name, before, after, requests)
-        doors += function_doors(stack.name, before, after, requests)
     return Preview(
         changes=tuple(changes),
-        front_doors=tuple(doors),
+        front_doors=tuple(front_doors(off, on, states, requests)),
         on_value=on_value,
         warnings=_warnings(off_dir, on_dir),
         secrets=literal_tokens(on),

@@ -214,6 +214,9 @@ def _block(block: Mapping[str, Any], bodies: Mapping[str, Any], rule: str) -> An
         status=int(custom.get("ResponseCode", 403)),
         content_type=_WAF_CONTENT_TYPES.get(body.get("ContentType", ""), ""),
         body=str(body.get("Content", "")),
+        headers=tuple(
+            (str(h.get("Name")), str(h.get("Value"))) for h in custom.get("ResponseHeaders") or []
+        ),
     )
 
 
@@ -263,6 +266,7 @@ def _with(answer: Answer, alternatives: list[str], depends: set[str]) -> Answer:
         status=answer.status,
         content_type=answer.content_type,
         body=answer.body,
+        headers=answer.headers,
         notes=tuple(f"cannot be decided offline: {d}" for d in sorted(depends)),
         alternatives=tuple(alternatives),
     )

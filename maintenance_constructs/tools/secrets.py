@@ -1,0 +1,57 @@
+"""Bypass tokens written literally into templates, and masking them wherever the tools print:
+no output of the tools ever shows a token."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..shared import BYPASS_HEADER
+from .assembly import StackTemplate
+from .function_code import DEPLOY_TIME, function_config_of
+from .function_doors import FUNCTION
+
+__all__ = ["literal_tokens", "masked"]
+
+
+def masked(value: Any, secrets: Sequence[str]) -> Any:
+    """``value`` (text, or JSON data) with every secret replaced by
+    ``<bypass token (N characters)>``."""
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, f"<bypass token ({len(secret)} characters)>")
+        return value
+    if isinstance(value, (list, tuple)):
+        return [masked(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {key: masked(item, secrets) for key, item in value.items()}
+    return value
+
+
+def literal_tokens(stacks: Sequence[StackTemplate]) -> tuple[str, ...]:
+    """The literal bypass tokens in the templates: the values of listener rule conditions on
+    the bypass header, the search strings of WAF matches on it and the token in a maintenance
+    function's code (longest first, so that a token inside another is masked whole)."""
+    found: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("HttpHeaderName") == BYPASS_HEADER:
+                found.update(v for v in node.get("Values") or [] if isinstance(v, str))
+            header = ((node.get("FieldToMatch") or {}).get("SingleHeader") or {}).get("Name")
+            if str(header).lower() == BYPASS_HEADER.lower():
+                search = node.get("SearchString")
+                found.update([search] if isinstance(search, str) else [])
+            for item in node.values():
+                visit(item)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    for stack in stacks:
+        visit(stack.template)
+        for resource in (stack.template.get("Resources") or {}).values():
+            config = function_config_of(resource) if resource.get("Type") == FUNCTION else None
+            if config is not None and config.get("token") not in (None, DEPLOY_TIME):
+                found.add(config["token"])
+    return tuple(sorted(found, key=len, reverse=True))

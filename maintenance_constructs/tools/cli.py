@@ -6,6 +6,8 @@
     maintenance-constructs preview [--app CMD] [-c KEY=VALUE ...] [--json] [--request SPEC]
     maintenance-constructs switch on|off|clear|status [--path PATH | --store-arn ARN]
     maintenance-constructs switch window START END [--path PATH | --store-arn ARN]
+    maintenance-constructs check URL [--expect on|off] [--wait SECONDS] [--json] [--door PATH]
+    maintenance-constructs serve [--state on|off] [--port N] [--client-ip IP] [--door PATH]
 
 set writes the maintenance context value into cdk.json, keeping every other key, the file's
 indentation and line endings, so the change is committed and deployed like any other.
@@ -26,6 +28,7 @@ from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 from .assembly import read_states, synthesize
 from .cdk_json import write_toggle
 from .context import app_command, context_overrides, context_value, merged_context
+from .edge_commands import add_edge_parsers
 from .switch_command import add_switch_parser
 
 __all__ = ["main"]
@@ -167,7 +170,8 @@ def parser() -> argparse.ArgumentParser:
     )
     preview.set_defaults(handler=cmd_preview)
     switch = add_switch_parser(sub)
-    for command in (set_, status, preview, switch):
+    edge = add_edge_parsers(sub)
+    for command in (set_, status, preview, switch, *edge):
         command.add_argument("--cdk-json", default="cdk.json", help="default: ./cdk.json")
     return root
 

@@ -57,22 +57,22 @@ def _choose(doors: Sequence[FrontDoor], name: str | None) -> FrontDoor:
     for door in doors:
         if name is not None and (door.name == name or door.name.startswith(name + "/")):
             return door
-    given = f"{name!r} is not" if name else "no --door given, and there is more than one, or none that is"
+    given = (
+        f"{name!r} is not"
+        if name
+        else "no --door given, and there is more than one, or none that is"
+    )
     raise MaintenanceConfigError(
         f"--door: {given} a front door whose answers the toggle changes (found: "
         f"{', '.join(names) or 'none'}); pass --door with one of them."
     )
 
 
-def load_edge(
-    app: str, *, cwd: Path, context: Mapping[str, Any], door: str | None
-) -> LocalEdge:
+def load_edge(app: str, *, cwd: Path, context: Mapping[str, Any], door: str | None) -> LocalEdge:
     """Synthesize ``app`` off and on and take the door named ``door`` (by path or prefix)."""
     with tempfile.TemporaryDirectory(prefix="maintenance-edge-") as folder:
         off_dir, on_dir, _ = synthesize_states(app, cwd=cwd, context=context, folder=Path(folder))
         off, on = read_templates(off_dir), read_templates(on_dir)
         states = read_states(on_dir)
     doors = front_doors(off, on, states, None)
-    return LocalEdge(
-        tuple(off), tuple(on), tuple(states), _choose(doors, door), literal_tokens(on)
-    )
+    return LocalEdge(tuple(off), tuple(on), tuple(states), _choose(doors, door), literal_tokens(on))

@@ -26,9 +26,7 @@ ANY_HOST_STAND_IN = "maintenance.local"
 _PASSED = ("forward", "allow")
 
 
-def request_of(
-    path: str, headers: Any, *, client_ip: str, host: str
-) -> Request:
+def request_of(path: str, headers: Any, *, client_ip: str, host: str) -> Request:
     """The request as the front door sees it: the door's host (requests reach this server by
     its own address), the client address from ``X-Forwarded-For`` or the default."""
     forwarded = headers.get("X-Forwarded-For")
@@ -90,7 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _answer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
+    def log_message(self, format: str, *args: Any) -> None:
         return  # the requests carry tokens: nothing is logged
 
 

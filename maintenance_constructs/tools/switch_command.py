@@ -35,6 +35,8 @@ def make_client(service: str, region: str | None) -> Any:
         ) from None
     if service == "cloudformation":
         return boto3.client("cloudformation", region_name=region)
+    if service == "ssm":
+        return boto3.client("ssm", region_name=region)
     # The KeyValueStore API is global; its endpoint comes from the store's ARN.
     return boto3.client("cloudfront-keyvaluestore", region_name="us-east-1")
 

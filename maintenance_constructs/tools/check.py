@@ -62,9 +62,26 @@ def fetch(url: str, request: Request) -> Received:
         with _OPENER.open(outgoing, timeout=TIMEOUT) as response:
             return _received(response.status, response.headers, response.read(4096))
     except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx and 5xx are answers
-        return _received(error.code, error.headers, error.read(4096))
+        got = _received(error.code, error.headers, error.read(4096))
+        _refuse_other_host(url, got)
+        return got
     except (urllib.error.URLError, TimeoutError, ssl.SSLError, OSError) as error:
         raise _network_error(url, error) from None
+
+
+def _refuse_other_host(url: str, got: Received) -> None:
+    """A redirect to another host means the URL is not the front door (http -> https on
+    another name, a apex -> www redirect): one line, not a table of mismatches."""
+    location = got.header("Location")
+    if got.status // 100 != 3 or not location:
+        return
+    here = urllib.parse.urlsplit(url).hostname
+    there = urllib.parse.urlsplit(urllib.parse.urljoin(url, location)).hostname
+    if there != here:
+        raise MaintenanceConfigError(
+            f"check: {here} redirects to another host ({there}); pass the URL that answers "
+            f"itself, e.g. {urllib.parse.urljoin(url, location).split('?')[0]}."
+        )
 
 
 def _received(status: int, headers: Any, body: bytes) -> Received:

@@ -1,0 +1,263 @@
+"""`serve` (a front door's rules on 127.0.0.1) and `check` (real requests compared with the
+rules), end to end over real HTTP: every probe kind, pass and fail, --wait while the state
+flips, and every kind of network failure in one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from maintenance_constructs import MaintenanceConfigError
+from maintenance_constructs.tools import check as check_module
+from maintenance_constructs.tools.check import render, run_check
+from maintenance_constructs.tools.local_edge import LocalEdge, load_edge
+from maintenance_constructs.tools.serve import LOCAL_HEADER, make_server, serve_forever
+
+TOKEN = "literal-token-0123456789"
+OUTSIDE, OFFICE = "192.0.2.1", "203.0.113.5"
+WAF_APP = f"""
+import aws_cdk as cdk
+from maintenance_constructs import CloudFrontMaintenance, MaintenanceResponse
+
+app = cdk.App()
+stack = cdk.Stack(app, "Edge", env=cdk.Environment(account="123456789012", region="us-east-1"))
+CloudFrontMaintenance(stack, "Maintenance", allowed_cidrs=["203.0.113.0/24"],
+    bypass_paths=["/health"], bypass_token="{TOKEN}",
+    response=MaintenanceResponse.json({{"code": "maintenance"}}, retry_after=600),
+    browser_response=MaintenanceResponse.page(title="Back soon", message="We are upgrading."))
+app.synth()
+"""
+FUNCTION_APP = f"""
+import aws_cdk as cdk
+from aws_cdk import aws_cloudfront as cloudfront, aws_cloudfront_origins as origins
+from maintenance_constructs import CloudFrontFunctionMaintenance, MaintenanceResponse
+
+app = cdk.App()
+stack = cdk.Stack(app, "Edge", env=cdk.Environment(account="123456789012", region="us-east-1"))
+cdn = cloudfront.Distribution(stack, "Cdn", default_behavior=cloudfront.BehaviorOptions(
+    origin=origins.HttpOrigin("origin.example.com")))
+CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn,
+    allowed_cidrs=["203.0.113.0/24", "2001:db8::/32"], bypass_paths=["/health"],
+    bypass_token="{TOKEN}",
+    response=MaintenanceResponse.json({{"code": "maintenance"}}, retry_after=600),
+    browser_response=MaintenanceResponse.page(title="Back soon", message="We are upgrading."))
+app.synth()
+"""
+
+
+def _project(folder: Path, source: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "app.py").write_text(source)
+    (folder / "cdk.json").write_text(json.dumps({"app": f"{sys.executable} app.py"}))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LocalEdge]:
+    root = tmp_path_factory.mktemp("edges")
+    return {
+        name: load_edge(
+            f"{sys.executable} app.py", cwd=_project(root / name, source), context={}, door=None
+        )
+        for name, source in (("waf", WAF_APP), ("function", FUNCTION_APP))
+    }
+
+
+@pytest.fixture
+def served(edges: dict[str, LocalEdge]) -> Iterator[Any]:
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(door: str, *, state: str = "on", client_ip: str = OUTSIDE) -> Any:
+        server = make_server(edges[door], state=state, client_ip=client_ip, port=0)
+        serve_forever(server)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _url(server: ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.mark.parametrize("door", ["waf", "function"])
+def test_an_outside_machine_sees_every_probe_answered_as_the_rules_say(
+    edges: dict[str, LocalEdge], served: Any, door: str
+) -> None:
+    server = served(door)
+    result = run_check(_url(server), edges[door], state="on", token=TOKEN)
+    assert result.machine == "outside"
+    assert result.ok, render(result)
+    names = [o.probe for o in result.outcomes]
+    for kind in (
+        "API client /",
+        "browser /",
+        "API client /health",
+        "token as header",
+        "token as cookie",
+        "bypass link",
+        "after the bypass link",
+    ):
+        assert kind in names
+    api = next(o for o in result.outcomes if o.probe == "API client /")
+    assert api.received.startswith("503 application/json") and "Retry-After 600" in api.received
+
+
+@pytest.mark.parametrize("door", ["waf", "function"])
+def test_an_allow_listed_machine_reaches_the_app(
+    edges: dict[str, LocalEdge], served: Any, door: str
+) -> None:
+    result = run_check(_url(served(door, client_ip=OFFICE)), edges[door], state="on", token=None)
+    assert (result.machine, result.ok) == ("allow-listed", True), render(result)
+
+
+def test_a_wrong_state_fails_with_the_reason(edges: dict[str, LocalEdge], served: Any) -> None:
+    """Maintenance off where on is expected: everything reaches the app, as it would for an
+    allow-listed client, but the bypass link gives it away."""
+    result = run_check(_url(served("waf", state="off")), edges["waf"], state="on", token=TOKEN)
+    assert not result.ok
+    link = next(o for o in result.outcomes if o.probe == "bypass link")
+    assert link.why == "status 200, expected 302"
+    assert "some answers do not match" in render(result)
+    outside_expected_off = run_check(_url(served("waf")), edges["waf"], state="off", token=None)
+    api = next(o for o in outside_expected_off.outcomes if o.probe == "API client /")
+    assert api.why == "got the maintenance answer; expected to reach the app"
+
+
+def test_wait_polls_until_the_state_flips(edges: dict[str, LocalEdge], served: Any) -> None:
+    """The state flips between two rounds (as a deploy finishes): --wait keeps polling."""
+    server = served("function", state="off")
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 2:
+            server.RequestHandlerClass.state = "on"
+
+    result = run_check(
+        _url(server), edges["function"], state="on", token=TOKEN, wait=60, sleep=sleep
+    )
+    assert result.ok, render(result)
+    assert pauses == [1.0, 2.0], "two failed rounds, backing off"
+    no_wait = run_check(
+        _url(served("function", state="off")), edges["function"], state="on", token=TOKEN
+    )
+    assert not no_wait.ok
+
+
+def test_served_answers_carry_the_front_doors_headers(served: Any) -> None:
+    server = served("waf")
+    request = urllib.request.Request(_url(server), headers={"Accept": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=10)
+    assert answer.value.code == 503 and answer.value.headers["Retry-After"] == "600"
+    allowed = urllib.request.Request(_url(server), headers={"X-Forwarded-For": OFFICE})
+    with urllib.request.urlopen(allowed, timeout=10) as response:
+        assert response.status == 200 and response.headers[LOCAL_HEADER].startswith("forwarded")
+
+
+class _Silent(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        threading.Event().wait(5)  # never answers in time
+
+    def log_message(self, *args: Any) -> None:
+        return
+
+
+class _ElsewhereRedirect(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(301)
+        self.send_header("Location", "https://www.example.invalid/")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        return
+
+
+def _local(handler: type[BaseHTTPRequestHandler]) -> str:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "http://nonexistent.invalid/",
+            "check: DNS: the name nonexistent.invalid does not resolve",
+        ),
+        (lambda: f"http://127.0.0.1:{_closed_port()}/", "connection refused by 127.0.0.1"),
+        (lambda: _local(_Silent), "check: timeout: 127.0.0.1 did not answer within 0.5 s."),
+        (lambda: _local(_ElsewhereRedirect), "redirects to another host (www.example.invalid)"),
+        ("ftp://example.com/", "is not an http(s) URL"),
+    ],
+    ids=["dns", "refused", "timeout", "other-host", "scheme"],
+)
+def test_network_failures_are_one_line(
+    edges: dict[str, LocalEdge], monkeypatch: pytest.MonkeyPatch, url: Any, message: str
+) -> None:
+    monkeypatch.setattr(check_module, "TIMEOUT", 0.5)
+    target = url() if callable(url) else url
+    with pytest.raises(MaintenanceConfigError) as error:
+        run_check(target, edges["waf"], state="on", token=None)
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_tls_failure_is_one_line(edges: dict[str, LocalEdge], served: Any) -> None:
+    https = _url(served("waf")).replace("http://", "https://")
+    with pytest.raises(
+        MaintenanceConfigError, match=r"check: TLS: the handshake with 127\.0\.0\.1 failed"
+    ):
+        run_check(https, edges["waf"], state="on", token=None)
+
+
+def test_the_commands_end_to_end(edges: dict[str, LocalEdge], tmp_path: Path) -> None:
+    """serve as a process on a free port, check --json against it: the token comes from the
+    environment and is printed nowhere."""
+    project = _project(tmp_path / "app", WAF_APP)
+    env = {**os.environ, "MAINTENANCE_BYPASS_TOKEN": TOKEN}
+    cli = [sys.executable, "-m", "maintenance_constructs.tools.cli"]
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", "0"], cwd=project, stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        url = line.split(" on ", 1)[1].split(" ", 1)[0]
+        done = subprocess.run(
+            [*cli, "check", url, "--expect", "on", "--json"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    assert data["ok"] is True and data["machine"] == "outside"
+    assert TOKEN not in done.stdout + done.stderr + line

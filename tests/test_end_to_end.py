@@ -407,3 +407,175 @@ class TestPageInBrowser:
         """Not vacuous: the same page without its wrapping rule is wider than a phone."""
         assert PAGES["long-words"].body != UNWRAPPED
         assert facts["light"]["unwrapped-390"]["overflow"] > 0
+
+
+# The page as `serve` answers it, in a browser: the harness and the door share one origin (a
+# small proxy in front of `serve`), so the probe can read each frame, and the bypass cookie is a
+# first-party cookie of that origin. /__allowed/... plays an allow-listed client.
+SERVED_TOKEN = "served-token-0123456789"
+SERVED_APP = f"""
+import aws_cdk as cdk
+from maintenance_constructs import CloudFrontMaintenance, MaintenanceResponse
+
+app = cdk.App()
+stack = cdk.Stack(app, "Edge", env=cdk.Environment(account="123456789012", region="us-east-1"))
+CloudFrontMaintenance(stack, "Maintenance", allowed_cidrs=["203.0.113.0/24"],
+    bypass_token="{SERVED_TOKEN}",
+    browser_response=MaintenanceResponse.page(
+        title="Back soon", message="We are upgrading the service. Thank you for waiting.",
+        retry_after=600, status_url="https://status.example.com"))
+app.synth()
+"""
+_SERVED_PROBE = """
+<script>
+const facts = {};
+function measure(frame) {
+  const doc = frame.contentDocument, width = frame.clientWidth;
+  const seen = (el) => { if (!el) return false; const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= width; };
+  return { overflow: doc.documentElement.scrollWidth - doc.documentElement.clientWidth,
+    title: seen(doc.querySelector('h1')), heading: (doc.querySelector('h1') || {}).textContent,
+    message: seen(doc.querySelector('main p')),
+    requests: frame.contentWindow.performance.getEntriesByType('resource').length };
+}
+function add(id, src, width, then) {
+  const frame = document.createElement('iframe');
+  frame.id = id; frame.src = src; frame.style.cssText = `width:${width}px;height:700px`;
+  frame.onload = () => { facts[id] = measure(frame); then(); };
+  document.body.appendChild(frame);
+}
+const done = () => document.body.setAttribute('data-facts', JSON.stringify(facts));
+add('outside-390', '/', 390, () => add('outside-1280', '/', 1280, () =>
+  add('allowed', '/__allowed/', 390, () =>
+    add('link', '/__maintenance/TOKEN', 390, () => add('after-link', '/', 390, done)))));
+</script>
+"""
+
+
+def _proxy(upstream: str) -> str:
+    """A server in front of `serve` on the same origin as the harness; returns its URL."""
+    import threading
+    import urllib.error
+    import urllib.request
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    probe = _SERVED_PROBE.replace("TOKEN", SERVED_TOKEN)
+    harness = f"<!doctype html><body style='margin:0'>{probe}</body>"
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/__harness":
+                body, status, headers = harness.encode(), 200, [("Content-Type", "text/html")]
+            else:
+                path, forwarded = self.path, {}
+                if path.startswith("/__allowed/"):
+                    path, forwarded = path[len("/__allowed") :], {"X-Forwarded-For": "203.0.113.9"}
+                sent = {k: v for k, v in self.headers.items() if k.lower() in ("accept", "cookie")}
+                request = urllib.request.Request(
+                    upstream + path.lstrip("/"), headers={**sent, **forwarded}
+                )
+                try:
+                    response = opener.open(request, timeout=30)
+                except urllib.error.HTTPError as error:
+                    response = error
+                body, status = (
+                    response.read(),
+                    response.status if hasattr(response, "status") else response.code,
+                )
+                headers = [
+                    (k, v)
+                    for k, v in response.headers.items()
+                    if k.lower() not in ("content-length", "server", "date")
+                ]
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://localhost:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="module")
+def served_facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    from maintenance_constructs.tools.local_edge import load_edge
+    from maintenance_constructs.tools.serve import make_server, serve_forever
+
+    folder = tmp_path_factory.mktemp("served")
+    (folder / "app.py").write_text(SERVED_APP)
+    edge = load_edge(f"{sys.executable} app.py", cwd=folder, context={}, door=None)
+    server = make_server(edge, state="on", client_ip="192.0.2.1", port=0)
+    serve_forever(server)
+    origin = _proxy(f"http://127.0.0.1:{server.server_address[1]}/")
+    found = {}
+    for scheme in ("light", "dark"):
+        flags = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={folder / ('profile-' + scheme)}",
+            "--window-size=1400,3000",
+            f"--blink-settings=preferredColorScheme={0 if scheme == 'dark' else 1}",
+            "--virtual-time-budget=10000",
+        ]
+        assert CHROMIUM is not None
+        for extra in ("--dump-dom", f"--screenshot={folder / f'served-{scheme}.png'}"):
+            result = subprocess.run(
+                [CHROMIUM, *flags, extra, f"{origin}/__harness"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr[-2000:]
+            if extra == "--dump-dom":
+                match = re.search(r'data-facts="([^"]*)"', result.stdout)
+                assert match, result.stdout[-2000:]
+                found[scheme] = json.loads(html.unescape(match.group(1)))
+        assert (folder / f"served-{scheme}.png").stat().st_size > 0  # not committed
+    server.shutdown()
+    return found
+
+
+@needs_chromium
+class TestServedPageInBrowser:
+    """The maintenance page as `serve` answers it, in headless Chromium: an outside browser
+    gets the page (390 and 1280 px, light and dark); the bypass link sets the cookie and the
+    next navigation reaches the app; an allow-listed client reaches the app."""
+
+    @pytest.mark.parametrize("scheme", ["light", "dark"])
+    @pytest.mark.parametrize("frame", ["outside-390", "outside-1280"])
+    def test_outside_browsers_get_a_readable_page(
+        self, served_facts: dict[str, dict[str, Any]], scheme: str, frame: str
+    ) -> None:
+        facts = served_facts[scheme][frame]
+        assert facts["heading"] == "Back soon", facts
+        assert facts["overflow"] <= 0 and facts["title"] and facts["message"], facts
+        assert facts["requests"] == 0, facts
+
+    def test_the_bypass_link_lets_the_next_navigation_reach_the_app(
+        self, served_facts: dict[str, dict[str, Any]]
+    ) -> None:
+        facts = served_facts["light"]
+        assert facts["link"]["heading"] == "The app", facts["link"]  # 302 to / with the cookie
+        assert facts["after-link"]["heading"] == "The app", facts["after-link"]
+
+    def test_allow_listed_clients_reach_the_app(
+        self, served_facts: dict[str, dict[str, Any]]
+    ) -> None:
+        assert served_facts["light"]["allowed"]["heading"] == "The app"

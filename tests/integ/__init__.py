@@ -1,0 +1,1 @@
+"""Deployable integration apps, one per front door (see docs/integration.md)."""

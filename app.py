@@ -269,6 +269,13 @@ class CloudFrontExampleStack(cdk.Stack):
             ),
             web_acl_id=self.maintenance.web_acl_arn if self.maintenance else None,
         )
+        self.url_output = cdk.CfnOutput(
+            self,
+            "Url",
+            value=f"https://{distribution.domain_name}/",
+            description="The front door: `maintenance-constructs check <Url>` probes it",
+        )
+        """The distribution's URL, in both states (a pipeline's check step reads it)."""
         acknowledge(
             distribution,
             EXAMPLE_DISTRIBUTION_FINDINGS,

@@ -42,9 +42,10 @@ class WebStage(cdk.Stage):
             env=cdk.Environment(account=account, region=APP_REGION),
             availability_zones=[f"{APP_REGION}a", f"{APP_REGION}c"],
         )
-        CloudFrontExampleStack(
+        self.edge = CloudFrontExampleStack(
             self, "Edge", env=cdk.Environment(account=account, region="us-east-1")
         )
+        """The edge stack: its ``url_output`` is what the post-deploy check probes."""
 
 
 class PipelineStack(cdk.Stack):
@@ -74,7 +75,25 @@ class PipelineStack(cdk.Stack):
             ),
         )
         for stage_id in STAGES:
-            pipeline.add_stage(WebStage(self if stages_under_pipeline else scope, stage_id))
+            stage = WebStage(self if stages_under_pipeline else scope, stage_id)
+            pipeline.add_stage(stage, post=[check_step(stage)])
+
+
+def check_step(stage: WebStage) -> pipelines.ShellStep:
+    """After the stage deploys, probe its edge until it answers as the committed context says
+    (maintenance on or off for this stage), for up to 10 minutes: WAF changes take "from a few
+    seconds to a number of minutes" to propagate. The token comes from SSM, never the log."""
+    door = f"{stage.stage_name}/Edge/Maintenance"
+    return pipelines.ShellStep(
+        "CheckMaintenance",
+        env_from_cfn_outputs={"URL": stage.edge.url_output},
+        install_commands=["python3 -m pip install -e '.[switch]'", "npm ci"],
+        commands=[
+            "cd examples",
+            f'maintenance-constructs check "$URL" --door {door} --wait 600 '
+            "--token-ssm /maintenance/bypass-token",
+        ],
+    )
 
 
 def build_pipeline_app(

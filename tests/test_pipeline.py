@@ -122,3 +122,23 @@ def test_stages_under_the_pipeline_stack(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError) as error:
         build_pipeline_app({"maintenance": "Prdo"}, stages_under_pipeline=True).synth()
     assert "(e.g. -c maintenance=Prod)" in str(error.value)
+
+
+def test_each_stage_is_checked_from_outside_after_it_deploys() -> None:
+    """A post-deploy step per stage runs `check` against that stage's edge URL (a stack
+    output in both states), waiting for the committed state, the token read from SSM."""
+    projects = [
+        json.loads(r["Properties"]["Source"]["BuildSpec"])
+        for r in synth("false")["MaintenancePipeline"]["Resources"].values()
+        if r["Type"] == "AWS::CodeBuild::Project"
+        and "BuildSpec" in r["Properties"].get("Source", {})
+    ]
+    commands = [c for p in projects for c in p["phases"]["build"]["commands"]]
+    for stage in ("Staging", "Prod"):
+        assert (
+            f'maintenance-constructs check "$URL" --door {stage}/Edge/Maintenance '
+            "--wait 600 --token-ssm /maintenance/bypass-token" in commands
+        ), commands
+    edge = synth("false")["Prod/Edge"]
+    assert edge["Outputs"]["Url"]["Value"]["Fn::Join"][1][0] == "https://"
+    assert synth("Prod")["Prod/Edge"]["Outputs"] == edge["Outputs"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MaintenanceConfigError
-from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
+from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value, selector_matches
 from .check import render, run_check
 from .context import app_command, context_overrides, context_value, merged_context
 from .local_edge import LocalEdge, load_edge
@@ -31,14 +31,17 @@ def _edge(args: argparse.Namespace) -> LocalEdge:
     return load_edge(app, cwd=cdk_json.parent, context=context, door=args.door)
 
 
-def _expected_state(args: argparse.Namespace) -> str:
+def _expected_state(args: argparse.Namespace, edge: LocalEdge) -> str:
+    """``--expect``, else what the committed context (and ``-c``) gives the door: on for
+    ``true``, or for a selector that matches the door's path."""
     if args.expect:
         return str(args.expect)
-    value, _ = context_value(
-        Path(args.cdk_json), context_overrides(args.context), MAINTENANCE_CONTEXT_KEY
-    )
+    overrides = context_overrides(args.context)
+    value, _ = context_value(Path(args.cdk_json), overrides, MAINTENANCE_CONTEXT_KEY)
     parsed = parse_toggle_value(value)
-    return "on" if parsed.everywhere or parsed.selectors else "off"
+    path = edge.door.name.split("/")
+    selected = any(selector_matches(selector, path) for selector in parsed.selectors)
+    return "on" if parsed.everywhere or selected else "off"
 
 
 def _token(args: argparse.Namespace) -> str | None:
@@ -60,7 +63,8 @@ def _token(args: argparse.Namespace) -> str | None:
 def cmd_check(args: argparse.Namespace) -> int:
     edge = _edge(args)
     token = _token(args)
-    result = run_check(args.url, edge, state=_expected_state(args), token=token, wait=args.wait)
+    state = _expected_state(args, edge)
+    result = run_check(args.url, edge, state=state, token=token, wait=args.wait)
     secrets = [s for s in (token, *edge.secrets) if s]
     if args.json:
         data = {**asdict(result), "ok": result.ok}

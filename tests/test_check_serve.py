@@ -55,6 +55,26 @@ CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn,
 app.synth()
 """
 
+ALB_APP = f"""
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2
+from maintenance_constructs import AlbMaintenance, MaintenanceResponse
+
+app = cdk.App()
+stack = cdk.Stack(app, "Web", env=cdk.Environment(account="123456789012", region="eu-west-1"))
+vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
+alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
+listener = alb.add_listener(
+    "Http", port=80, default_action=elbv2.ListenerAction.fixed_response(404))
+elbv2.ApplicationListenerRule(stack, "App", listener=listener, priority=100,
+    conditions=[elbv2.ListenerCondition.host_headers(["example.com"])],
+    action=elbv2.ListenerAction.fixed_response(200, content_type="text/plain", message_body="app"))
+AlbMaintenance(stack, "Maintenance", listener=listener, host_headers=["example.com"],
+    allowed_cidrs=["203.0.113.0/24"], bypass_paths=["/health"], bypass_token="{TOKEN}",
+    response=MaintenanceResponse.json({{"code": "maintenance"}}))
+app.synth()
+"""
+
 
 def _project(folder: Path, source: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
@@ -70,7 +90,7 @@ def edges(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LocalEdge]:
         name: load_edge(
             f"{sys.executable} app.py", cwd=_project(root / name, source), context={}, door=None
         )
-        for name, source in (("waf", WAF_APP), ("function", FUNCTION_APP))
+        for name, source in (("waf", WAF_APP), ("function", FUNCTION_APP), ("alb", ALB_APP))
     }
 
 
@@ -92,6 +112,29 @@ def served(edges: dict[str, LocalEdge]) -> Iterator[Any]:
 
 def _url(server: ThreadingHTTPServer) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def test_an_alb_door_is_served_for_its_host(edges: dict[str, LocalEdge], served: Any) -> None:
+    """The listener's rules decide for the door's host: the app rule's fixed response is what
+    allowed requests reach; outside clients get the 503 (no Retry-After: a fixed response has
+    no headers); the token as header and cookie passes; there is no bypass link on an ALB."""
+    assert edges["alb"].host == "example.com"
+    result = run_check(_url(served("alb")), edges["alb"], state="on", token=TOKEN)
+    assert (result.machine, result.ok) == ("outside", True), render(result)
+    names = {o.probe for o in result.outcomes}
+    assert {"API client /", "browser /health", "token as header", "token as cookie"} <= names
+    assert "bypass link" not in names
+    office = run_check(_url(served("alb", client_ip=OFFICE)), edges["alb"], state="on", token=None)
+    assert (office.machine, office.ok) == ("allow-listed", True), render(office)
+
+
+def test_a_wrong_token_fails_the_token_probes(edges: dict[str, LocalEdge], served: Any) -> None:
+    result = run_check(
+        _url(served("function")), edges["function"], state="on", token="wrong-token-0123456789"
+    )
+    failed = {o.probe: o.why for o in result.outcomes if not o.ok}
+    assert set(failed) == {"token as header", "token as cookie", "bypass link"}
+    assert failed["token as header"] == "got the maintenance answer; expected to reach the app"
 
 
 @pytest.mark.parametrize("door", ["waf", "function"])

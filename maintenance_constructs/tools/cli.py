@@ -27,7 +27,7 @@ from ..errors import MaintenanceConfigError
 from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value
 from .assembly import read_states, synthesize
 from .cdk_json import write_toggle
-from .context import app_command, context_overrides, context_value, merged_context
+from .context import add_app_options, app_command, context_overrides, context_value, merged_context
 from .edge_commands import add_edge_parsers
 from .switch_command import add_switch_parser
 
@@ -128,17 +128,6 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return 0 if preview.only_maintenance else 3
 
 
-def _context_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "-c",
-        "--context",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="context, as with cdk -c (e.g. -c maintenance=Prod); repeatable",
-    )
-
-
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     sub = root.add_subparsers(dest="command", required=True)
@@ -149,19 +138,18 @@ def parser() -> argparse.ArgumentParser:
     set_.add_argument("--app", help='app command (default: cdk.json\'s "app")')
     set_.set_defaults(handler=cmd_set)
     status = sub.add_parser("status", help="show the value in cdk.json and what it selects")
-    status.add_argument(
-        "--app", help="app command to synthesize for the list of constructs (default: cdk.json's)"
+    add_app_options(
+        status,
+        app_help="app command to synthesize for the list of constructs (default: cdk.json's)",
     )
     status.add_argument(
         "--no-app", action="store_true", help="only read the context; do not synthesize the app"
     )
-    _context_option(status)
     status.set_defaults(handler=cmd_status)
     preview = sub.add_parser(
         "preview", help="what the toggle changes and who gets what, off vs on (offline)"
     )
-    preview.add_argument("--app", help='app command (default: cdk.json\'s "app")')
-    _context_option(preview)
+    add_app_options(preview)
     preview.add_argument("--json", action="store_true", help="machine-readable output")
     preview.add_argument(
         "--request",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from ..errors import MaintenanceConfigError
 
 __all__ = [
+    "add_app_options",
     "app_command",
     "context_overrides",
     "context_sources",
@@ -107,3 +109,16 @@ def context_overrides(pairs: Sequence[str]) -> dict[str, Any]:
             )
         overrides[key] = value  # a string, exactly as `cdk -c` passes it
     return overrides
+
+
+def add_app_options(command: argparse.ArgumentParser, *, app_help: str | None = None) -> None:
+    """``--app`` and ``-c KEY=VALUE``, as the CDK CLI takes them, for commands that synthesize."""
+    command.add_argument("--app", help=app_help or 'app command (default: cdk.json\'s "app")')
+    command.add_argument(
+        "-c",
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="context, as with cdk -c (e.g. -c maintenance=Prod); repeatable",
+    )

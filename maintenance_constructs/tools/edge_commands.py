@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import MaintenanceConfigError
 from ..toggle_value import MAINTENANCE_CONTEXT_KEY, parse_toggle_value, selector_matches
 from .check import render, run_check
-from .context import app_command, context_overrides, context_value, merged_context
+from .context import add_app_options, app_command, context_overrides, context_value, merged_context
 from .local_edge import LocalEdge, load_edge
 from .secrets import masked
 from .serve import make_server
@@ -97,15 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("--door", help="the front door by path (or prefix); default: the only one")
-    command.add_argument("--app", help='app command (default: cdk.json\'s "app")')
-    command.add_argument(
-        "-c",
-        "--context",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="context, as with cdk -c; repeatable",
-    )
+    add_app_options(command)
 
 
 def add_edge_parsers(sub: Any) -> list[argparse.ArgumentParser]:

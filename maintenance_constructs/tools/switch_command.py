@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import MaintenanceConfigError
 from ..shared import STORE_METADATA_TYPE
 from .assembly import metadata_entries, synthesize
-from .context import app_command, context_overrides, merged_context
+from .context import add_app_options, app_command, context_overrides, merged_context
 from .switch import StoreLocation, Switch, describe_value, store_arn_from_stack, switch_value
 
 __all__ = ["add_switch_parser", "cmd_switch", "make_client"]
@@ -108,14 +108,6 @@ def add_switch_parser(
     switch.add_argument("times", nargs="*", metavar="TIME", help="for window: START END")
     switch.add_argument("--store-arn", help="the store's ARN (skips the app and CloudFormation)")
     switch.add_argument("--path", help="the construct's path, e.g. Edge/Maintenance")
-    switch.add_argument("--app", help='app command (default: cdk.json\'s "app")')
-    switch.add_argument(
-        "-c",
-        "--context",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="context, as with cdk -c; repeatable",
-    )
+    add_app_options(switch)
     switch.set_defaults(handler=cmd_switch)
     return switch

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_cloudfront as cloudfront
-from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk.integ_tests_alpha import IntegTest
 
 from maintenance_constructs import CloudFrontMaintenance
-from tests.integ.shared import OFFICE, RESPONSE, TOKEN, app_origin, assert_maintenance, integ_test
+from tests.integ.shared import (
+    OFFICE,
+    RESPONSE,
+    TOKEN,
+    app_distribution,
+    assert_maintenance,
+    integ_test,
+)
 
 
 def build(app: cdk.App) -> IntegTest:
@@ -21,15 +26,7 @@ def build(app: cdk.App) -> IntegTest:
         bypass_token=TOKEN,
         enabled=True,
     )
-    distribution = cloudfront.Distribution(
-        stack,
-        "Cdn",
-        default_behavior=cloudfront.BehaviorOptions(
-            origin=origins.FunctionUrlOrigin(app_origin(stack)),
-            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
-        ),
-        web_acl_id=maintenance.web_acl_arn,
-    )
+    distribution = app_distribution(stack, web_acl_id=maintenance.web_acl_arn)
     integ = integ_test(app, "CloudFrontMaintenanceInteg", stack)
     assert_maintenance(integ, f"https://{distribution.domain_name}/", headers_sent=True)
     return integ

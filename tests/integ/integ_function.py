@@ -4,24 +4,22 @@ the function's deploy-time state on."""
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_cloudfront as cloudfront
-from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk.integ_tests_alpha import IntegTest
 
 from maintenance_constructs import CloudFrontFunctionMaintenance
-from tests.integ.shared import OFFICE, RESPONSE, TOKEN, app_origin, assert_maintenance, integ_test
+from tests.integ.shared import (
+    OFFICE,
+    RESPONSE,
+    TOKEN,
+    app_distribution,
+    assert_maintenance,
+    integ_test,
+)
 
 
 def build(app: cdk.App) -> IntegTest:
     stack = cdk.Stack(app, "MaintenanceIntegFunction", env=cdk.Environment(region="us-east-1"))
-    distribution = cloudfront.Distribution(
-        stack,
-        "Cdn",
-        default_behavior=cloudfront.BehaviorOptions(
-            origin=origins.FunctionUrlOrigin(app_origin(stack)),
-            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
-        ),
-    )
+    distribution = app_distribution(stack)
     CloudFrontFunctionMaintenance(
         stack,
         "Maintenance",

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk.integ_tests_alpha import ExpectedResult, IntegTest
 from constructs import Construct
@@ -49,6 +51,19 @@ def app_origin(scope: Construct) -> lambda_.FunctionUrl:
         ),
     )
     return function.add_function_url(auth_type=lambda_.FunctionUrlAuthType.NONE)
+
+
+def app_distribution(scope: Construct, *, web_acl_id: str | None = None) -> cloudfront.Distribution:
+    """A distribution in front of :func:`app_origin`, caching nothing (every request is seen)."""
+    return cloudfront.Distribution(
+        scope,
+        "Cdn",
+        default_behavior=cloudfront.BehaviorOptions(
+            origin=origins.FunctionUrlOrigin(app_origin(scope)),
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+        ),
+        web_acl_id=web_acl_id,
+    )
 
 
 def assert_maintenance(

@@ -12,6 +12,7 @@ import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -86,12 +87,14 @@ def _project(folder: Path, source: str) -> Path:
 @pytest.fixture(scope="module")
 def edges(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LocalEdge]:
     root = tmp_path_factory.mktemp("edges")
-    return {
-        name: load_edge(
-            f"{sys.executable} app.py", cwd=_project(root / name, source), context={}, door=None
-        )
-        for name, source in (("waf", WAF_APP), ("function", FUNCTION_APP), ("alb", ALB_APP))
-    }
+    apps = {"waf": WAF_APP, "function": FUNCTION_APP, "alb": ALB_APP}
+
+    def load(name: str) -> LocalEdge:
+        folder = _project(root / name, apps[name])
+        return load_edge(f"{sys.executable} app.py", cwd=folder, context={}, door=None)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:  # app processes: side by side
+        return dict(zip(apps, pool.map(load, apps), strict=True))
 
 
 @pytest.fixture

@@ -43,6 +43,8 @@ diff: setup
 
 ## test: lint, type check, the docs site (strict) and the whole test suite.
 # The checks run two at a time (2 cores): a cold mypy over aws-cdk-lib's types takes a minute.
+# The static checks run niced, so the suite's workers get the cores first and the checks fill
+# the gaps while the suite waits on synth subprocesses.
 test: setup
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck docs pytest
 	@tail -n 1 .pytest-summary  # pytest's closing line, last, after the parallel checks
@@ -51,18 +53,18 @@ pytest: $(VENV)/.dev-installed node_modules/.installed
 	$(BIN)/pytest -q | tee .pytest-summary
 
 docs: $(VENV)/.dev-installed
-	$(BIN)/mkdocs build --strict --site-dir $(CURDIR)/site
+	nice -n 10 $(BIN)/mkdocs build --strict --site-dir $(CURDIR)/site
 
 ## bench: measure synth cost, scale and rule economy on this machine; rewrites docs/benchmarks.md.
 bench: setup
 	$(BIN)/python benchmarks/run.py
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	nice -n 10 $(BIN)/ruff check .
+	nice -n 10 $(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev-installed
-	$(BIN)/mypy
+	nice -n 10 $(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out cdk.out.off cdk.out.on site .pytest_cache .mypy_cache .ruff_cache

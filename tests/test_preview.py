@@ -6,13 +6,21 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from maintenance_constructs.tools.context import merged_context
-from maintenance_constructs.tools.preview import Preview, build_preview, render_text
+from maintenance_constructs.tools.preview import (
+    Preview,
+    preview_assemblies,
+    render_text,
+    synthesize_states,
+)
+from maintenance_constructs.tools.samples import parse_request
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,22 +37,25 @@ def preview(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
-@cache
-def cached_preview(*args: str) -> subprocess.CompletedProcess[str]:
-    """The example app's preview for these arguments, run once per test session worker."""
-    return preview(*args)
-
-
 REQUEST = ("--request", "host=example.com,ip=192.0.2.5,path=/,accept=text/html")
 
 
 @cache
-def example_preview() -> Preview:
-    """The example app's preview as the command builds it (cdk.json's app and context), built
-    once: the JSON and the text tests read the same two syntheses. The command itself is run
-    end to end by the tests below that pass arguments."""
+def example_assemblies() -> tuple[Path, Path, Any]:
+    """The example app synthesized off and on as the command does it (cdk.json's app and
+    context), once per worker: the JSON, text and single-request tests read the same two."""
+    folder = Path(tempfile.mkdtemp(prefix="example-preview-"))
     context = merged_context(ROOT / "cdk.json", {})
-    return build_preview("python3 app.py", cwd=ROOT, context=context)
+    return synthesize_states("python3 app.py", cwd=ROOT, context=context, folder=folder)
+
+
+@cache
+def example_preview(request: str | None = None) -> Preview:
+    """The example app's preview, for the sample requests or one ``--request`` spec. The
+    command itself is run end to end by the tests below that pass other arguments."""
+    off, on, value = example_assemblies()
+    requests = None if request is None else [parse_request(request)]
+    return preview_assemblies(off, on, on_value=value, requests=requests)
 
 
 def json_preview() -> dict:  # type: ignore[type-arg]
@@ -153,9 +164,7 @@ def test_json_who_gets_what_waf() -> None:
 
 
 def test_text_form_and_single_request() -> None:
-    result = cached_preview(*REQUEST)
-    assert result.returncode == 0, result.stderr
-    text = result.stdout
+    text = render_text(example_preview(REQUEST[1]))
     assert "Only maintenance rules change." in text
     assert (
         "listener rule MaintenanceAlbExample/Maintenance/AllowRule2 (priority 26): forward to "
@@ -238,9 +247,7 @@ def test_docs_show_the_real_output(heading: str, args: tuple[str, ...]) -> None:
     if not args:  # what `maintenance-constructs preview` prints: render_text of the preview
         assert render_text(example_preview()).rstrip("\n") == pasted
         return
-    result = cached_preview(*args)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.rstrip("\n") == pasted
+    assert render_text(example_preview(args[1])).rstrip("\n") == pasted
 
 
 def test_no_cdk_json_and_no_app(tmp_path: Path) -> None:

@@ -89,11 +89,15 @@ def test_the_import_reader_sees_relative_and_typing_imports() -> None:
     assert "maintenance_constructs.cfn" in graph["maintenance_constructs.waf.checks"]
 
 
-@pytest.mark.parametrize("name", sorted(MODULES))
+def test_the_exempt_data_tables_exist() -> None:
+    assert DATA_TABLES <= {path.name for path in MODULES.values()}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, path in MODULES.items() if path.name not in DATA_TABLES)
+)
 def test_modules_are_small(name: str) -> None:
     path = MODULES[name]
-    if path.name in DATA_TABLES:
-        pytest.skip("a data table")
     lines = len(path.read_text().splitlines())
     assert lines <= MAX_MODULE_LINES, f"{path.name}: {lines} lines; split it by what it holds"
 

@@ -90,7 +90,7 @@ def test_the_import_reader_sees_relative_and_typing_imports() -> None:
 
 
 def test_the_exempt_data_tables_exist() -> None:
-    assert DATA_TABLES <= {path.name for path in MODULES.values()}
+    assert {path.name for path in MODULES.values()} >= DATA_TABLES
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ $(VENV)/.dev-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# uv (from PyPI) resolves and installs in seconds where pip takes ~30 s (aws-cdk-lib is large).
 	$(BIN)/python -m pip install -q uv
-	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
+	# Bytecode compiled at install (in parallel), not by every first import during the tests.
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

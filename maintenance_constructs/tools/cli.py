@@ -1,4 +1,5 @@
-"""maintenance-constructs: the maintenance toggle in cdk.json, its status, and a preview.
+"""maintenance-constructs: the maintenance toggle in cdk.json, its status and preview, the
+live edge checked (and served locally), and the runtime switch.
 
     maintenance-constructs set on|off [--cdk-json PATH]
     maintenance-constructs set --only Prod[,Staging] [--cdk-json PATH] [--no-check]

@@ -1156,6 +1156,18 @@ CASES: list[Case] = [
     ),
     Case(
         "CloudFront Function",
+        "bypass_token",
+        "(7 characters)",
+        edge_function(bypass_token="letmein"),
+    ),
+    Case(
+        "CloudFront Function",
+        "bypass_token",
+        "line break",
+        edge_function(bypass_token=PLANTED + "\r\n"),
+    ),
+    Case(
+        "CloudFront Function",
         "bypass_link_prefix",
         "'maintenance'",
         edge_function(bypass_link_prefix="maintenance"),

@@ -1,6 +1,6 @@
 """No message the package can produce shows any part of a literal bypass token: errors (the
 whole bad-input matrix), synth warnings and annotations, and the preview (text and --json) of
-an app whose three front doors carry a planted token."""
+an app whose four front doors carry a planted token."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
 from bad_inputs import CASES, PLANTED, message_of
 from builders import AlbEnv
 from helpers import PATH_METADATA
 
 from maintenance_constructs import (
+    CloudFrontFunctionMaintenance,
     CloudFrontMaintenance,
     MaintenanceResponse,
     RegionalMaintenance,
@@ -75,6 +78,15 @@ def _app(state: str, outdir: Path) -> None:
         "Maintenance",
         resource_arns=["arn:aws:apigateway:eu-west-1::/restapis/a1b2c3/stages/prod"],
         bypass_token=PLANTED,
+    )
+    cdn = cdk.Stack(env.app, "Cdn", env=cdk.Environment(region="us-east-1"))
+    distribution = cloudfront.Distribution(
+        cdn,
+        "Cdn",
+        default_behavior=cloudfront.BehaviorOptions(origin=origins.HttpOrigin("example.com")),
+    )
+    CloudFrontFunctionMaintenance(
+        cdn, "Maintenance", distribution=distribution, bypass_token=PLANTED
     )
     env.app.synth()
 

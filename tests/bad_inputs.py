@@ -370,6 +370,14 @@ def edge_function_on_taken_behavior(kind: str) -> Callable[[], Any]:
     return run
 
 
+def edge_function_twice() -> None:
+    stack = edge_stack()
+    distribution = _distribution(stack)
+    CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=distribution)
+    CloudFrontFunctionMaintenance(stack, "Again", distribution=distribution, behaviors=["*"])
+    cast(cdk.App, stack.node.root).synth()
+
+
 def edge_function_imported() -> None:
     stack = edge_stack()
     distribution = cloudfront_l2.Distribution.from_distribution_attributes(
@@ -1126,6 +1134,7 @@ CASES: list[Case] = [
         "CloudFront Function", "behaviors", "Lambda@Edge", edge_function_on_taken_behavior("lambda")
     ),
     Case("CloudFront Function", "distribution", "Imported", edge_function_imported),
+    Case("CloudFront Function", "behaviors", "Edge/Maintenance", edge_function_twice),
     Case(
         "CloudFront Function",
         "allowed_cidrs/response",

@@ -269,3 +269,33 @@ def test_the_preview_runs_the_function_and_names_the_toggle_in_words(tmp_path: P
     assert answers[("allow-listed IPv4", "/", BROWSER)]["on"]["action"] == "allow"
     token_rows = [r for r in door["rows"] if r["client"] == "with bypass token"]
     assert len(token_rows) == 2 and all(r["on"]["action"] == "allow" for r in token_rows)
+
+
+def test_two_constructs_on_separate_behaviors_each_get_theirs() -> None:
+    stack = cdk.Stack(cdk.App(), "Edge", env=cdk.Environment(region="us-east-1"))
+    origin = origins.HttpOrigin("origin.example.com")
+    distribution = cloudfront.Distribution(
+        stack, "Cdn", default_behavior=cloudfront.BehaviorOptions(origin=origin)
+    )
+    distribution.add_behavior("/api/*", origin)
+    site = CloudFrontFunctionMaintenance(stack, "Site", distribution=distribution, behaviors=["*"])
+    api = CloudFrontFunctionMaintenance(
+        stack, "Api", distribution=distribution, behaviors=["/api/*"]
+    )
+    template = Template.from_stack(stack).to_json()
+    [cdn] = [
+        r for r in template["Resources"].values() if r["Type"] == "AWS::CloudFront::Distribution"
+    ]
+    config = cdn["Properties"]["DistributionConfig"]
+
+    def function_of(behavior: dict[str, Any]) -> str:
+        [association] = behavior["FunctionAssociations"]
+        return str(association["FunctionARN"]["Fn::GetAtt"][0])
+
+    resolve = stack.resolve
+    assert function_of(config["DefaultCacheBehavior"]) == resolve(
+        site.function.node.default_child.logical_id  # type: ignore[union-attr]
+    )
+    assert function_of(config["CacheBehaviors"][0]) == resolve(
+        api.function.node.default_child.logical_id  # type: ignore[union-attr]
+    )

@@ -19,6 +19,7 @@ __all__ = ["DEFAULT_BEHAVIOR", "AssociateAtSynthesis"]
 DEFAULT_BEHAVIOR = "*"
 """The name of the default behavior in ``behaviors`` (its path pattern in the console)."""
 VIEWER_REQUEST = "viewer-request"
+_CLAIMS_ATTRIBUTE = "_maintenance_constructs_function_behaviors"
 
 
 def _named(value: Any) -> str:
@@ -63,6 +64,8 @@ class AssociateAtSynthesis:
                 f"its behaviors are {list(found)!r} ('*' is the default behavior)."
             )
             return
+        if self._claimed_by_another(chosen):
+            return
         arn = Stack.of(self.distribution).resolve(self.function.function_arn)
         for name in chosen:
             where, behavior = found[name]
@@ -80,6 +83,25 @@ class AssociateAtSynthesis:
             self.distribution.add_property_override(
                 f"DistributionConfig.{where}.FunctionAssociations", associations
             )
+
+    def _claimed_by_another(self, chosen: list[str]) -> bool:
+        """Two maintenance functions on one behavior: the second association would replace the
+        first (one viewer-request function per behavior). Refused, naming the first."""
+        root = self.owner.node.root
+        every: dict[str, dict[str, str]] = getattr(root, _CLAIMS_ATTRIBUTE, {})
+        setattr(root, _CLAIMS_ATTRIBUTE, every)
+        claims = every.setdefault(self.distribution.node.path, {})
+        taken = {name: claims[name] for name in chosen if name in claims}
+        if taken:
+            self.errors.append(
+                f"behaviors: {sorted(taken)!r} of {self.distribution.node.path} already run "
+                f"the maintenance function of {sorted(set(taken.values()))[0]}; a behavior runs "
+                "one viewer-request function. Give each CloudFrontFunctionMaintenance its own "
+                "behaviors (behaviors=[...]), or use one construct for the distribution."
+            )
+            return True
+        claims.update({name: self.owner.node.path for name in chosen})
+        return False
 
     def _refused(self, name: str, behavior: dict[str, Any]) -> bool:
         path = self.distribution.node.path

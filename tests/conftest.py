@@ -17,6 +17,11 @@ import pytest
 from helpers import templates
 
 import app as example
+from maintenance_constructs.tools import function_doors
+
+# The preview runs the CloudFront Function "now"; in tests, now is fixed, so the example's
+# scheduled window (2027-01-09) never changes a pasted output on the day it runs.
+function_doors.clock = lambda: 1_790_000_000.0  # 2026-09-21T14:13:20Z, outside every window
 
 
 @pytest.fixture(scope="session")

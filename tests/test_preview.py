@@ -254,3 +254,21 @@ def test_no_cdk_json_and_no_app(tmp_path: Path) -> None:
     result = preview(cwd=tmp_path)
     assert result.returncode == 2
     assert "--cdk-json: 'cdk.json' does not exist and no --app was given" in result.stderr
+
+
+def test_the_function_door_answers_by_the_clock_during_a_scheduled_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The example's planned window puts the function door on at that time even while the
+    deploy-time state is off, with Retry-After counting down to the window's end."""
+    from app import PLANNED_WINDOW
+    from maintenance_constructs.tools import function_doors
+
+    inside = PLANNED_WINDOW.end.timestamp() - 90
+    monkeypatch.setattr(function_doors, "clock", lambda: inside)
+    off, on, value = example_assemblies()
+    preview = preview_assemblies(off, on, on_value=value)
+    [door] = [d for d in preview.front_doors if d.kind == "CloudFront Function"]
+    outside = next(r for r in door.rows if r.client == "outside IPv4" and r.request.path == "/")
+    assert outside.off.status == 503 and outside.on.status == 503
+    assert ("retry-after", "90") in outside.off.headers

@@ -15,9 +15,11 @@ from .function_runner import run_function, viewer_request
 from .listener_evaluator import Answer, Request
 from .templates import readable_names
 
-__all__ = ["FUNCTION", "function_doors"]
+__all__ = ["FUNCTION", "clock", "function_doors"]
 
 FUNCTION = "AWS::CloudFront::Function"
+clock = time.time
+"""The instant the function is run at (now); scheduled windows decide by it."""
 _NOT_YET = Answer("unknown", "function", target="not run yet")
 
 
@@ -32,7 +34,7 @@ def _case(request: Request) -> dict[str, Any]:
         elif isinstance(value, str):
             headers[name.lower()] = value
     return viewer_request(
-        ip=request.ip, uri=request.path, headers=headers, cookies=cookies, now=time.time()
+        ip=request.ip, uri=request.path, headers=headers, cookies=cookies, now=clock()
     )
 
 

@@ -21,9 +21,13 @@ import pytest
 
 from maintenance_constructs import MaintenanceConfigError
 from maintenance_constructs.tools import check as check_module
+from maintenance_constructs.tools.assembly import StackTemplate
 from maintenance_constructs.tools.check import render, run_check
+from maintenance_constructs.tools.front_doors import FrontDoor
 from maintenance_constructs.tools.local_edge import LocalEdge, load_edge
+from maintenance_constructs.tools.probes import link_prefix
 from maintenance_constructs.tools.serve import LOCAL_HEADER, make_server, serve_forever
+from maintenance_constructs.tools.templates import WEB_ACL
 
 TOKEN = "literal-token-0123456789"
 OUTSIDE, OFFICE = "192.0.2.1", "203.0.113.5"
@@ -307,3 +311,25 @@ def test_the_commands_end_to_end(edges: dict[str, LocalEdge], tmp_path: Path) ->
     data = json.loads(done.stdout)
     assert data["ok"] is True and data["machine"] == "outside"
     assert TOKEN not in done.stdout + done.stderr + line
+
+
+@pytest.mark.parametrize(
+    ("search", "secrets", "prefix"),
+    [
+        (f"/ops/maintenance/{TOKEN}", (TOKEN,), "/ops/maintenance/"),
+        ({"Fn::Join": ["", ["/__m/", {"Ref": "Token"}]]}, (), "/__m/"),
+        ("/__maintenance/unknown-token-value", (), None),
+    ],
+    ids=["literal, two segments", "deploy-time token", "token not known"],
+)
+def test_the_waf_link_prefix_is_what_precedes_the_token(
+    search: Any, secrets: tuple[str, ...], prefix: str | None
+) -> None:
+    rule = {
+        "Name": "Maintenance-bypass-link",
+        "Statement": {"ByteMatchStatement": {"SearchString": search}},
+    }
+    template = {"Resources": {"Acl": {"Type": WEB_ACL, "Properties": {"Rules": [rule]}}}}
+    door = FrontDoor("WAF web ACL", "Edge/Maintenance/WebAcl", "Edge", ())
+    edge = LocalEdge((), (StackTemplate("Edge", template),), (), door, secrets)
+    assert link_prefix(edge) == prefix

@@ -82,7 +82,9 @@ def link_prefix(edge: LocalEdge) -> str | None:
                         match = rule["Statement"]["ByteMatchStatement"]["SearchString"]
                         if isinstance(match, dict) and "Fn::Join" in match:
                             return str(match["Fn::Join"][1][0])
-                        return str(match)[: str(match).index("/", 1) + 1]
+                        literal = str(match)  # prefix + a literal token
+                        token = next((t for t in edge.secrets if literal.endswith(t)), "")
+                        return literal[: len(literal) - len(token)] if token else None
     return None
 
 

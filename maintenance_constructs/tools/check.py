@@ -21,7 +21,7 @@ from ..errors import MaintenanceConfigError
 from ..shared import BYPASS_COOKIE
 from .listener_evaluator import Answer, Request
 from .local_edge import LocalEdge
-from .probes import Probe, Received, compare, probes
+from .probes import Probe, Received, compare, maintenance_answers, probes
 
 __all__ = ["CheckResult", "Outcome", "fetch", "run_check"]
 
@@ -133,12 +133,7 @@ def _once(
     url: str, edge: LocalEdge, state: str, token: str | None, send: Callable[..., Received]
 ) -> CheckResult:
     planned = probes(edge, state=state, token=token)
-    maintenance = {
-        (answer.status, answer.body[:40])
-        for row in edge.door.rows
-        for answer in (row.on,)
-        if answer.status is not None and answer.action not in ("forward", "allow")
-    }
+    maintenance = maintenance_answers(edge)
     first = send(url, planned[0].request)
     machine = _machine(planned[0], first, maintenance)
     outcomes = []

@@ -26,6 +26,8 @@ __all__ = [
     "sample_rows",
 ]
 
+LISTENER, WEB_ACL_DOOR, FUNCTION_DOOR = "ALB listener", "WAF web ACL", "CloudFront Function"
+"""The kinds of front door, as the preview names them."""
 ANY_HOST = "(any host)"
 """The sample host for rules that cover every request (e.g. the load balancer's DNS name)."""
 
@@ -44,7 +46,7 @@ class Row:
 class FrontDoor:
     """A listener or web ACL that carries maintenance rules, and its who-gets-what table."""
 
-    kind: str  # "ALB listener" or "WAF web ACL"
+    kind: str  # LISTENER, WEB_ACL_DOOR or FUNCTION_DOOR
     name: str
     stack: str
     rows: tuple[Row, ...]
@@ -199,7 +201,7 @@ def _listener_door(
             if repr((row.request, row.client)) not in seen
         )
     name = names.get(listener_id, str(reference)) if listener_id else str(reference)
-    return FrontDoor("ALB listener", name, stack, rows, behind_cloudfront(on, listener, names))
+    return FrontDoor(LISTENER, name, stack, rows, behind_cloudfront(on, listener, names))
 
 
 def listener_doors(

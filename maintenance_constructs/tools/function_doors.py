@@ -9,15 +9,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..shared import BYPASS_COOKIE, BYPASS_HEADER
-from .front_doors import ANY_HOST, FrontDoor, Row, sample_rows
+from .front_doors import ANY_HOST, FUNCTION_DOOR, FrontDoor, Row, sample_rows
 from .function_code import function_code_text, function_config_of
 from .function_runner import run_function, viewer_request
 from .listener_evaluator import Answer, Request
-from .templates import readable_names
+from .templates import FUNCTION, readable_names
 
-__all__ = ["FUNCTION", "clock", "function_doors"]
+__all__ = ["clock", "function_doors"]
 
-FUNCTION = "AWS::CloudFront::Function"
 clock = time.time
 """The instant the function is run at (now); scheduled windows decide by it."""
 _NOT_YET = Answer("unknown", "function", target="not run yet")
@@ -111,7 +110,7 @@ def function_doors(
             continue  # the toggle does not change this function (not selected)
         doors.append(
             FrontDoor(
-                "CloudFront Function",
+                FUNCTION_DOOR,
                 names.get(logical_id, logical_id),
                 stack,
                 _rows(off_code, on_code, config, requests),

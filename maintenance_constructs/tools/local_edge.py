@@ -43,7 +43,8 @@ class LocalEdge:
 
     def rows(self, requests: Sequence[Request]) -> tuple[Row, ...]:
         """The door's answers to ``requests``, off and on."""
-        for door in front_doors(self.off, self.on, self.states, list(requests)):
+        doors = front_doors(self.off, self.on, self.states, list(requests), kinds=(self.door.kind,))
+        for door in doors:
             if (door.kind, door.name) == (self.door.kind, self.door.name):
                 return door.rows
         raise AssertionError("the door disappeared")  # pragma: no cover

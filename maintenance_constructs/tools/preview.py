@@ -9,7 +9,7 @@ web ACL that carries maintenance rules, in both states
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,7 +25,15 @@ from .assembly import (
     synthesize,
 )
 from .diff import Change, diff_assemblies
-from .front_doors import FrontDoor, Row, listener_doors, qualified
+from .front_doors import (
+    FUNCTION_DOOR,
+    LISTENER,
+    WEB_ACL_DOOR,
+    FrontDoor,
+    Row,
+    listener_doors,
+    qualified,
+)
 from .function_doors import function_doors
 from .listener_evaluator import Request
 from .samples import API, BROWSER, parse_request
@@ -159,16 +167,23 @@ def front_doors(
     on: Sequence[StackTemplate],
     states: Sequence[ConstructState],
     requests: Sequence[Request] | None,
+    *,
+    kinds: Collection[str] = (LISTENER, WEB_ACL_DOOR, FUNCTION_DOOR),
 ) -> list[FrontDoor]:
-    """Every front door the toggle changes, with its answers to ``requests`` (None: the
-    sample requests), off and on."""
-    constructs = [state.path for state in states]
-    doors = listener_doors(qualified(off), qualified(on), constructs, requests)
+    """Every front door of ``kinds`` the toggle changes, with its answers to ``requests``
+    (None: the sample requests), off and on. Each kind is worked out only when asked for (a
+    function door runs Node)."""
+    doors: list[FrontDoor] = []
+    if LISTENER in kinds:
+        constructs = [state.path for state in states]
+        doors += listener_doors(qualified(off), qualified(on), constructs, requests)
     off_by_name = {s.name: s.template.get("Resources", {}) for s in off}
     for stack in on:
         before, after = off_by_name.get(stack.name, {}), stack.template.get("Resources", {})
-        doors += web_acl_doors(stack.name, before, after, requests)
-        doors += function_doors(stack.name, before, after, requests)
+        if WEB_ACL_DOOR in kinds:
+            doors += web_acl_doors(stack.name, before, after, requests)
+        if FUNCTION_DOOR in kinds:
+            doors += function_doors(stack.name, before, after, requests)
     return doors
 
 

@@ -11,13 +11,12 @@ from typing import Any
 
 from ..shared import BYPASS_COOKIE, BYPASS_HEADER
 from .function_code import function_config_of
-from .function_doors import FUNCTION
 from .listener_evaluator import Answer, Request
 from .local_edge import LocalEdge
 from .samples import API, BROWSER
-from .templates import WEB_ACL
+from .templates import FUNCTION, WEB_ACL
 
-__all__ = ["Probe", "Received", "compare", "link_prefix", "probes"]
+__all__ = ["Probe", "Received", "compare", "link_prefix", "maintenance_answers", "probes"]
 
 PASSED = ("forward", "allow")
 BODY_PREFIX = 40
@@ -130,6 +129,16 @@ def probes(edge: LocalEdge, *, state: str, token: str | None) -> list[Probe]:
             request = Request(host=edge.host, ip="", path=prefix + token, accept=API)
             result.append(Probe("bypass link", request, expected, expected, follow_cookie=True))
     return result
+
+
+def maintenance_answers(edge: LocalEdge) -> set[tuple[int, str]]:
+    """The door's own maintenance answers (status, start of the body) while on: what a
+    request the rules let through must not get."""
+    return {
+        (answer.status, answer.body[:BODY_PREFIX])
+        for answer in (row.on for row in edge.door.rows)
+        if answer.status is not None and answer.action not in PASSED
+    }
 
 
 def compare(expected: Answer, got: Received, maintenance: set[tuple[int, str]]) -> str:

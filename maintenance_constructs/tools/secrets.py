@@ -9,7 +9,7 @@ from typing import Any
 from ..shared import BYPASS_HEADER
 from .assembly import StackTemplate
 from .function_code import DEPLOY_TIME, function_config_of
-from .function_doors import FUNCTION
+from .templates import FUNCTION
 
 __all__ = ["literal_tokens", "masked"]
 

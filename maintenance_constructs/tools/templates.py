@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
+    "FUNCTION",
     "LISTENER_RULE",
     "WEB_ACL",
     "construct_path",
@@ -14,6 +15,7 @@ __all__ = [
     "readable_names",
 ]
 
+FUNCTION = "AWS::CloudFront::Function"
 LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
 WEB_ACL = "AWS::WAFv2::WebACL"
 

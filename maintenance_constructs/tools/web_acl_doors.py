@@ -8,7 +8,7 @@ from typing import Any
 
 from ..shared import BYPASS_HEADER
 from .door_notes import capacity_note
-from .front_doors import ANY_HOST, FrontDoor, Row, TokenCarriers, sample_rows
+from .front_doors import ANY_HOST, WEB_ACL_DOOR, FrontDoor, Row, TokenCarriers, sample_rows
 from .listener_evaluator import Answer, Request
 from .templates import WEB_ACL, readable_names
 from .web_acl_evaluator import evaluate_web_acl
@@ -102,7 +102,7 @@ def web_acl_doors(
         )
         doors.append(
             FrontDoor(
-                "WAF web ACL",
+                WEB_ACL_DOOR,
                 names.get(logical_id, logical_id),
                 stack,
                 rows,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -33,8 +34,10 @@ END_TIME_MARKER = "__MAINTENANCE_END__"
 _CONFIG = "__CONFIG__"
 
 
+@cache
 def _handler_source() -> str:
-    """handler.js without comments and indentation: bytes count against the 10 KB."""
+    """handler.js without comments and indentation: bytes count against the 10 KB. Read once:
+    every construct and every size check writes its configuration into the same text."""
     text = resources.files(__package__).joinpath("handler.js").read_text(encoding="utf-8")
     lines = (line.strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"

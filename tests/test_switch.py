@@ -247,3 +247,10 @@ def test_the_store_is_found_by_construct_path_through_the_stack_output(
             == 2
         )
         assert "found: Edge/Maintenance" in capsys.readouterr().err
+
+
+def test_a_store_deleted_between_describe_and_put_is_one_line(kvs: Stubber) -> None:
+    kvs.add_response("describe_key_value_store", _store("E1"), {"KvsARN": ARN})
+    kvs.add_client_error("put_key", "ResourceNotFoundException", "Resource not found", 404)
+    with pytest.raises(MaintenanceConfigError, match="ResourceNotFoundException: Resource not"):
+        Switch(kvs.client, ARN).write("on")

@@ -133,13 +133,15 @@ class Switch:
         self.client = client
         self.arn = arn
 
-    def _call(self, operation: Callable[..., Any], **arguments: Any) -> Any:
+    def _call(
+        self, operation: Callable[..., Any], *, expected: tuple[str, ...] = (), **arguments: Any
+    ) -> Any:
+        """``operation`` on the store; an error whose code is ``expected`` is the caller's to
+        handle, any other is one line."""
         try:
             return operation(KvsARN=self.arn, **arguments)
         except Exception as error:
-            if _code(error) in ("ConflictException",):
-                raise
-            if _code(error) == "ResourceNotFoundException" and "Key" in arguments:
+            if _code(error) in expected:
                 raise
             raise MaintenanceConfigError(
                 f"switch: the KeyValueStore {self.arn}: {_aws_reason(error)}."
@@ -151,34 +153,43 @@ class Switch:
     def read(self) -> str | None:
         """The key's value, or None when it is not set."""
         try:
-            return str(self._call(self.client.get_key, Key=STORE_KEY)["Value"])
-        except Exception as error:
-            if _code(error) == "ResourceNotFoundException":
-                return None
-            raise
+            found = self._call(
+                self.client.get_key, expected=("ResourceNotFoundException",), Key=STORE_KEY
+            )
+        except Exception:  # the only error let through: no such key
+            return None
+        return str(found["Value"])
 
     def write(self, value: str | None) -> str:
         """Set (or, for None, delete) the key; a stale ETag is read again and retried once.
         Returns what was done, in words."""
         if value is not None and len(value.encode()) > MAX_VALUE_BYTES:
             raise MaintenanceConfigError(f"switch: the value {value!r} is over 1 KB.")
-        for attempt in (1, 2):
-            etag = self._etag()
+        for _ in range(2):
             try:
-                if value is None:
-                    self._call(self.client.delete_key, Key=STORE_KEY, IfMatch=etag)
-                    return "cleared"
-                self._call(self.client.put_key, Key=STORE_KEY, Value=value, IfMatch=etag)
-                return f"set to {value!r}"
+                return self._write_once(value, self._etag())
             except Exception as error:
-                if _code(error) == "ResourceNotFoundException" and value is None:
+                if _code(error) == "ResourceNotFoundException":  # deleting a key that is gone
                     return "already clear"
-                if _code(error) != "ConflictException":
+                if _code(error) != "ConflictException":  # one-line errors, as they came
                     raise
-                if attempt == 2:
-                    raise MaintenanceConfigError(
-                        f"switch: the KeyValueStore {self.arn} changed twice while writing "
-                        "(ConflictException: stale ETag); someone else is switching it. Run "
-                        "switch status, then try again."
-                    ) from None
-        raise AssertionError("unreachable")
+                # A stale ETag: read it again and retry, once.
+        raise MaintenanceConfigError(
+            f"switch: the KeyValueStore {self.arn} changed twice while writing "
+            "(ConflictException: stale ETag); someone else is switching it. Run "
+            "switch status, then try again."
+        )
+
+    def _write_once(self, value: str | None, etag: str) -> str:
+        if value is None:
+            expected = ("ConflictException", "ResourceNotFoundException")
+            self._call(self.client.delete_key, expected=expected, Key=STORE_KEY, IfMatch=etag)
+            return "cleared"
+        self._call(
+            self.client.put_key,
+            expected=("ConflictException",),
+            Key=STORE_KEY,
+            Value=value,
+            IfMatch=etag,
+        )
+        return f"set to {value!r}"

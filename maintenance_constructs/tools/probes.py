@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from ..shared import BYPASS_COOKIE, BYPASS_HEADER
 from .function_code import function_config_of
@@ -55,16 +54,11 @@ class Received:
         )
 
 
-def _with_token(request: Request, template_token: Any, token: str) -> Request:
-    headers = tuple(
-        (
-            name,
-            token if name.lower() == BYPASS_HEADER.lower() else f"{BYPASS_COOKIE}={token}",
-        )
-        if value == template_token or (isinstance(value, str) and name.lower() == "cookie")
-        else (name, value)
-        for name, value in request.headers
-    )
+def _with_token(request: Request, token: str) -> Request:
+    """A token row's request carrying the real token: as the bypass header, or as the cookie
+    (the template's value may be a deploy-time expression)."""
+    carried = {BYPASS_HEADER.lower(): token, "cookie": f"{BYPASS_COOKIE}={token}"}
+    headers = tuple((name, carried.get(name.lower(), value)) for name, value in request.headers)
     return replace(request, headers=headers)
 
 
@@ -108,9 +102,8 @@ def probes(edge: LocalEdge, *, state: str, token: str | None) -> list[Probe]:
     if token is None:
         return result
     for row, answer in token_rows:
-        template_token = next(v for k, v in row.request.headers)
         carrier = "cookie" if row.request.accept == BROWSER else "header"
-        request = _with_token(replace(row.request, ip=""), template_token, token)
+        request = _with_token(replace(row.request, ip=""), token)
         result.append(Probe(f"token as {carrier}", request, answer, answer))
     prefix = link_prefix(edge)
     if prefix is not None and token_rows:

@@ -14,19 +14,17 @@ from aws_cdk import CfnParameter, Stack, Token
 from constructs import Construct
 
 from .errors import MaintenanceConfigError
-from .shared import TOKEN_PARAMETER_METADATA_TYPE
+from .shared import BYPASS_TOKEN_CHARACTERS, BYPASS_TOKEN_LENGTHS, TOKEN_PARAMETER_METADATA_TYPE
 
 __all__ = [
     "BYPASS_TOKEN_LENGTHS",
     "BypassTokenParameter",
     "bypass_token_value",
     "check_bypass_token",
+    "token_parameter",
 ]
 
-BYPASS_TOKEN_LENGTHS = (16, 100)
-"""The shortest and longest bypass token: guessable below, and over the ALB's 128 characters
-per header value once inside the cookie pattern above."""
-_TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]+")
+_TOKEN = re.compile(f"[{BYPASS_TOKEN_CHARACTERS}]+")
 _PARAMETER_NAME = re.compile(r"/?[A-Za-z0-9_.\-/]{1,1011}")
 _PLACEHOLDER = "bypass-token-from-ssm-while-off"
 """What the rules are planned with while off (the parameter is then not read): a literal of
@@ -66,19 +64,21 @@ def bypass_token_value(scope: Construct, token: object, *, enabled: bool) -> str
     :class:`BypassTokenParameter`, the parameter's value while on (a placeholder to plan
     with while off, when no rule exists)."""
     if isinstance(token, BypassTokenParameter):
-        if not enabled:
-            return _PLACEHOLDER
-        parameter = CfnParameter(
-            scope,
-            "BypassTokenParameter",
-            type="AWS::SSM::Parameter::Value<String>",
-            default=token.name,
-            description="The maintenance bypass token (an SSM String parameter), read while "
-            "maintenance is on.",
-        )
-        scope.node.add_metadata(TOKEN_PARAMETER_METADATA_TYPE, {"logicalId": parameter.logical_id})
-        return parameter.value_as_string
+        return token_parameter(scope, token) if enabled else _PLACEHOLDER
     return check_bypass_token(token, scope=scope)
+
+
+def token_parameter(scope: Construct, token: BypassTokenParameter) -> str:
+    """The CloudFormation parameter that reads the SSM parameter at deploy time: its value."""
+    parameter = CfnParameter(
+        scope,
+        "BypassTokenParameter",
+        type="AWS::SSM::Parameter::Value<String>",
+        default=token.name,
+        description="The maintenance bypass token (an SSM String parameter).",
+    )
+    scope.node.add_metadata(TOKEN_PARAMETER_METADATA_TYPE, {"logicalId": parameter.logical_id})
+    return parameter.value_as_string
 
 
 def check_bypass_token(token: object, *, scope: Construct | None = None) -> str | None:

@@ -66,6 +66,7 @@ class MaintenanceResponse:
                 f"response.body: {self.body!r} is empty or not a string; give the text clients "
                 "should see."
             )
+        _check_utf8(self.body)
         if self.content_type == "application/json":
             _check_json(self.body)
         if self.retry_after is not None and (
@@ -228,6 +229,19 @@ def _check_json(body: str) -> None:
             f"response.body: {body!r} is not valid JSON ({error}), but the content type is "
             "application/json; pass a dict or a string that parses as JSON, or use "
             "MaintenanceResponse.text()."
+        ) from None
+
+
+def _check_utf8(body: str) -> None:
+    """A body every front door can send: text that UTF-8 can encode (no lone surrogates)."""
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError as error:
+        character = body[error.start]
+        raise MaintenanceConfigError(
+            f"response.body: the character U+{ord(character):04X} at index {error.start} is a "
+            "lone surrogate, which is not text in UTF-8 (often half of an emoji cut in two, or "
+            "a decoding with 'surrogateescape'); write the whole character, e.g. '\\U0001F6A7'."
         ) from None
 
 

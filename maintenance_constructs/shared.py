@@ -14,6 +14,8 @@ __all__ = [
     "AUTHENTICATING_ACTIONS",
     "BYPASS_COOKIE",
     "BYPASS_HEADER",
+    "BYPASS_TOKEN_CHARACTERS",
+    "BYPASS_TOKEN_LENGTHS",
     "EVERY_PATH",
     "FUNCTION_METADATA_TYPE",
     "STATE_METADATA_TYPE",
@@ -31,6 +33,12 @@ BYPASS_HEADER = "X-Maintenance-Bypass"
 """The request header that carries the bypass token (curl, API clients)."""
 BYPASS_COOKIE = "maintenance_bypass"
 """The cookie that carries the bypass token (browsers)."""
+BYPASS_TOKEN_LENGTHS = (16, 100)
+"""The shortest and longest bypass token: guessable below, and over the ALB's 128 characters
+per header value once inside the cookie pattern above."""
+BYPASS_TOKEN_CHARACTERS = "A-Za-z0-9._~+/=-"
+"""The characters a bypass token may have (a regular expression character class's body): they
+stand in a header and a cookie value unquoted, and an ALB reads none of them as a wildcard."""
 AUTHENTICATING_ACTIONS = ("authenticate-oidc", "authenticate-cognito", "jwt-validation")
 """Listener action types that sign a request's user in before the next action."""
 

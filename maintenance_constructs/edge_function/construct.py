@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import AspectPriority, Aspects, CfnOutput, Stack, Token
+from aws_cdk import AspectPriority, Aspects, CfnOutput, Fn, Stack, Token
 from aws_cdk import aws_cloudfront as cloudfront
 from constructs import Construct
 
-from ..bypass_token import BYPASS_TOKEN_LENGTHS, BypassTokenParameter, bypass_token_value
+from ..bypass_token import BypassTokenParameter, check_bypass_token, token_parameter
 from ..errors import MaintenanceConfigError
 from ..parameters import document_shared_parameters
 from ..response import MaintenanceResponse, require_response
@@ -21,7 +21,9 @@ from ..shared import (
 from ..toggle import resolve_enabled
 from ..values import normalize_cidrs, normalize_paths
 from .associations import AssociateAtSynthesis
-from .plan import check_code_size, function_code, function_config
+from .plan import deploy_time_token, function_code, function_config, literal_token
+from .response_headers import check_function_headers
+from .size import check_code_size
 from .windows import MaintenanceWindow
 
 __all__ = ["CloudFrontFunctionMaintenance"]
@@ -88,25 +90,26 @@ class CloudFrontFunctionMaintenance(Construct):
         """The answer for viewers that are turned away."""
         self.browser_response = require_response("browser_response", browser_response)
         """The answer for turned-away browsers, if any."""
+        check_function_headers("response", self.response)
+        check_function_headers("browser_response", self.browser_response)
         self.windows: tuple[MaintenanceWindow, ...] = _windows(windows)
         """The scheduled windows, in UTC."""
         self.store = cloudfront.KeyValueStore(
             self, "Store", comment="maintenance-constructs: the runtime maintenance switch"
         )
         """The KeyValueStore whose ``maintenance`` key switches maintenance at run time."""
-        token = bypass_token_value(self, bypass_token, enabled=self.enabled)
         config = function_config(
             enabled=self.enabled,
-            cidrs=[str(network) for network in normalize_cidrs(allowed_cidrs)],
+            cidrs=normalize_cidrs(allowed_cidrs),
             bypass_paths=normalize_paths(bypass_paths, wildcards=False),
-            token=token,
+            token=self._token(bypass_token),
             link_prefix=check_link_path(bypass_link_prefix),
             response=self.response,
             browser_response=self.browser_response,
             windows=self.windows,
             store=self.store.key_value_store_id,
         )
-        self.code_bytes: int = check_code_size(config, token_length=_token_length(token))
+        self.code_bytes: int = check_code_size(config)
         """The function's code size at deploy time, in bytes (at most 10,240)."""
         self.function = cloudfront.Function(
             self,
@@ -119,6 +122,19 @@ class CloudFrontFunctionMaintenance(Construct):
         """The viewer-request CloudFront Function."""
         self._associate(resource, behaviors)
         self._describe()
+
+    def _token(self, token: str | BypassTokenParameter | None) -> dict[str, str] | None:
+        """The token as the code holds it, in every deploy-time state (the store or a window
+        can put maintenance on at any moment): a literal only as its SHA-256; an SSM
+        parameter's value, read on every deploy, as base64 data."""
+        if isinstance(token, BypassTokenParameter):
+            return deploy_time_token(Fn.base64(token_parameter(self, token)))
+        checked = check_bypass_token(token, scope=self)
+        if checked is None:
+            return None
+        if Token.is_unresolved(checked):
+            return deploy_time_token(Fn.base64(checked))
+        return literal_token(checked)
 
     def _associate(
         self, resource: cloudfront.CfnDistribution, behaviors: Sequence[str] | None
@@ -186,10 +202,3 @@ def _windows(windows: Sequence[MaintenanceWindow]) -> tuple[MaintenanceWindow, .
                 "MaintenanceWindow(start=..., end=...) with aware datetimes."
             )
     return tuple(sorted(windows, key=lambda window: window.start))
-
-
-def _token_length(token: str | None) -> int:
-    """The token's length at deploy time: a deploy-time value counts at the longest allowed."""
-    if token is None:
-        return 0
-    return BYPASS_TOKEN_LENGTHS[1] if Token.is_unresolved(token) else len(token)

@@ -1,101 +1,176 @@
 // maintenance-constructs: the viewer-request CloudFront Function of CloudFrontFunctionMaintenance.
-// Runtime cloudfront-js-2.0. CONFIG is written at synth time; the store key `maintenance`
-// overrides it at run time: "on", "off", or "window <start> <end>" (epoch seconds, UTC).
+// Runtime cloudfront-js-2.0. Everything that varies is data: CONFIG (written at synth time),
+// and the store key CONFIG.key read at run time, whose grammar is VALUE (store_value.py).
 import cf from 'cloudfront';
+import crypto from 'crypto';
 
 const CONFIG = __CONFIG__;
-const KEY = 'maintenance';
+const VALUE = /__VALUE_PATTERN__/;
+const TOKEN = /__TOKEN_PATTERN__/;
+const SPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const DIGITS = '__DIGITS__';
 
-function bytes4(text) {
+// An IPv4 address as its two 16-bit groups, or null.
+function groups4(text) {
     var parts = text.split('.');
     if (parts.length !== 4) return null;
-    var out = [];
     for (var i = 0; i < 4; i++) {
-        if (!/^[0-9]{1,3}$/.test(parts[i])) return null;
-        var n = parseInt(parts[i], 10);
-        if (n > 255) return null;
-        out.push(n);
+        if (!/^[0-9]{1,3}$/.test(parts[i]) || +parts[i] > 255) return null;
     }
-    return out;
+    return [parts[0] * 256 + +parts[1], parts[2] * 256 + +parts[3]];
 }
 
-function bytes6(text) {
+// An IPv6 address as its eight 16-bit groups, or null.
+function groups6(text) {
     var zone = text.indexOf('%');
     if (zone >= 0) text = text.substring(0, zone);
     var tail = [];
-    var dot = text.lastIndexOf('.');
-    if (dot >= 0) {
+    if (text.indexOf('.') >= 0) {
         var colon = text.lastIndexOf(':');
-        var v4 = bytes4(text.substring(colon + 1));
-        if (v4 === null) return null;
-        tail = v4;
+        tail = groups4(text.substring(colon + 1));
+        if (tail === null) return null;
         text = text.substring(0, colon + 1) + '0:0';
     }
     var halves = text.split('::');
     if (halves.length > 2) return null;
     var head = halves[0] === '' ? [] : halves[0].split(':');
-    var rest = halves.length === 2 ? (halves[1] === '' ? [] : halves[1].split(':')) : [];
+    var rest = halves.length === 2 && halves[1] !== '' ? halves[1].split(':') : [];
     var missing = 8 - head.length - rest.length;
-    if ((halves.length === 1 && missing !== 0) || (halves.length === 2 && missing < 1)) return null;
-    var groups = head.slice();
-    for (var z = 0; halves.length === 2 && z < missing; z++) groups.push('0');
-    groups = groups.concat(rest);
+    if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+    for (var z = 0; halves.length === 2 && z < missing; z++) head.push('0');
+    head = head.concat(rest);
     var out = [];
     for (var i = 0; i < 8; i++) {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(groups[i])) return null;
-        var n = parseInt(groups[i], 16);
-        out.push(n >> 8, n & 255);
+        if (!/^[0-9a-fA-F]{1,4}$/.test(head[i])) return null;
+        out.push(parseInt(head[i], 16));
     }
-    if (tail.length) out.splice(12, 4, tail[0], tail[1], tail[2], tail[3]);
+    if (tail.length) out.splice(6, 2, tail[0], tail[1]);
     return out;
 }
 
-function within(address, network, length) {
-    if (address === null || address.length !== network.length) return false;
-    for (var i = 0; i < network.length && length > 0; i++, length -= 8) {
-        var mask = length >= 8 ? 255 : (255 << (8 - length)) & 255;
-        if ((address[i] & mask) !== (network[i] & mask)) return false;
+// 16-bit groups written as the records write addresses: 4 zero bits, then 6 bits a digit.
+function encode(groups) {
+    var out = '', value = 0, bits = 4;
+    for (var i = 0; i < groups.length; i++) {
+        value = (value << 16) | groups[i];
+        bits += 16;
+        while (bits >= 6) {
+            bits -= 6;
+            out += DIGITS.charAt((value >> bits) & 63);
+            value &= (1 << bits) - 1;
+        }
     }
-    return true;
+    return out;
 }
 
-// Whether the viewer's address is in one of CONFIG.cidrs (IPv4-mapped IPv6 addresses count as
-// their IPv4 address too).
+function digit(text, at) {
+    return DIGITS.indexOf(text.charAt(at));
+}
+
+// Whether an encoded address lies in the compiled records (allowlist.py): sorted and
+// disjoint, so the last start not above the address is the only candidate (a binary search
+// of string comparisons; nothing is parsed but that record's prefix length).
+function listed(address, records, size) {
+    var digits = address.length, width = digits + size;
+    var low = 0, high = records.length / width - 1, found = -1;
+    while (low <= high) {
+        var middle = (low + high) >> 1;
+        if (records.substr(middle * width, digits) <= address) {
+            found = middle;
+            low = middle + 1;
+        } else {
+            high = middle - 1;
+        }
+    }
+    if (found < 0) return false;
+    var at = found * width;
+    var length = size === 1 ? digit(records, at + digits) : digit(records, at + digits) * 64 + digit(records, at + digits + 1);
+    var whole = Math.floor((length + 4) / 6), part = (length + 4) % 6;
+    if (address.substring(0, whole) !== records.substr(at, whole)) return false;
+    if (part === 0) return true;
+    var mask = (63 << (6 - part)) & 63;
+    return (digit(address, whole) & mask) === (digit(records, at + whole) & mask);
+}
+
+// Whether the viewer's address is allow-listed (an IPv4-mapped IPv6 address counts as its
+// IPv4 address too).
 function allowed(ip) {
-    var address = ip.indexOf(':') >= 0 ? bytes6(ip) : bytes4(ip);
-    var mapped = null;
-    if (address !== null && address.length === 16 && address.slice(0, 12).join('.') === '0.0.0.0.0.0.0.0.0.0.255.255') {
-        mapped = address.slice(12);
+    if (ip.indexOf(':') < 0) {
+        var v4 = groups4(ip);
+        return v4 !== null && listed(encode(v4), CONFIG.v4, 1);
     }
-    for (var i = 0; i < CONFIG.cidrs.length; i++) {
-        var cidr = CONFIG.cidrs[i].split('/');
-        var network = cidr[0].indexOf(':') >= 0 ? bytes6(cidr[0]) : bytes4(cidr[0]);
-        var length = parseInt(cidr[1], 10);
-        if (within(address, network, length) || within(mapped, network, length)) return true;
+    var v6 = groups6(ip);
+    if (v6 === null) return false;
+    if (v6.slice(0, 6).join() === '0,0,0,0,0,65535' && listed(encode(v6.slice(6)), CONFIG.v4, 1)) {
+        return true;
     }
-    return false;
+    return listed(encode(v6), CONFIG.v6, 2);
 }
 
-// The state at `now` (epoch seconds): {on, until} where until is the end of the window that
-// puts maintenance on (null when none is known).
-function state(stored, now) {
-    var words = typeof stored === 'string' ? stored.trim().split(/\s+/) : [];
-    if (words[0] === 'on') return { on: true, until: null };
-    if (words[0] === 'off') return { on: false, until: null };
-    if (words[0] === 'window' && words.length === 3) {
-        var start = Number(words[1]), end = Number(words[2]);
-        if (now >= start && now < end) return { on: true, until: end };
+// The store's value as the grammar reads it: {kind: 'on' | 'off' | 'window' | ''}.
+function stored(value) {
+    var found = typeof value === 'string' ? VALUE.exec(value.replace(SPACE, '')) : null;
+    if (found === null) return { kind: '' };
+    if (found[1]) return { kind: 'on' };
+    if (found[2]) return { kind: 'off' };
+    var start = +found[3], end = +found[4];
+    return start < end ? { kind: 'window', start: start, end: end } : { kind: '' };
+}
+
+// The state at `now` (epoch seconds): {on, until}, where until is the end of the run of
+// windows (scheduled ones and the store's, overlapping or back to back) that covers now, or
+// null when maintenance has no known end.
+function state(value, now) {
+    var read = stored(value);
+    if (read.kind === 'off') return { on: false, until: null };
+    if (read.kind === 'on') return { on: true, until: null };
+    var windows = read.kind === 'window' ? CONFIG.windows.concat([[read.start, read.end]]) : CONFIG.windows;
+    var reach = now;
+    for (var grew = true; grew;) {
+        grew = false;
+        for (var i = 0; i < windows.length; i++) {
+            if (windows[i][0] <= reach && windows[i][1] > reach) {
+                reach = windows[i][1];
+                grew = true;
+            }
+        }
     }
-    for (var i = 0; i < CONFIG.windows.length; i++) {
-        var w = CONFIG.windows[i];
-        if (now >= w[0] && now < w[1]) return { on: true, until: w[1] };
-    }
+    if (reach > now) return { on: true, until: CONFIG.enabled ? null : reach };
     return { on: CONFIG.enabled, until: null };
 }
 
 function header(request, name) {
     var found = request.headers[name];
     return found ? found.value : '';
+}
+
+function decode64(text) {
+    var out = '', bits = 0, count = 0;
+    for (var i = 0; i < text.length; i++) {
+        var value = BASE64.indexOf(text.charAt(i));
+        if (value < 0) break;
+        bits = (bits << 6) | value;
+        count += 6;
+        if (count >= 8) {
+            count -= 8;
+            out += String.fromCharCode((bits >> count) & 255);
+            bits &= (1 << count) - 1;
+        }
+    }
+    return out;
+}
+
+// Whether `candidate` is the bypass token: compared with its SHA-256 (a token given at synth),
+// or with the deploy-time value (base64), which must itself be a well-formed token.
+function isToken(candidate) {
+    var token = CONFIG.token;
+    if (token === null || typeof candidate !== 'string' || !TOKEN.test(candidate)) return false;
+    if (token.sha256) {
+        return crypto.createHash('sha256').update(candidate).digest('hex') === token.sha256;
+    }
+    var real = decode64(token.base64);
+    return TOKEN.test(real) && candidate === real;
 }
 
 function bypassed(request) {
@@ -108,6 +183,8 @@ function bypassed(request) {
     return false;
 }
 
+// The maintenance answer. The end of maintenance replaces CONFIG.mark in the body; without a
+// known end, the ranges CONFIG gives for it (the HTML elements that hold it) are left out.
 function answer(request, until, now) {
     var accept = header(request, 'accept');
     var chosen = CONFIG.browser && accept.indexOf('text/html') >= 0 ? CONFIG.browser : CONFIG.response;
@@ -115,37 +192,44 @@ function answer(request, until, now) {
     var retry = until !== null ? Math.max(1, Math.ceil(until - now)) : chosen.retry;
     if (retry !== null) headers['retry-after'] = { value: String(retry) };
     for (var name in chosen.headers) headers[name] = { value: chosen.headers[name] };
-    var data = chosen.body;
-    // The window's end where the body asks for it; without a known end, the HTML paragraph that
-    // mentions it goes, and elsewhere the marker is left out.
-    if (until === null) data = data.replace(/<p>[^<]*__MAINTENANCE_END__[^<]*<\/p>/g, '');
-    var end = until === null ? '' : new Date(until * 1000).toISOString();
-    data = data.split('__MAINTENANCE_END__').join(end);
+    var data = chosen.body, end = '';
+    if (until === null) {
+        for (var i = chosen.cuts.length - 1; i >= 0; i--) {
+            data = data.substring(0, chosen.cuts[i][0]) + data.substring(chosen.cuts[i][1]);
+        }
+    } else {
+        end = new Date(until * 1000).toISOString();
+    }
     return { statusCode: chosen.status, headers: headers,
-        body: { encoding: 'text', data: data } };
+        body: { encoding: 'text', data: data.split(CONFIG.mark).join(end) } };
+}
+
+function link(candidate) {
+    var cookies = {};
+    cookies[CONFIG.cookie] = { value: candidate,
+        attributes: 'Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=43200' };
+    return { statusCode: 302, statusDescription: 'Found', cookies: cookies,
+        headers: { location: { value: '/' }, 'cache-control': { value: 'no-store' } } };
 }
 
 async function handler(event) {
     var request = event.request;
-    var stored = null;
+    var value = null;
     try {
-        stored = await cf.kvs(CONFIG.store).get(KEY);
+        value = await cf.kvs(CONFIG.store).get(CONFIG.key);
     } catch (error) {
-        stored = null; // no key: the deploy-time state and the windows decide
+        value = null;
     }
     var now = Date.now() / 1000;
-    var current = state(stored, now);
+    var current = state(value, now);
     if (!current.on) return request;
-    var cookie = request.cookies[CONFIG.cookie];
     if (CONFIG.token !== null) {
-        if (request.uri === CONFIG.link + CONFIG.token) {
-            var cookies = {};
-            cookies[CONFIG.cookie] = { value: CONFIG.token,
-                attributes: 'Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=43200' };
-            return { statusCode: 302, statusDescription: 'Found', cookies: cookies,
-                headers: { location: { value: '/' }, 'cache-control': { value: 'no-store' } } };
+        var uri = request.uri;
+        if (uri.indexOf(CONFIG.link) === 0 && isToken(uri.substring(CONFIG.link.length))) {
+            return link(uri.substring(CONFIG.link.length));
         }
-        if (header(request, CONFIG.header) === CONFIG.token || (cookie && cookie.value === CONFIG.token)) {
+        var cookie = request.cookies[CONFIG.cookie];
+        if (isToken(header(request, CONFIG.header)) || (cookie && isToken(cookie.value))) {
             return request;
         }
     }

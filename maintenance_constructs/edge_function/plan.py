@@ -1,17 +1,21 @@
-"""The CloudFront Function's code: the handler with its configuration written in, and the size
-checks AWS would otherwise apply at deploy time. Pure Python, no CDK."""
+"""The CloudFront Function's code: the handler with its configuration written in as data, and
+the size check AWS would otherwise apply at deploy time. Pure Python, no CDK."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from ..errors import MaintenanceConfigError
 from ..response import MaintenanceResponse
-from ..shared import BYPASS_COOKIE, BYPASS_HEADER
+from ..shared import BYPASS_COOKIE, BYPASS_HEADER, BYPASS_TOKEN_CHARACTERS, BYPASS_TOKEN_LENGTHS
+from .allowlist import DIGITS, compile_allowlist
+from .end_marker import END_TIME_MARKER, end_cuts
+from .store_value import STORE_KEY, VALUE_PATTERN
 from .windows import MaintenanceWindow
 
 __all__ = [
@@ -19,28 +23,60 @@ __all__ = [
     "MAX_FUNCTION_CODE_BYTES",
     "STORE_ID_LENGTH",
     "STORE_KEY",
+    "TOKEN_PATTERN",
+    "deploy_time_token",
     "function_code",
     "function_config",
+    "literal_token",
 ]
 
 MAX_FUNCTION_CODE_BYTES = 10240
 """The most bytes of code a CloudFront Function may have (10 KB)."""
 STORE_ID_LENGTH = 36
 """A KeyValueStore id (a UUID), which the code names; a deploy-time value at synth."""
-STORE_KEY = "maintenance"
-"""The store key that overrides the deploy-time state: ``on``, ``off`` or ``window S E``."""
-END_TIME_MARKER = "__MAINTENANCE_END__"
-"""Text in a response body that the function replaces with the window's end (ISO 8601, UTC)."""
+TOKEN_PATTERN = (
+    f"^[{BYPASS_TOKEN_CHARACTERS}]{{{BYPASS_TOKEN_LENGTHS[0]},{BYPASS_TOKEN_LENGTHS[1]}}}$"
+)
+"""A well-formed bypass token, as the function checks every candidate and the deploy-time
+token itself."""
+_PATTERNS = {"/__VALUE_PATTERN__/": VALUE_PATTERN, "/__TOKEN_PATTERN__/": TOKEN_PATTERN}
 _CONFIG = "__CONFIG__"
+_TRAILING_COMMENT = re.compile(r"\s+//\s.*$")
+
+
+def _without_comment(line: str) -> str:
+    """A line of handler.js without its comment (a ``//`` outside quotes after code)."""
+    line = line.strip()
+    if line.startswith("//"):
+        return ""
+    found = _TRAILING_COMMENT.search(line)
+    if found and line[: found.start()].count("'") % 2 == 0:
+        return line[: found.start()]
+    return line
 
 
 @cache
 def _handler_source() -> str:
-    """handler.js without comments and indentation: bytes count against the 10 KB. Read once:
-    every construct and every size check writes its configuration into the same text."""
+    """handler.js without comments and indentation (bytes count against the 10 KB), with the
+    constant patterns written in as regular expression literals. Read once."""
     text = resources.files(__package__).joinpath("handler.js").read_text(encoding="utf-8")
-    lines = (line.strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
+    lines = (_without_comment(line) for line in text.splitlines())
+    code = "\n".join(line for line in lines if line) + "\n"
+    for placeholder, pattern in _PATTERNS.items():
+        code = code.replace(placeholder, "/" + pattern.replace("/", "\\/") + "/")
+    return code.replace("__DIGITS__", DIGITS)
+
+
+def literal_token(token: str) -> dict[str, str]:
+    """A token known at synth, as the code holds it: only its SHA-256, never the token."""
+    return {"sha256": hashlib.sha256(token.encode("ascii")).hexdigest()}
+
+
+def deploy_time_token(encoded: str) -> dict[str, str]:
+    """A token known at deploy time (an SSM parameter's value), as the code holds it: its
+    base64 (``Fn::Base64``), whose letters cannot end a JavaScript string, so no value can
+    become code; the function decodes it and admits nothing unless it is a well-formed token."""
+    return {"base64": encoded}
 
 
 def _answer(response: MaintenanceResponse) -> dict[str, Any]:
@@ -49,6 +85,7 @@ def _answer(response: MaintenanceResponse) -> dict[str, Any]:
         "type": response.content_type
         + ("; charset=utf-8" if "text" in response.content_type else ""),
         "body": response.body,
+        "cuts": end_cuts(response.body, response.content_type),
         "retry": response.retry_after,
         "headers": {name.lower(): value for name, value in response.headers},
     }
@@ -57,59 +94,42 @@ def _answer(response: MaintenanceResponse) -> dict[str, Any]:
 def function_config(
     *,
     enabled: bool,
-    cidrs: Sequence[str],
+    cidrs: Sequence[Any],
     bypass_paths: Sequence[str],
-    token: str | None,
+    token: Mapping[str, str] | None,
     link_prefix: str,
     response: MaintenanceResponse,
     browser_response: MaintenanceResponse | None,
     windows: Sequence[MaintenanceWindow],
     store: str,
 ) -> dict[str, Any]:
-    """What the function decides with, as it reads it (``CONFIG`` in handler.js)."""
+    """What the function decides with, as it reads it (``CONFIG`` in handler.js). ``cidrs``
+    are normalized networks (``ipaddress``); ``token`` is :func:`literal_token` or
+    :func:`deploy_time_token` (or None)."""
     return {
         "enabled": enabled,
         "store": store,
-        "cidrs": list(cidrs),
+        "key": STORE_KEY,
+        **compile_allowlist(cidrs),
         "paths": list(bypass_paths),
-        "token": token,
+        "token": None if token is None else dict(token),
         "link": link_prefix,
         "header": BYPASS_HEADER.lower(),
         "cookie": BYPASS_COOKIE,
+        "mark": END_TIME_MARKER,
         "windows": [list(window.epoch_seconds) for window in windows],
         "response": _answer(response),
         "browser": None if browser_response is None else _answer(browser_response),
     }
 
 
+def config_json(config: Mapping[str, Any]) -> str:
+    """``config`` as the JavaScript data it is written as: JSON, with the two characters that
+    JSON allows in a string and ES5.1 source does not (U+2028, U+2029) escaped."""
+    written = json.dumps(config, ensure_ascii=False, separators=(",", ":"))
+    return written.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def function_code(config: Mapping[str, Any]) -> str:
     """The function's code with ``config`` written in."""
-    written = json.dumps(config, ensure_ascii=False, separators=(",", ":"))
-    return _handler_source().replace(_CONFIG, written)
-
-
-def check_code_size(config: Mapping[str, Any], *, token_length: int) -> int:
-    """The code's size in bytes at deploy time (deploy-time values at their longest); refused
-    over 10 KB, saying how many allowlist entries fit."""
-    stand_in = {**config, "store": "x" * STORE_ID_LENGTH}
-    if config["token"] is not None:
-        stand_in["token"] = "x" * token_length
-    size = len(function_code(stand_in).encode("utf-8"))
-    if size <= MAX_FUNCTION_CODE_BYTES:
-        return size
-    cidrs = list(config["cidrs"])
-    without = len(function_code({**stand_in, "cidrs": []}).encode("utf-8"))
-    average = (size - without) / len(cidrs) if cidrs else 0
-    fit = int((MAX_FUNCTION_CODE_BYTES - without) // average) if average else 0
-    raise MaintenanceConfigError(
-        f"allowed_cidrs/response: the function's code would be {size} bytes, over the "
-        f"{MAX_FUNCTION_CODE_BYTES} bytes (10 KB) a CloudFront Function may have "
-        f"({len(cidrs)} allowlist entries, {len(config['response']['body'].encode())} bytes of "
-        f"response body). "
-        + (
-            f"About {max(fit, 0)} entries fit with these responses: merge ranges, shorten the "
-            "responses, or use CloudFrontMaintenance (WAF IP sets hold 10,000 addresses)."
-            if cidrs
-            else "Shorten the responses (a short page that links to a status page)."
-        )
-    )
+    return _handler_source().replace(_CONFIG, config_json(config))

@@ -1,6 +1,7 @@
-"""Running CloudFrontFunctionMaintenance's function on Node, as CloudFront runs it, with a stub
-of the ``cloudfront`` module's ``kvs()``: the preview's answers come from the function itself.
-One Node process answers a whole batch of viewer requests."""
+"""Running CloudFrontFunctionMaintenance's function as CloudFront runs it, with a stub of the
+``cloudfront`` module's ``kvs()``: on Node (what the preview and the local edge use), or on
+``njs``, nginx's ES5.1-strict interpreter, the nearest offline stand-in for the cloudfront-js
+runtime. One process answers a whole batch of viewer requests."""
 
 from __future__ import annotations
 
@@ -14,67 +15,134 @@ from typing import Any
 
 from ..errors import MaintenanceConfigError
 
-__all__ = ["IMPORT", "node_runnable", "run_function", "viewer_request"]
+__all__ = ["ENGINES", "IMPORTS", "node_runnable", "run_function", "viewer_request"]
 
-IMPORT = "import cf from 'cloudfront';"
-_STUB = """
-const STORE = {};
-const cf = { kvs: function (id) { return { get: async function (key) {
-    if (id !== CONFIG.store) throw new Error('unknown store ' + id);
-    if (!(key in STORE)) throw new Error('key not found');
-    return STORE[key];
-} }; } };
+ENGINES = ("node", "njs")
+"""The JavaScript engines the function runs on here."""
+IMPORTS = ("import cf from 'cloudfront';", "import crypto from 'crypto';")
+"""The modules the function imports, each once."""
+_STORE = """
+var KVS = { store: {}, id: null };
+function kvs(id) { return { get: async function (key) {
+    if (id !== KVS.id) throw new Error('unknown store ' + id);
+    if (!(key in KVS.store)) throw new Error('key not found');
+    return KVS.store[key];
+} }; }
 """
-_DRIVER = """
-const realNow = Date.now;
-async function main() {
-    const input = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
-    const out = [];
-    for (const c of input.cases) {
-        for (const k of Object.keys(STORE)) delete STORE[k];
-        if (c.stored !== null && c.stored !== undefined) STORE[KEY] = c.stored;
-        if (c.cidrs) CONFIG.cidrs = c.cidrs;
-        Date.now = function () { return c.now * 1000; };
-        if (c.kind === 'allowed') { out.push(allowed(c.ip)); continue; }
-        const request = { method: 'GET', uri: c.uri, querystring: {},
-            headers: c.headers, cookies: c.cookies };
-        const event = { version: '1.0', context: {}, viewer: { ip: c.ip }, request: request };
-        out.push(await handler(event));
-    }
-    Date.now = realNow;
-    process.stdout.write(JSON.stringify(out));
+_CASE = """
+function prepare(c) {
+    KVS.id = CONFIG.store;
+    KVS.store = {};
+    if (c.stored !== null && c.stored !== undefined) KVS.store[CONFIG.key] = c.stored;
+    if (c.v4 !== undefined) { CONFIG.v4 = c.v4; CONFIG.v6 = c.v6; }
+    Date.now = function () { return c.now * 1000; };
+    var request = { method: 'GET', uri: c.uri, querystring: {}, headers: c.headers,
+        cookies: c.cookies };
+    return { version: '1.0', context: {}, viewer: { ip: c.ip }, request: request };
 }
-main().catch(function (e) { console.error(e); process.exit(1); });
+function run(cases, done) {
+    var out = [], realNow = Date.now;
+    function step(i) {
+        if (i >= cases.length) { Date.now = realNow; done(JSON.stringify(out)); return; }
+        var c = cases[i];
+        if (c.kind === 'allowed') { out.push(allowed(c.ip)); step(i + 1); return; }
+        handler(prepare(c)).then(function (result) { out.push(result); step(i + 1); },
+            function (error) { done(null, error); });
+    }
+    step(0);
+}
 """
+_NODE = (
+    "const crypto = require('crypto');\n"
+    + _STORE
+    + "const cf = { kvs: kvs };\n"
+    + _CASE
+    + """
+const input = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+run(input.cases, function (text, error) {
+    if (error) { console.error(String(error)); process.exit(1); }
+    process.stdout.write(text);
+});
+"""
+)
+_NJS_STUB = _STORE + "export default { kvs: kvs, state: KVS };\n"
+_NJS = (
+    _CASE
+    + """
+var KVS = cf.state;
+var input = JSON.parse(fs.readFileSync(INPUT));
+run(input.cases, function (text, error) {
+    if (error) { console.log('FAILED ' + String(error)); return; }
+    console.log(text);
+});
+"""
+)
+
+
+def _without_imports(code: str) -> str:
+    for line in IMPORTS:
+        if code.count(line) != 1:
+            raise MaintenanceConfigError(
+                f"preview: the function's code does not have {line!r} once, so it is not the "
+                "maintenance function this version writes."
+            )
+        code = code.replace(line, "")
+    return code
 
 
 def node_runnable(code: str) -> str:
-    """The function's code as Node runs it: the ``cloudfront`` import replaced by the stub."""
-    if code.count(IMPORT) != 1:
-        raise MaintenanceConfigError("preview: the function's code does not import cloudfront.")
-    return code.replace(IMPORT, "") + _STUB + _DRIVER
+    """The function's code as Node runs it: the imports replaced by the stub and Node's own
+    crypto module, with the driver that answers a batch of cases."""
+    return _without_imports(code) + _NODE
 
 
-def run_function(code: str, cases: Sequence[Mapping[str, Any]]) -> list[Any]:
-    """Each case's result: the request passed on (a dict with ``uri``), or a response."""
-    node = shutil.which("node")
-    if node is None:
+def _njs_runnable(code: str, cases_file: Path) -> str:
+    imports = "import cf from 'cloudfront.js';\nimport crypto from 'crypto';\nimport fs from 'fs';\n"
+    driver = _NJS.replace("INPUT", json.dumps(str(cases_file)))
+    return imports + _without_imports(code) + driver
+
+
+def _engine(engine: str) -> str:
+    if engine not in ENGINES:
+        raise MaintenanceConfigError(f"engine: {engine!r} is not one of {ENGINES}.")
+    found = shutil.which(engine)
+    if found is None:
         raise MaintenanceConfigError(
-            "preview: Node.js is not installed, so the CloudFront Function cannot be run; "
-            "install Node.js (the CDK CLI needs it too)."
+            f"preview: {engine} is not installed, so the CloudFront Function cannot be run; "
+            + (
+                "install Node.js (the CDK CLI needs it too)."
+                if engine == "node"
+                else "install njs (Debian package njs)."
+            )
         )
+    return found
+
+
+def run_function(
+    code: str, cases: Sequence[Mapping[str, Any]], *, engine: str = "node"
+) -> list[Any]:
+    """Each case's result: the request passed on (a dict with ``uri``), or a response."""
+    program = _engine(engine)
     with tempfile.TemporaryDirectory(prefix="maintenance-function-") as folder:
-        script = Path(folder) / "function.cjs"
-        script.write_text(node_runnable(code), encoding="utf-8")
         data = Path(folder) / "cases.json"
         data.write_text(json.dumps({"cases": list(cases)}), encoding="utf-8")
-        done = subprocess.run(
-            [node, str(script), str(data)], capture_output=True, text=True, timeout=120
+        if engine == "node":
+            script = Path(folder) / "function.cjs"
+            script.write_text(node_runnable(code), encoding="utf-8")
+            command = [program, str(script), str(data)]
+        else:
+            (Path(folder) / "cloudfront.js").write_text(_NJS_STUB, encoding="utf-8")
+            script = Path(folder) / "function.js"
+            script.write_text(_njs_runnable(code, data), encoding="utf-8")
+            command = [program, "-t", "module", "-p", folder, str(script)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    output = done.stdout.strip()
+    if done.returncode != 0 or not output or output.startswith("FAILED"):
+        tail = (done.stderr.strip() or output).splitlines()[-1:] or ["(no output)"]
+        raise MaintenanceConfigError(
+            f"preview: the CloudFront Function failed on {engine}: {tail[0]}"
         )
-    if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1:] or ["(no output)"]
-        raise MaintenanceConfigError(f"preview: the CloudFront Function failed on Node: {tail[0]}")
-    return list(json.loads(done.stdout))
+    return list(json.loads(output))
 
 
 def viewer_request(

@@ -1,0 +1,83 @@
+"""The function's code size at deploy time, checked at synth: deploy-time values are counted at
+their longest, and an oversize is refused naming the part that made it so, with that part's
+fix. Pure Python, no CDK."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import MaintenanceConfigError
+from ..shared import BYPASS_TOKEN_LENGTHS
+from .allowlist import RECORD_WIDTHS
+from .plan import MAX_FUNCTION_CODE_BYTES, STORE_ID_LENGTH, function_code
+
+__all__ = ["DEPLOY_TIME_TOKEN_BYTES", "check_code_size"]
+
+DEPLOY_TIME_TOKEN_BYTES = 4 * -(-BYPASS_TOKEN_LENGTHS[1] // 3)
+"""The base64 of the longest token a deploy-time value may hold (the function admits none
+longer)."""
+
+
+def _bytes(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _parts(config: Mapping[str, Any]) -> dict[str, int]:
+    """Bytes of each part the user chooses, by the parameter that sets it."""
+    return {
+        "allowed_cidrs": len(config["v4"]) + len(config["v6"]),
+        "windows": _bytes(config["windows"]),
+        "bypass_paths": _bytes(config["paths"]),
+        "response": _bytes(config["response"]),
+        "browser_response": _bytes(config["browser"]) if config["browser"] else 0,
+    }
+
+
+def _entries(config: Mapping[str, Any]) -> int:
+    return sum(len(config[family]) // width for family, width in RECORD_WIDTHS.items())
+
+
+def _fix(part: str, config: Mapping[str, Any], size: int, part_bytes: int) -> str:
+    if part == "allowed_cidrs":
+        entries = _entries(config)
+        fit = entries - -(-(size - MAX_FUNCTION_CODE_BYTES) * entries // part_bytes)
+        return (
+            f"About {max(fit, 0)} of the {entries} allowlist entries (after merging) fit with "
+            "these responses: merge ranges, or use CloudFrontMaintenance (WAF IP sets hold "
+            "10,000 addresses)."
+        )
+    if part == "windows":
+        return (
+            f"Keep the next few of the {len(config['windows'])} windows and switch later ones "
+            "at run time (maintenance-constructs switch window START END)."
+        )
+    if part == "bypass_paths":
+        return (
+            f"List the common prefixes of the {len(config['paths'])} bypass paths instead "
+            "(e.g. '/static/' for every file under it)."
+        )
+    return (
+        f"Shorten the {part} body (a short page that links to a status page, "
+        "MaintenanceResponse.page(..., status_url=...))."
+    )
+
+
+def check_code_size(config: Mapping[str, Any]) -> int:
+    """The code's size in bytes at deploy time (the store id, and a deploy-time token at its
+    longest); refused over 10 KB, naming the largest part and its fix."""
+    stand_in = {**config, "store": "x" * STORE_ID_LENGTH}
+    if config["token"] is not None and "base64" in config["token"]:
+        stand_in["token"] = {"base64": "x" * DEPLOY_TIME_TOKEN_BYTES}
+    size = len(function_code(stand_in).encode("utf-8"))
+    if size <= MAX_FUNCTION_CODE_BYTES:
+        return size
+    parts = _parts(config)
+    largest = max(parts, key=lambda name: parts[name])
+    listing = ", ".join(f"{name} {count} bytes" for name, count in parts.items() if count)
+    raise MaintenanceConfigError(
+        f"{largest}: the function's code would be {size} bytes, over the "
+        f"{MAX_FUNCTION_CODE_BYTES} bytes (10 KB) a CloudFront Function may have ({listing}; "
+        f"the rest is the function itself). {_fix(largest, config, size, parts[largest])}"
+    )

@@ -1,0 +1,59 @@
+"""The runtime switch's value: the store key's name and the one grammar of its value, which the
+function (handler.js, given ``VALUE_PATTERN`` at synth) and ``switch`` both read. Pure Python.
+
+Grammar, after leading and trailing spaces, tabs and line breaks are dropped:
+
+- ``on``: maintenance on (no end known);
+- ``off``: maintenance off, scheduled windows included;
+- ``window START END``: on from START until END, in whole seconds since the epoch (1 to 11
+  digits each, END after START), single spaces between the words;
+- anything else is not understood and ignored: the deploy-time state and the scheduled
+  windows decide, as with no key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["STORE_KEY", "VALUE_PATTERN", "VALUE_SPACE", "StoreValue", "parse_store_value"]
+
+STORE_KEY = "maintenance"
+"""The store key that overrides the deploy-time state."""
+VALUE_SPACE = " \t\r\n"
+"""The characters dropped from both ends of a value before it is read."""
+VALUE_PATTERN = r"^(?:(on)|(off)|window ([0-9]{1,11}) ([0-9]{1,11}))$"
+"""The value's grammar as a regular expression both Python and JavaScript read the same way."""
+_VALUE = re.compile(VALUE_PATTERN)
+
+
+@dataclass(frozen=True)
+class StoreValue:
+    """What the function makes of a store value: ``kind`` is ``on``, ``off``, ``window`` or
+    ``ignored`` (no key, or a value outside the grammar); a window has ``start`` and ``end``."""
+
+    kind: str
+    start: int | None = None
+    end: int | None = None
+
+    def in_effect(self, now: float) -> bool:
+        """Whether this value puts maintenance on at ``now`` by itself."""
+        if self.kind == "window":
+            assert self.start is not None and self.end is not None
+            return self.start <= now < self.end
+        return self.kind == "on"
+
+
+def parse_store_value(value: str | None) -> StoreValue:
+    """The value as the function reads it (None: no key)."""
+    if value is None:
+        return StoreValue("ignored")
+    found = _VALUE.fullmatch(value.strip(VALUE_SPACE))
+    if found is None:
+        return StoreValue("ignored")
+    if found.group(1):
+        return StoreValue("on")
+    if found.group(2):
+        return StoreValue("off")
+    start, end = int(found.group(3)), int(found.group(4))
+    return StoreValue("window", start, end) if start < end else StoreValue("ignored")

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, cast
 
@@ -284,6 +284,33 @@ def regional_http_api() -> None:
     RegionalMaintenance(stack, "Maintenance", resource_arns=[stage.ref])
 
 
+def regional_format_arn_http_api() -> None:
+    """An HTTP API stage's ARN built with Stack.format_arn in an environment-agnostic stack:
+    the partition and the region are tokens, the service and the resource are not."""
+    stack = cdk.Stack(cdk.App(), "Api")
+    arn = stack.format_arn(
+        service="apigateway", account="", resource="/apis/a1b2c3/stages/$default"
+    )
+    RegionalMaintenance(stack, "Maintenance", resource_arns=[arn])
+
+
+def regional_execute_api() -> None:
+    """What HttpApi.arn_for_execute_api() returns: who may invoke the API, not a resource."""
+    stack = cdk.Stack(cdk.App(), "Api", env=cdk.Environment(region="eu-west-1"))
+    api = apigwv2.HttpApi(stack, "Http")
+    RegionalMaintenance(stack, "Maintenance", resource_arns=[api.arn_for_execute_api()])
+
+
+def regional_joined_http_api() -> None:
+    """An HTTP API stage's ARN from Fn.join: one opaque token until the app synthesizes."""
+    stack = edge_stack("eu-west-1")
+    arn = cdk.Fn.join(
+        "", ["arn:", cdk.Aws.PARTITION, ":apigateway:eu-west-1::/apis/a1b2c3/stages/x"]
+    )
+    RegionalMaintenance(stack, "Maintenance", resource_arns=[arn])
+    stack.node.root.synth()  # type: ignore[attr-defined]
+
+
 def regional_twice() -> None:
     """The app already associates another web ACL with the resource."""
     stack = edge_stack("eu-west-1")
@@ -355,7 +382,7 @@ def edge_function_on_taken_behavior(kind: str) -> Callable[[], Any]:
                 function=other, event_type=cloudfront_l2.FunctionEventType.VIEWER_REQUEST
             )
             distribution = _distribution(stack, function_associations=[association])
-        else:
+        elif kind == "lambda":
             version = lambda_.Version.from_version_arn(
                 stack, "Auth", "arn:aws:lambda:us-east-1:123456789012:function:auth:1"
             )
@@ -364,10 +391,28 @@ def edge_function_on_taken_behavior(kind: str) -> Callable[[], Any]:
                 event_type=cloudfront_l2.LambdaEdgeEventType.VIEWER_REQUEST,
             )
             distribution = _distribution(stack, edge_lambdas=[edge])
+        else:  # a Lambda@Edge of the app's own on viewer response, named by its path
+            handler = lambda_.Function(
+                stack,
+                "AuthAtEdge",
+                runtime=lambda_.Runtime.NODEJS_20_X,
+                handler="index.handler",
+                code=lambda_.Code.from_inline("exports.handler = async (e) => e;"),
+            )
+            edge = cloudfront_l2.EdgeLambda(
+                function_version=handler.current_version,
+                event_type=cloudfront_l2.LambdaEdgeEventType.VIEWER_RESPONSE,
+            )
+            distribution = _distribution(stack, edge_lambdas=[edge])
         CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=distribution)
         cast(cdk.App, stack.node.root).synth()
 
     return run
+
+
+def _hour(index: int) -> MaintenanceWindow:
+    start = datetime(2027, 1, 1, tzinfo=timezone.utc) + timedelta(days=index)
+    return MaintenanceWindow(start=start, end=start + timedelta(hours=1))
 
 
 def edge_function_twice() -> None:
@@ -414,6 +459,12 @@ CASES: list[Case] = [
     ),
     Case("response", "response.body", "42", response(lambda: MaintenanceResponse.json(42))),  # type: ignore[arg-type]
     Case("response", "response.body", "''", response(lambda: MaintenanceResponse.text(""))),
+    Case(
+        "response",
+        "response.body",
+        "U+D83D",
+        response(lambda: MaintenanceResponse.text("Back soon \ud83d")),
+    ),
     Case(
         "response",
         "response.status_code",
@@ -1137,9 +1188,47 @@ CASES: list[Case] = [
     Case("CloudFront Function", "behaviors", "Edge/Maintenance", edge_function_twice),
     Case(
         "CloudFront Function",
-        "allowed_cidrs/response",
-        "10240",
+        "allowed_cidrs",
+        "600 allowlist entries",
         edge_function(allowed_cidrs=[f"10.{i // 100}.{i % 100 * 2}.0/24" for i in range(600)]),
+    ),
+    Case(
+        "CloudFront Function",
+        "windows",
+        "150 windows",
+        edge_function(windows=[_hour(i) for i in range(150)]),
+    ),
+    Case(
+        "CloudFront Function",
+        "bypass_paths",
+        "200 bypass paths",
+        edge_function(bypass_paths=[f"/static/asset-{i:04d}.js" for i in range(200)]),
+    ),
+    Case(
+        "CloudFront Function",
+        "browser_response",
+        "browser_response body",
+        edge_function(browser_response=MaintenanceResponse.html("<p>" + "x" * 3500 + "</p>")),
+    ),
+    Case(
+        "CloudFront Function",
+        "response.headers",
+        "'Connection'",
+        edge_function(response=MaintenanceResponse.json(headers={"Connection": "close"})),
+    ),
+    Case(
+        "CloudFront Function",
+        "browser_response.headers",
+        "'X-Amz-Cf-Pop'",
+        edge_function(
+            browser_response=MaintenanceResponse.html("<p>x</p>", headers={"X-Amz-Cf-Pop": "A"})
+        ),
+    ),
+    Case(
+        "CloudFront Function",
+        "behaviors",
+        "Edge/AuthAtEdge",
+        edge_function_on_taken_behavior("lambda-viewer-response"),
     ),
     Case("CloudFront Function", "windows", "'2027-01-09'", edge_function(windows="2027-01-09")),
     Case(
@@ -1180,6 +1269,43 @@ CASES: list[Case] = [
         "bypass_link_prefix",
         "'maintenance'",
         edge_function(bypass_link_prefix="maintenance"),
+    ),
+    # -- Regional: whitespace, ARNs with deploy-time values, execute-api --------------------
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:apigateway:eu-west-1::/restapis/a1b2c3/stages/prod\\n'",
+        regional(resource_arns=[REST_STAGE_ARN + "\n"]),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "' arn:aws:apigateway:eu-west-1::/restapis/a1b2c3/stages/prod'",
+        regional(resource_arns=[" " + REST_STAGE_ARN]),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:${AWS::Partition}:apigateway:${AWS::Region}::/apis/a1b2c3/stages/$default'",
+        regional_format_arn_http_api,
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "execute-api ARN of the HTTP API Api/Http",
+        regional_execute_api,
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:aws:execute-api:eu-west-1:111111111111:a1b2c3/prod/GET/'",
+        regional(resource_arns=["arn:aws:execute-api:eu-west-1:111111111111:a1b2c3/prod/GET/"]),
+    ),
+    Case(
+        "Regional",
+        "resource_arns",
+        "'arn:${AWS::Partition}:apigateway:eu-west-1::/apis/a1b2c3/stages/x'",
+        regional_joined_http_api,
     ),
 ]
 

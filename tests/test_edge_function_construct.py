@@ -202,7 +202,7 @@ def test_metadata_names_the_output_for_switch() -> None:
     assert entry.data["output"].startswith("MaintenanceStoreArn")
 
 
-def test_about_300_ipv4_cidrs_fit_as_the_docs_say() -> None:
+def test_400_ipv4_cidrs_fit_as_the_docs_say() -> None:
     def build(count: int) -> Callable[[], Any]:
         def run() -> Any:
             stack = cdk.Stack(cdk.App(), "Edge", env=cdk.Environment(region="us-east-1"))
@@ -220,9 +220,9 @@ def test_about_300_ipv4_cidrs_fit_as_the_docs_say() -> None:
 
         return run
 
-    assert build(300)().code_bytes <= 10240
-    with pytest.raises(ValueError, match=r"About 3[0-9][0-9] entries fit"):
-        build(400)()
+    assert build(400)().code_bytes <= 10240
+    with pytest.raises(ValueError, match=r"^allowed_cidrs: .*About 40[0-9] of the 450 allowlist"):
+        build(450)()
 
 
 PREVIEW_APP = """

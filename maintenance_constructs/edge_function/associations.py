@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import jsii
-from aws_cdk import IAspect, Stack
+from aws_cdk import CfnElement, IAspect, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from constructs import IConstruct, IValidation
 
@@ -19,14 +19,26 @@ __all__ = ["DEFAULT_BEHAVIOR", "AssociateAtSynthesis"]
 DEFAULT_BEHAVIOR = "*"
 """The name of the default behavior in ``behaviors`` (its path pattern in the console)."""
 VIEWER_REQUEST = "viewer-request"
+VIEWER_EVENTS = (VIEWER_REQUEST, "viewer-response")
+"""The events on which a CloudFront Function and Lambda@Edge cannot share a behavior."""
 _CLAIMS_ATTRIBUTE = "_maintenance_constructs_function_behaviors"
 
 
-def _named(value: Any) -> str:
-    """A function ARN from the template as a reader knows it: a logical id, or the ARN."""
+def _named(stack: Stack, value: Any) -> str:
+    """A function ARN from the template as a reader knows it: the construct path of the
+    resource it refers to (a ``Ref`` or ``Fn::GetAtt``), or the ARN itself."""
+    logical_id = None
     if isinstance(value, dict) and "Fn::GetAtt" in value:
-        return str(value["Fn::GetAtt"][0])
-    return value if isinstance(value, str) else str(value)
+        logical_id = str(value["Fn::GetAtt"][0])
+    elif isinstance(value, dict) and "Ref" in value:
+        logical_id = str(value["Ref"])
+    if logical_id is None:
+        return value if isinstance(value, str) else str(value)
+    for node in stack.node.find_all():
+        if isinstance(node, CfnElement) and stack.resolve(node.logical_id) == logical_id:
+            path = node.node.path
+            return path[: -len("/Resource")] if path.endswith("/Resource") else path
+    return logical_id
 
 
 @jsii.implements(IAspect, IValidation)
@@ -104,22 +116,41 @@ class AssociateAtSynthesis:
         return False
 
     def _refused(self, name: str, behavior: dict[str, Any]) -> bool:
+        """A viewer-request function of the app's own (one per behavior), or Lambda@Edge on
+        any viewer event (AWS does not combine the two kinds there)."""
         path = self.distribution.node.path
-        for kind, key, arn_key in (
-            ("CloudFront Function", "functionAssociations", "functionArn"),
-            ("Lambda@Edge function", "lambdaFunctionAssociations", "lambdaFunctionArn"),
+        stack = Stack.of(self.distribution)
+        for kind, key, arn_key, events in (
+            ("CloudFront Function", "functionAssociations", "functionArn", (VIEWER_REQUEST,)),
+            (
+                "Lambda@Edge function",
+                "lambdaFunctionAssociations",
+                "lambdaFunctionArn",
+                VIEWER_EVENTS,
+            ),
         ):
             for association in behavior.get(key) or []:
-                if association.get("eventType") == VIEWER_REQUEST:
+                event = association.get("eventType")
+                if event in events:
                     self.errors.append(
-                        f"behaviors: the behavior {name!r} of {path} already runs the "
-                        f"{kind} {_named(association.get(arn_key))} on viewer request, and a "
-                        "behavior runs one viewer-request function. Leave the behavior out "
-                        "(behaviors=[...]), move that function to another event, or put "
-                        "maintenance on CloudFrontMaintenance (WAF) instead."
+                        _taken(name, path, kind, event, _named(stack, association.get(arn_key)))
                     )
                     return True
         return False
 
     def validate(self) -> list[str]:
         return list(self.errors)
+
+
+def _taken(name: str, path: str, kind: str, event: str, function: str) -> str:
+    if kind == "CloudFront Function":
+        fix = "move that function to another event"
+        why = "a behavior runs one viewer-request function"
+    else:
+        fix = "move the Lambda@Edge function to an origin event"
+        why = "AWS does not combine CloudFront Functions and Lambda@Edge on viewer events"
+    return (
+        f"behaviors: the behavior {name!r} of {path} already runs the {kind} {function} on "
+        f"{event}, and {why}. Leave the behavior out (behaviors=[...]), {fix}, or put "
+        "maintenance on CloudFrontMaintenance (WAF) instead."
+    )

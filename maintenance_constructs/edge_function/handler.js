@@ -49,9 +49,9 @@ function groups6(text) {
     return out;
 }
 
-// 16-bit groups written as the records write addresses: 4 zero bits, then 6 bits a digit.
-function encode(groups) {
-    var out = '', value = 0, bits = 4;
+// 16-bit groups written as the records write addresses: `pad` zero bits, then 6 bits a digit.
+function encode(groups, pad) {
+    var out = '', value = 0, bits = pad;
     for (var i = 0; i < groups.length; i++) {
         value = (value << 16) | groups[i];
         bits += 16;
@@ -68,10 +68,10 @@ function digit(text, at) {
     return DIGITS.indexOf(text.charAt(at));
 }
 
-// Whether an encoded address lies in the compiled records (allowlist.py): sorted and
+// Whether an encoded address lies in a table of compiled records (allowlist.py): sorted and
 // disjoint, so the last start not above the address is the only candidate (a binary search
 // of string comparisons; nothing is parsed but that record's prefix length).
-function listed(address, records, size) {
+function listed(address, records, size, pad) {
     var digits = address.length, width = digits + size;
     var low = 0, high = records.length / width - 1, found = -1;
     while (low <= high) {
@@ -86,7 +86,7 @@ function listed(address, records, size) {
     if (found < 0) return false;
     var at = found * width;
     var length = size === 1 ? digit(records, at + digits) : digit(records, at + digits) * 64 + digit(records, at + digits + 1);
-    var whole = Math.floor((length + 4) / 6), part = (length + 4) % 6;
+    var whole = Math.floor((length + pad) / 6), part = (length + pad) % 6;
     if (address.substring(0, whole) !== records.substr(at, whole)) return false;
     if (part === 0) return true;
     var mask = (63 << (6 - part)) & 63;
@@ -98,14 +98,14 @@ function listed(address, records, size) {
 function allowed(ip) {
     if (ip.indexOf(':') < 0) {
         var v4 = groups4(ip);
-        return v4 !== null && listed(encode(v4), CONFIG.v4, 1);
+        return v4 !== null && listed(encode(v4, 4), CONFIG.v4, 1, 4);
     }
     var v6 = groups6(ip);
     if (v6 === null) return false;
-    if (v6.slice(0, 6).join() === '0,0,0,0,0,65535' && listed(encode(v6.slice(6)), CONFIG.v4, 1)) {
+    if (v6.slice(0, 6).join() === '0,0,0,0,0,65535' && listed(encode(v6.slice(6), 4), CONFIG.v4, 1, 4)) {
         return true;
     }
-    return listed(encode(v6), CONFIG.v6, 2);
+    return listed(encode(v6.slice(0, 4), 2), CONFIG.v6, 2, 2) || listed(encode(v6, 4), CONFIG.v6l, 2, 4);
 }
 
 // The store's value as the grammar reads it: {kind: 'on' | 'off' | 'window' | ''}.

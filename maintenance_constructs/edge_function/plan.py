@@ -55,13 +55,52 @@ def _without_comment(line: str) -> str:
     return line
 
 
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+_BEFORE_REGEX = frozenset("(,=:[!&|?{};")
+
+
+def _squeezed(line: str) -> str:
+    """A line without the spaces JavaScript does not need: kept inside strings and regular
+    expression literals, between two word characters, and between ``+``/``-`` pairs."""
+    out: list[str] = []
+    quote = ""  # the open string's quote, or "/" inside a regular expression literal
+    in_class = escaped = False
+    for index, char in enumerate(line):
+        if quote:
+            out.append(char)
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif quote == "/" and char in "[]":
+                in_class = char == "["
+            elif char == quote and not in_class:
+                quote = ""
+            continue
+        if char in "'\"":
+            quote = char
+        elif char == "/" and (not out or out[-1] in _BEFORE_REGEX or out[-6:] == list("return")):
+            quote = "/"
+        elif char == " ":
+            before, after = (out[-1] if out else ""), line[index + 1 : index + 2]
+            if (before in _WORD and after in _WORD) or before + after in ("++", "--", "+-", "-+"):
+                out.append(char)
+            continue
+        out.append(char)
+    return "".join(out)
+
+
 @cache
 def _handler_source() -> str:
     """handler.js without comments and indentation (bytes count against the 10 KB), with the
     constant patterns written in as regular expression literals. Read once."""
     text = resources.files(__package__).joinpath("handler.js").read_text(encoding="utf-8")
     lines = (_without_comment(line) for line in text.splitlines())
-    code = "\n".join(line for line in lines if line) + "\n"
+    kept = ("import ", "const ")  # read back as written (the imports, `const CONFIG = `)
+    code = (
+        "\n".join(line if line.startswith(kept) else _squeezed(line) for line in lines if line)
+        + "\n"
+    )
     for placeholder, pattern in _PATTERNS.items():
         code = code.replace(placeholder, "/" + pattern.replace("/", "\\/") + "/")
     return code.replace("__DIGITS__", DIGITS)

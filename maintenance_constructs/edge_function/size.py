@@ -27,7 +27,7 @@ def _bytes(value: Any) -> int:
 def _parts(config: Mapping[str, Any]) -> dict[str, int]:
     """Bytes of each part the user chooses, by the parameter that sets it."""
     return {
-        "allowed_cidrs": len(config["v4"]) + len(config["v6"]),
+        "allowed_cidrs": sum(len(config[table]) for table in RECORD_WIDTHS),
         "windows": _bytes(config["windows"]),
         "bypass_paths": _bytes(config["paths"]),
         "response": _bytes(config["response"]),
@@ -36,7 +36,7 @@ def _parts(config: Mapping[str, Any]) -> dict[str, int]:
 
 
 def _entries(config: Mapping[str, Any]) -> int:
-    return sum(len(config[family]) // width for family, width in RECORD_WIDTHS.items())
+    return sum(len(config[table]) // width for table, width in RECORD_WIDTHS.items())
 
 
 def _fix(part: str, config: Mapping[str, Any], size: int, part_bytes: int) -> str:

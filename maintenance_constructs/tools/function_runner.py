@@ -15,7 +15,14 @@ from typing import Any
 
 from ..errors import MaintenanceConfigError
 
-__all__ = ["ENGINES", "IMPORTS", "node_runnable", "run_function", "viewer_request"]
+__all__ = [
+    "ENGINES",
+    "IMPORTS",
+    "node_runnable",
+    "run_function",
+    "time_function",
+    "viewer_request",
+]
 
 ENGINES = ("node", "njs")
 """The JavaScript engines the function runs on here."""
@@ -39,15 +46,30 @@ function prepare(c) {
         cookies: c.cookies };
     return { version: '1.0', context: {}, viewer: { ip: c.ip }, request: request };
 }
+function timed(event, count, clock, done) {
+    var start = clock(), k = 0;
+    function again() {
+        if (k++ >= count) { done((clock() - start) / count); return; }
+        handler(event).then(again);
+    }
+    again();
+}
 function run(cases, done) {
     var out = [], realNow = Date.now;
     function step(i) {
         for (; i < cases.length; i++) {
-            if (cases[i].v4 !== undefined) { CONFIG.v4 = cases[i].v4; CONFIG.v6 = cases[i].v6; }
+            if (cases[i].v4 !== undefined) { CONFIG.v4 = cases[i].v4; CONFIG.v6 = cases[i].v6; CONFIG.v6l = cases[i].v6l; }
             if (cases[i].kind !== 'allowed') break;
             out.push(allowed(cases[i].ip));
         }
         if (i >= cases.length) { Date.now = realNow; done(JSON.stringify(out)); return; }
+        if (cases[i].repeat) {
+            timed(prepare(cases[i]), cases[i].repeat, realNow, function (ms) {
+                out.push({ ms: ms });
+                step(i + 1);
+            });
+            return;
+        }
         handler(prepare(cases[i])).then(function (result) { out.push(result); step(i + 1); },
             function (error) { done(null, error); });
     }
@@ -149,6 +171,14 @@ def run_function(
             f"preview: the CloudFront Function failed on {engine}: {tail[0]}"
         )
     return list(json.loads(output))
+
+
+def time_function(
+    code: str, case: Mapping[str, Any], *, repeat: int, engine: str = "node"
+) -> float:
+    """Milliseconds per request for ``case`` answered ``repeat`` times in one process."""
+    [result] = run_function(code, [{**case, "repeat": repeat}], engine=engine)
+    return float(result["ms"])
 
 
 def viewer_request(

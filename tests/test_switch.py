@@ -18,11 +18,18 @@ from botocore.stub import Stubber
 from maintenance_constructs import MaintenanceConfigError
 from maintenance_constructs.tools import switch_command
 from maintenance_constructs.tools.cli import main
-from maintenance_constructs.tools.switch import Switch, describe_value, switch_value
+from maintenance_constructs.tools.switch import (
+    StoreLocation,
+    Switch,
+    describe_value,
+    store_arn_from_stack,
+    switch_value,
+)
 
 ARN = "arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c-aaaa-bbbb-cccc-111122223333"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 WHEN = datetime.datetime(2026, 12, 1, tzinfo=datetime.timezone.utc)
+NOW = WHEN.timestamp()  # the windows below are in January 2027, whatever the machine's clock
 
 
 def _store(etag: str) -> dict[str, Any]:
@@ -63,11 +70,11 @@ def _expect_write(stubber: Stubber, value: str, etag: str = "E1") -> None:
 def test_values_written(action: str, times: list[str], value: str) -> None:
     if action == "window":  # 03:00+01:00 is 02:00Z: not after the start
         with pytest.raises(MaintenanceConfigError, match=r"END: .* is not after START"):
-            switch_value(action, times)
+            switch_value(action, times, now=NOW)
         times = ["2027-01-09T02:00Z", "2027-01-09T04:00Z"]
         value = "window 1799460000 1799467200"
-    assert switch_value(action, times) == value
-    assert switch_value("clear", []) is None
+    assert switch_value(action, times, now=NOW) == value
+    assert switch_value("clear", [], now=NOW) is None
 
 
 @pytest.mark.parametrize(
@@ -80,13 +87,40 @@ def test_values_written(action: str, times: list[str], value: str) -> None:
 )
 def test_bad_windows_are_one_line(times: list[str], message: str) -> None:
     with pytest.raises(MaintenanceConfigError, match=message):
-        switch_value("window", times)
+        switch_value("window", times, now=NOW)
+
+
+def test_a_window_that_has_ended_is_refused_in_one_line() -> None:
+    """END at or before now: the function would never be on, so nothing is written."""
+    times = ["2026-11-30T22:00Z", "2026-12-01T00:00Z"]  # ends exactly at NOW
+    with pytest.raises(MaintenanceConfigError) as error:
+        switch_value("window", times, now=NOW)
+    assert str(error.value) == (
+        "END: '2026-12-01T00:00Z' has already passed (now is 2026-12-01T00:00Z), so the window "
+        "would never be on; give an END in the future (switch on starts maintenance with no end)."
+    )
+    # A window that has started but not ended is fine: on from now until END.
+    assert switch_value("window", ["2026-11-30T22:00Z", "2026-12-01T00:01Z"], now=NOW)
+
+
+def test_the_command_refuses_an_ended_window_before_any_aws_call(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_client(service: str, region: str | None) -> Any:
+        raise AssertionError(f"no {service} client should be made")
+
+    monkeypatch.setattr(switch_command, "make_client", no_client)
+    times = ["2020-01-01T00:00Z", "2020-01-01T02:00+01:00"]
+    assert main(["switch", "window", *times, "--store-arn", ARN]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.count("\n") == 1
+    assert "END: '2020-01-01T02:00+01:00' has already passed" in out.err
 
 
 @pytest.mark.parametrize("action", ["on", "off", "window"])
 def test_each_action_writes_the_key_with_the_current_etag(kvs: Stubber, action: str) -> None:
     times = ["2027-01-09T02:00Z", "2027-01-09T04:00Z"] if action == "window" else []
-    value = switch_value(action, times)
+    value = switch_value(action, times, now=NOW)
     assert value is not None
     _expect_write(kvs, value)
     assert Switch(kvs.client, ARN).write(value) == f"set to {value!r}"
@@ -120,7 +154,9 @@ def test_clear_deletes_the_key_and_an_absent_key_is_already_clear(kvs: Stubber) 
 def test_status_reads_the_key_back(kvs: Stubber) -> None:
     got = {"Key": "maintenance", "Value": "on", "ItemCount": 1, "TotalSizeInBytes": 13}
     kvs.add_response("get_key", got, {"KvsARN": ARN, "Key": "maintenance"})
-    kvs.add_client_error("get_key", "ResourceNotFoundException", "no such key", 404)
+    # GetKey's ResourceNotFoundException is "no key" only once the store is known to exist.
+    kvs.add_client_error("get_key", "ResourceNotFoundException", "Resource not found", 404)
+    kvs.add_response("describe_key_value_store", _store("E1"), {"KvsARN": ARN})
     switch = Switch(kvs.client, ARN)
     assert switch.read() == "on"
     assert switch.read() is None
@@ -180,6 +216,122 @@ def test_the_command_prints_what_it_did_and_never_the_credentials(
     assert err.count("\n") == 1 and "has no time zone" in err
 
 
+@pytest.mark.parametrize(
+    ("get_key", "describe", "reason"),
+    [
+        ("AccessDeniedException", None, "AccessDeniedException: not authorized"),
+        ("ThrottlingException", None, "ThrottlingException: Rate exceeded"),
+        ("ValidationException", None, "ValidationException: bad request"),
+        ("InternalServerException", None, "InternalServerException: try again"),
+        # GetKey's 404 for the store itself: the describe says the store is not there.
+        ("ResourceNotFoundException", "ResourceNotFoundException", "Resource not found"),
+        ("ResourceNotFoundException", "AccessDeniedException", "AccessDeniedException"),
+    ],
+)
+def test_status_that_could_not_read_is_one_line_and_not_no_key(
+    kvs: Stubber,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    get_key: str,
+    describe: str | None,
+    reason: str,
+) -> None:
+    monkeypatch.setattr(switch_command, "make_client", lambda service, region: kvs.client)
+    message = reason.partition(": ")[2] or "Resource not found"
+    kvs.add_client_error("get_key", get_key, message, 400)
+    if describe is not None:
+        kvs.add_client_error("describe_key_value_store", describe, message, 400)
+    assert main(["switch", "status", "--store-arn", ARN]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.count("\n") == 1, out
+    assert out.err.startswith(
+        f"maintenance-constructs: error: switch: could not read the key 'maintenance' of the "
+        f"KeyValueStore {ARN}: "
+    )
+    assert reason in out.err and "no key" not in out.err
+
+
+def test_status_says_no_key_only_when_the_store_exists(
+    kvs: Stubber, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(switch_command, "make_client", lambda service, region: kvs.client)
+    kvs.add_client_error("get_key", "ResourceNotFoundException", "Resource not found", 404)
+    kvs.add_response("describe_key_value_store", _store("E1"), {"KvsARN": ARN})
+    assert main(["switch", "status", "--store-arn", ARN]) == 0
+    assert capsys.readouterr().out == (
+        f"{ARN}: no key: the deploy-time state and the scheduled windows decide\n"
+    )
+
+
+def _no_aws_configuration(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
+    for name in (*names, "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # no session cached with credentials
+
+
+def test_status_without_credentials_is_could_not_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The real client: signing fails before anything is sent."""
+    _no_aws_configuration(monkeypatch, tmp_path)
+    assert main(["switch", "status", "--store-arn", ARN]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.count("\n") == 1
+    assert "could not read the key 'maintenance'" in out.err
+    assert "no AWS credentials found" in out.err
+
+
+def test_metadata_without_a_region_is_an_environment_agnostic_stack() -> None:
+    """The CDK leaves a None out of metadata: an environment-agnostic stack's entry has no
+    "region" key at all (this was `KeyError: 'region'`)."""
+    location = StoreLocation.from_metadata({"stack": "Edge", "output": "MaintenanceStoreArn1"})
+    assert location == StoreLocation("Edge", "MaintenanceStoreArn1", None)
+
+
+def test_an_environment_agnostic_stack_is_looked_up_where_cdk_deploy_put_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """AWS_REGION first (as the CDK CLI), then boto3's own (AWS_DEFAULT_REGION, profile); no
+    region anywhere is one line naming the stack and the fix."""
+    _no_aws_configuration(monkeypatch, tmp_path)
+    agnostic = StoreLocation("Edge", "MaintenanceStoreArn1", None)
+    with pytest.raises(MaintenanceConfigError) as error:
+        switch_command._stack_client(agnostic)
+    assert str(error.value) == (
+        "--path: the stack Edge is environment-agnostic (no region at synth), so it is in the "
+        "region your AWS configuration deploys to, and none is set; set AWS_REGION (or "
+        "AWS_DEFAULT_REGION, or region in your AWS profile), or pass --store-arn."
+    )
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    assert switch_command._stack_client(agnostic).meta.region_name == "eu-west-1"
+    monkeypatch.setenv("AWS_REGION", "ap-northeast-1")
+    assert switch_command._stack_client(agnostic).meta.region_name == "ap-northeast-1"
+    pinned = StoreLocation("Edge", "MaintenanceStoreArn1", "us-east-1")
+    assert switch_command._stack_client(pinned).meta.region_name == "us-east-1"
+
+
+def test_a_stack_missing_from_the_configured_region_names_that_region() -> None:
+    cloudformation = boto3.client("cloudformation", region_name="eu-west-1")
+    with Stubber(cloudformation) as stacks:
+        stacks.add_client_error(
+            "describe_stacks", "ValidationError", "Stack with id Edge does not exist", 400
+        )
+        with pytest.raises(MaintenanceConfigError) as error:
+            store_arn_from_stack(cloudformation, StoreLocation("Edge", "Out", None))
+    assert str(error.value) == (
+        "--path: could not read the stack Edge in eu-west-1 (your AWS configuration's region: "
+        "the stack is environment-agnostic; set AWS_REGION to the region it is deployed in): "
+        "ValidationError: Stack with id Edge does not exist. Deploy it first, or pass "
+        "--store-arn."
+    )
+
+
+# Two stacks: one with an environment, one environment-agnostic (the `cdk init` default).
 APP = textwrap.dedent(
     """
     import aws_cdk as cdk
@@ -187,10 +339,11 @@ APP = textwrap.dedent(
     from maintenance_constructs import CloudFrontFunctionMaintenance
 
     app = cdk.App()
-    stack = cdk.Stack(app, "Edge", env=cdk.Environment(account="123456789012", region="us-east-1"))
-    cdn = cloudfront.Distribution(stack, "Cdn", default_behavior=cloudfront.BehaviorOptions(
-        origin=origins.HttpOrigin("origin.example.com")))
-    CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn)
+    pinned = cdk.Stack(app, "Edge", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    for stack in (pinned, cdk.Stack(app, "Agnostic")):
+        cdn = cloudfront.Distribution(stack, "Cdn", default_behavior=cloudfront.BehaviorOptions(
+            origin=origins.HttpOrigin("origin.example.com")))
+        CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn)
     app.synth()
     """
 )
@@ -202,51 +355,41 @@ def test_the_store_is_found_by_construct_path_through_the_stack_output(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """In an app with an environment-agnostic stack: its store is looked up in the region of
+    the AWS configuration (None to boto3), and the error for an unknown path lists both."""
+    monkeypatch.delenv("AWS_REGION", raising=False)
     (tmp_path / "app.py").write_text(APP)
     (tmp_path / "cdk.json").write_text(json.dumps({"app": "python3 app.py"}))
+    cdk_json = ["--cdk-json", str(tmp_path / "cdk.json")]
     cloudformation = boto3.client("cloudformation", region_name="us-east-1")
+    regions: list[str | None] = []
+
+    def make_client(service: str, region: str | None) -> Any:
+        regions.append(region)
+        return {"cloudformation": cloudformation, "cloudfront-keyvaluestore": kvs.client}[service]
+
     with Stubber(cloudformation) as stacks:
         outputs = [{"OutputKey": "MaintenanceStoreArn6293DD1D", "OutputValue": ARN}]
         stack = {
-            "StackName": "Edge",
+            "StackName": "Agnostic",
             "CreationTime": WHEN,
             "StackStatus": "UPDATE_COMPLETE",
             "Outputs": outputs,
         }
-        stacks.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": "Edge"})
-        clients = {"cloudformation": cloudformation, "cloudfront-keyvaluestore": kvs.client}
-        monkeypatch.setattr(switch_command, "make_client", lambda s, region: clients[s])
+        stacks.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": "Agnostic"})
+        monkeypatch.setattr(switch_command, "make_client", make_client)
         kvs.add_response(
             "get_key",
             {"Key": "maintenance", "Value": "off", "ItemCount": 1, "TotalSizeInBytes": 14},
             {"KvsARN": ARN, "Key": "maintenance"},
         )
-        code = main(
-            [
-                "switch",
-                "status",
-                "--path",
-                "Edge/Maintenance",
-                "--cdk-json",
-                str(tmp_path / "cdk.json"),
-            ]
-        )
+        code = main(["switch", "status", "--path", "Agnostic/Maintenance", *cdk_json])
         assert code == 0, capsys.readouterr().err
         assert f"{ARN}: 'off': maintenance off" in capsys.readouterr().out
-        assert (
-            main(
-                [
-                    "switch",
-                    "status",
-                    "--path",
-                    "Edge/Nope",
-                    "--cdk-json",
-                    str(tmp_path / "cdk.json"),
-                ]
-            )
-            == 2
-        )
-        assert "found: Edge/Maintenance" in capsys.readouterr().err
+        assert regions == [None, None]  # CloudFormation: the configuration's region; KVS: global
+        assert main(["switch", "status", "--path", "Edge/Nope", *cdk_json]) == 2
+        err = capsys.readouterr().err
+        assert "found: Agnostic/Maintenance, Edge/Maintenance" in err and err.count("\n") == 1
 
 
 def test_a_store_deleted_between_describe_and_put_is_one_line(kvs: Stubber) -> None:

@@ -37,8 +37,9 @@ def _moment(parameter: str, text: str) -> int:
     return int(moment.timestamp())
 
 
-def switch_value(action: str, times: list[str]) -> str | None:
-    """The key's value for ``action`` (None: delete the key)."""
+def switch_value(action: str, times: list[str], *, now: float) -> str | None:
+    """The key's value for ``action`` (None: delete the key); ``now`` (epoch seconds) refuses
+    a window that has already ended."""
     if action in ("on", "off", "clear") and times:
         raise MaintenanceConfigError(f"switch {action}: takes no times; received {times!r}.")
     if action in ("on", "off"):
@@ -56,8 +57,18 @@ def switch_value(action: str, times: list[str]) -> str | None:
             raise MaintenanceConfigError(
                 f"END: {times[1]!r} is not after START {times[0]!r}; give a later end."
             )
+        if end <= now:
+            raise MaintenanceConfigError(
+                f"END: {times[1]!r} has already passed (now is {_utc(now)}), so the window "
+                "would never be on; give an END in the future (switch on starts maintenance "
+                "with no end)."
+            )
         return f"window {start} {end}"
     raise MaintenanceConfigError(f"switch: {action!r} is not on, off, clear, window or status.")
+
+
+def _utc(moment: float) -> str:
+    return f"{datetime.fromtimestamp(moment, tz=timezone.utc):%Y-%m-%dT%H:%MZ}"
 
 
 def describe_value(value: str | None, now: float) -> str:
@@ -81,6 +92,16 @@ class StoreLocation:
     stack: str
     output: str
     region: str | None
+    """None for an environment-agnostic stack: it is in the region the AWS configuration
+    deploys to."""
+
+    @classmethod
+    def from_metadata(cls, data: Any) -> StoreLocation:
+        """From the construct's metadata entry; an environment-agnostic stack's entry has no
+        region at all (the CDK leaves out a None)."""
+        data = data if isinstance(data, dict) else {}
+        region = data.get("region")
+        return cls(str(data.get("stack", "")), str(data.get("output", "")), region or None)
 
 
 def store_arn_from_stack(cloudformation: Any, location: StoreLocation) -> str:
@@ -88,9 +109,16 @@ def store_arn_from_stack(cloudformation: Any, location: StoreLocation) -> str:
     try:
         stacks = cloudformation.describe_stacks(StackName=location.stack)["Stacks"]
     except Exception as error:
+        where = ""
+        if location.region is None:
+            region = getattr(getattr(cloudformation, "meta", None), "region_name", None)
+            where = (
+                f" in {region} (your AWS configuration's region: the stack is "
+                "environment-agnostic; set AWS_REGION to the region it is deployed in)"
+            )
         raise MaintenanceConfigError(
-            f"--path: could not read the stack {location.stack}: {_aws_reason(error)}. Deploy "
-            "it first, or pass --store-arn."
+            f"--path: could not read the stack {location.stack}{where}: {_aws_reason(error)}. "
+            "Deploy it first, or pass --store-arn."
         ) from None
     for output in stacks[0].get("Outputs") or []:
         if output.get("OutputKey") == location.output:
@@ -117,8 +145,10 @@ def _aws_reason(error: Exception) -> str:
     response = getattr(error, "response", None)
     if isinstance(response, dict):
         detail = response.get("Error") or {}
-        return f"{detail.get('Code', name)}: {detail.get('Message', '')}".rstrip(": ")
-    return f"{name}: {error}".splitlines()[0]
+        reason = f"{detail.get('Code', name)}: {detail.get('Message', '')}".rstrip(": ")
+    else:
+        reason = f"{name}: {error}"
+    return " ".join(reason.split())  # one line, whatever the message holds
 
 
 def _code(error: Exception) -> str:
@@ -134,29 +164,46 @@ class Switch:
         self.arn = arn
 
     def _call(
-        self, operation: Callable[..., Any], *, expected: tuple[str, ...] = (), **arguments: Any
+        self,
+        operation: Callable[..., Any],
+        *,
+        expected: tuple[str, ...] = (),
+        failed: str = "",
+        **arguments: Any,
     ) -> Any:
         """``operation`` on the store; an error whose code is ``expected`` is the caller's to
-        handle, any other is one line."""
+        handle, any other is one line (after ``failed``, e.g. "could not read the key of")."""
         try:
             return operation(KvsARN=self.arn, **arguments)
         except Exception as error:
             if _code(error) in expected:
                 raise
             raise MaintenanceConfigError(
-                f"switch: the KeyValueStore {self.arn}: {_aws_reason(error)}."
+                f"switch: {failed + ' ' if failed else ''}the KeyValueStore {self.arn}: "
+                f"{_aws_reason(error)}."
             ) from None
 
     def _etag(self) -> str:
         return str(self._call(self.client.describe_key_value_store)["ETag"])
 
     def read(self) -> str | None:
-        """The key's value, or None when it is not set."""
+        """The key's value, or None when the store exists and the key is not set. Anything
+        else (no credentials, access denied, throttling, no such store) is one line: the
+        function's state is then unknown, never "no key"."""
+        failed = f"could not read the key {STORE_KEY!r} of"
         try:
             found = self._call(
-                self.client.get_key, expected=("ResourceNotFoundException",), Key=STORE_KEY
+                self.client.get_key,
+                expected=("ResourceNotFoundException",),
+                failed=failed,
+                Key=STORE_KEY,
             )
-        except Exception:  # the only error let through: no such key
+        except MaintenanceConfigError:
+            raise
+        except Exception:
+            # GetKey answers ResourceNotFoundException both for a missing key and for a missing
+            # store: the key is missing only if the store can be described.
+            self._call(self.client.describe_key_value_store, failed=failed)
             return None
         return str(found["Value"])
 

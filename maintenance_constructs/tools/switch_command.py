@@ -4,6 +4,7 @@ through the app's assembly and CloudFormation), then read or write its ``mainten
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -19,8 +20,8 @@ __all__ = ["add_switch_parser", "cmd_switch", "make_client"]
 
 ACTIONS = ("on", "off", "clear", "window", "status")
 EDGE = (
-    "CloudFront propagates the change to its edge locations within seconds (AWS gives no "
-    "figure); `switch status` reads it back."
+    "The edge follows in seconds to tens of seconds (AWS gives no figure); `switch status` "
+    "reads the API, `check URL --expect on|off --wait 120` proves the edge."
 )
 
 
@@ -48,12 +49,30 @@ def _locations(args: argparse.Namespace) -> dict[str, StoreLocation]:
     with tempfile.TemporaryDirectory(prefix="maintenance-switch-") as outdir:
         synthesize(app, cwd=cdk_json.parent, context=context, outdir=Path(outdir))
         return {
-            path.lstrip("/"): StoreLocation(
-                str(item["data"]["stack"]), str(item["data"]["output"]), item["data"]["region"]
-            )
+            path.lstrip("/"): StoreLocation.from_metadata(item.get("data"))
             for path, item in metadata_entries(Path(outdir))
             if item.get("type") == STORE_METADATA_TYPE
         }
+
+
+def _stack_client(location: StoreLocation) -> Any:
+    """A CloudFormation client in the stack's region; for an environment-agnostic stack, the
+    region `cdk deploy` put it in: AWS_REGION, else boto3's own (AWS_DEFAULT_REGION, the
+    profile's region)."""
+    region = location.region or os.environ.get("AWS_REGION") or None
+    try:
+        return make_client("cloudformation", region)
+    except MaintenanceConfigError:
+        raise
+    except Exception as error:
+        if type(error).__name__ != "NoRegionError":
+            raise
+        raise MaintenanceConfigError(
+            f"--path: the stack {location.stack} is environment-agnostic (no region at synth), "
+            "so it is in the region your AWS configuration deploys to, and none is set; set "
+            "AWS_REGION (or AWS_DEFAULT_REGION, or region in your AWS profile), or pass "
+            "--store-arn."
+        ) from None
 
 
 def _store_arn(args: argparse.Namespace) -> str:
@@ -75,16 +94,21 @@ def _store_arn(args: argparse.Namespace) -> str:
             f"--path: {given} a CloudFrontFunctionMaintenance of the app (found: {known}); "
             "pass --path with one of them, or --store-arn."
         )
-    return store_arn_from_stack(make_client("cloudformation", location.region), location)
+    return store_arn_from_stack(_stack_client(location), location)
 
 
 def cmd_switch(args: argparse.Namespace) -> int:
-    value = switch_value(args.action, list(args.times)) if args.action != "status" else None
     if args.action == "status" and args.times:
         raise MaintenanceConfigError(f"switch status: takes no times; received {args.times!r}.")
+    value = (
+        switch_value(args.action, list(args.times), now=time.time())
+        if args.action != "status"
+        else None
+    )
     arn = _store_arn(args)
     switch = Switch(make_client("cloudfront-keyvaluestore", None), arn)
     if args.action == "status":
+        # A failed read is one line and exit 2 (main); only a missing key is "no key".
         print(f"{arn}: {describe_value(switch.read(), time.time())}")
         return 0
     done = switch.write(value)

@@ -14,6 +14,7 @@ from test_edge_function import _config, _kind
 from maintenance_constructs import MaintenanceResponse
 from maintenance_constructs.edge_function.end_marker import END_TIME_MARKER, end_cuts
 from maintenance_constructs.edge_function.store_value import parse_store_value
+from maintenance_constructs.tools.switch import describe_value
 
 NOW = 1_800_000_000
 ON, OFF = 503, "pass"
@@ -166,3 +167,19 @@ def test_a_huge_store_window_never_throws(engine: str) -> None:
     function error (CloudFront answers 503 for a function that throws)."""
     cases = [request(stored="window 0 99999999999999", now=NOW), request(stored="window 0 1")]
     assert [_kind(a) for a in run(_config(enabled=False), cases, engine=engine)] == [OFF, OFF]
+
+
+@pytest.mark.parametrize(("value", "kind"), CONFORMANCE)
+def test_switch_status_says_what_the_function_does(value: str | None, kind: str) -> None:
+    """`switch status` words each value as the function reads it: on, off, a window (now or
+    not), or ignored; never a trace back."""
+    words = describe_value(value, NOW)
+    expected = {
+        "ignored": "the deploy-time state and the scheduled windows decide",
+        "on": "maintenance on (no end known)",
+        "off": "maintenance off, scheduled windows included",
+        "window": "maintenance on from",
+    }[kind]
+    assert expected in words, words
+    if kind == "window":
+        assert "(now)" in words

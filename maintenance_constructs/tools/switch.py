@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ..edge_function.plan import STORE_KEY
+from ..edge_function.store_value import STORE_KEY, parse_store_value
 from ..errors import MaintenanceConfigError
 
 __all__ = ["StoreLocation", "Switch", "describe_value", "store_arn_from_stack", "switch_value"]
@@ -72,17 +72,27 @@ def _utc(moment: float) -> str:
 
 
 def describe_value(value: str | None, now: float) -> str:
-    """What the key's value means for the function at ``now``."""
+    """What the function does with the key's value at ``now``: the one grammar both read
+    (``edge_function/store_value.py``)."""
     if value is None:
         return "no key: the deploy-time state and the scheduled windows decide"
-    words = value.split()
-    if words[:1] == ["window"] and len(words) == 3:
-        start, end = (datetime.fromtimestamp(int(w), tz=timezone.utc) for w in words[1:])
-        when = "now" if start.timestamp() <= now < end.timestamp() else "not now"
+    read = parse_store_value(value)
+    if read.kind == "window":
+        assert read.start is not None and read.end is not None
+        start, end = (datetime.fromtimestamp(t, tz=timezone.utc) for t in (read.start, read.end))
+        when = "now" if read.in_effect(now) else "not now"
         span = f"{start:%Y-%m-%dT%H:%MZ} to {end:%Y-%m-%dT%H:%MZ}"
-        return f"{value!r}: maintenance on from {span} ({when}); otherwise the deploy-time state"
-    meaning = {"on": "maintenance on", "off": "maintenance off, windows included"}
-    return f"{value!r}: {meaning.get(value, 'not understood: the deploy-time state decides')}"
+        return (
+            f"{value!r}: maintenance on from {span} ({when}); otherwise the deploy-time state "
+            "and the scheduled windows decide"
+        )
+    meaning = {
+        "on": "maintenance on (no end known)",
+        "off": "maintenance off, scheduled windows included",
+        "ignored": "not understood, so ignored: the deploy-time state and the scheduled "
+        "windows decide, as with no key",
+    }
+    return f"{value!r}: {meaning[read.kind]}"
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def measure(*, repeat: int = 3000, runs: int = 5) -> dict[str, Any]:
 def render(result: dict[str, Any]) -> list[str]:
     engines = result["engines"]
     lines = [
-        "## CloudFront Function: per-request cost",
+        "## 5. CloudFront Function: per-request cost",
         "",
         "Milliseconds per request of `CloudFrontFunctionMaintenance`'s function with the store",
         "key `on`, the fastest of five runs of 3,000 requests in one process, on njs (nginx's",

@@ -7,7 +7,9 @@
    without them, alternating, median and spread, as a ratio (target <= 1.05).
 2. Scale: synth time and template size for ALB allowlists (3 hosts) and WAF allowlists.
 3. Rule economy: ALB rules used vs the true minimum under the 5-values-per-rule quota.
-4. The test suite's own wall time.
+4. The preview's speed.
+5. The CloudFront Function's per-request cost on njs and Node, by allowlist size.
+6. The test suite's own wall time.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+from benchmarks import function_cost  # noqa: E402
 from benchmarks.minimum import exhaustive_minimum, lower_bound  # noqa: E402
 from maintenance_constructs.alb.plan import block_count, plan_rules  # noqa: E402
 
@@ -423,9 +426,11 @@ def render(results: dict[str, Any]) -> str:
             + ("met" if p["ratio"] <= 1.3 else "**missed**")
             + ").",
         ]
+    if "function" in results:
+        lines += ["", *function_cost.render(results["function"])]
     lines += [
         "",
-        "## 5. Test suite",
+        "## 6. Test suite",
         "",
         f"`pytest -q` (the whole suite) took **{results['suite']:.1f} s** of wall time on this machine.",
         "",
@@ -444,6 +449,7 @@ def main() -> int:
         "scale": scale(1 if args.quick else 3),
         "economy": economy(0.5 if args.quick else 20.0),
         "preview": preview_speed(2 if args.quick else 5),
+        "function": function_cost.measure(repeat=300 if args.quick else 3000),
         "suite": 0.0 if args.quick else suite_seconds(),
     }
     Path(args.output).write_text(render(results), encoding="utf-8")

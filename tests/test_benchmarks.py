@@ -40,3 +40,27 @@ def test_render_states_targets_plainly() -> None:
     assert (
         "**Ratio (median preview / median synthesis): 1.40** (target <= 1.3: **missed**)." in page
     )
+
+
+def test_the_function_benchmark_renders_ratios_and_the_largest_fit() -> None:
+    from benchmarks.function_cost import render as render_function
+
+    result = {
+        "engines": ["njs"],
+        "rows": [
+            {"entries": "5 IPv4", "viewer": "outside", "njs": 0.1},
+            {"entries": "200 IPv4", "viewer": "outside", "njs": 0.15},
+        ],
+        "fit": {"IPv4": 489, "IPv6": 263},
+    }
+    page = "\n".join(render_function(result))
+    assert "| 200 IPv4 | outside | 0.1500 |" in page
+    assert "- 200 IPv4, outside: 1.50x" in page
+    assert "**489 IPv4** networks or **263 IPv6** networks" in page
+
+
+def test_the_largest_allowlist_that_fits_is_at_least_400_ipv4() -> None:
+    from benchmarks.function_cost import largest_fit
+
+    assert largest_fit("IPv4") >= 400
+    assert largest_fit("IPv6") >= 150

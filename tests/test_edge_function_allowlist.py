@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import random
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,18 @@ def test_no_comment_is_shipped() -> None:
 
     code = function_code(_config())
     assert [line for line in code.splitlines() if re.search(r"(^|\s)//", line)] == []
+
+
+@pytest.mark.skipif(shutil.which("njs") is None, reason="njs is not installed")
+def test_the_cost_per_request_does_not_grow_with_the_allowlist() -> None:
+    """On njs (an interpreter, like the runtime), 200 IPv4 or 150 IPv6 entries cost about what
+    5 do (docs/benchmarks.md: under 2x; here under 3x, the fastest of three runs, so a busy
+    machine does not fail it). Parsing every entry per request cost 13x and 24x."""
+    from benchmarks.function_cost import per_request_ms
+
+    def cost(family: str, count: int) -> float:
+        return per_request_ms(family, count, "outside", engine="njs", repeat=1500, runs=3)
+
+    small = cost("IPv4", 5)
+    assert cost("IPv4", 200) < 3 * small
+    assert cost("IPv6", 150) < 3 * small

@@ -19,7 +19,7 @@ from ..errors import MaintenanceConfigError
 from ..parameters import document_shared_parameters
 from ..response import MaintenanceResponse
 from .base import WafMaintenance
-from .regional_arns import check_resource_arn
+from .regional_arns import check_resource_arn, synth_time_errors
 
 __all__ = ["RegionalMaintenance"]
 
@@ -123,8 +123,9 @@ def _resource_arns(value: Any, stack: Stack, *, existing: bool) -> list[str]:
 
 @jsii.implements(IValidation)
 class _OneWebAclPerResource:
-    """A resource takes one web ACL: refuse another association of the same ARN. Warn when a
-    load balancer of ``resource_arns`` is a CloudFront origin."""
+    """A resource takes one web ACL: refuse another association of the same ARN. Refuse an
+    ARN that only the synthesized expression shows to be wrong (``Fn.join``, a lazy value).
+    Warn when a load balancer of ``resource_arns`` is a CloudFront origin."""
 
     def __init__(self, owner: RegionalMaintenance) -> None:
         self.owner = owner
@@ -134,7 +135,7 @@ class _OneWebAclPerResource:
         arns = {a.resource_arn for a in owner.associations}
         mine = {a.node.path for a in owner.associations}
         found = resources_by_type(owner.node.root, ASSOCIATION, LOAD_BALANCER, DISTRIBUTION)
-        errors = []
+        errors = synth_time_errors([a.resource_arn for a in owner.associations], Stack.of(owner))
         for association in found[ASSOCIATION]:
             assert isinstance(association, wafv2.CfnWebACLAssociation)
             if association.resource_arn not in arns or association.node.path in mine:

@@ -22,6 +22,7 @@ from ..shared import (
     TOKEN_PARAMETER_METADATA_TYPE,
     WAF_RULES_METADATA_TYPE,
 )
+from .cross_region import cross_region_links
 
 __all__ = [
     "ConstructState",
@@ -223,15 +224,17 @@ def read_messages(outdir: Path) -> list[SynthMessage]:
 def qualified(stacks: Sequence[StackTemplate]) -> dict[str, Any]:
     """The resources of every stack in one mapping, keyed ``Stack/LogicalId``, with ``Ref``,
     ``Fn::GetAtt`` and ``Fn::ImportValue`` (of the assembly's own exports) rewritten to those
-    keys, so references across stacks read like references within one. Within a family of
-    nested stacks, a parameter the parent passes and an output the parent reads are followed
-    to the value they carry."""
+    keys, so references across stacks read like references within one; so are the values a
+    stack reads through a cross-region reference (``cross_region_references=True``). Within a
+    family of nested stacks, a parameter the parent passes and an output the parent reads are
+    followed to the value they carry."""
     exports: dict[str, tuple[str, Any]] = {}
     for stack in stacks:
         for output in (stack.template.get("Outputs") or {}).values():
             name = (output.get("Export") or {}).get("Name")
             if isinstance(name, str):
                 exports[name] = (stack.name, output.get("Value"))
+    written, readers = cross_region_links((stack.name, stack.template) for stack in stacks)
     passed, children = _nested_links(stacks)
 
     def rewrite(value: Any, stack: str) -> Any:
@@ -246,6 +249,11 @@ def qualified(stacks: Sequence[StackTemplate]) -> dict[str, Any]:
                 return rewrite(given, parent)
             if key == "Ref" and isinstance(inner, str) and not inner.startswith("AWS::"):
                 return {"Ref": f"{stack}/{inner}"}
+            if key == "Fn::GetAtt" and isinstance(inner, list) and len(inner) == 2:
+                region = readers.get((stack, inner[0]))
+                if region is not None and (region, inner[1]) in written:
+                    producer, exported = written[(region, inner[1])]
+                    return rewrite(exported, producer)
             child = children.get((stack, inner[0])) if key == "Fn::GetAtt" and inner else None
             output = str(inner[1]).removeprefix("Outputs.") if child and len(inner) > 1 else ""
             if child is not None and output in (child.template.get("Outputs") or {}):

@@ -134,7 +134,7 @@ def _decisive_prefix(pattern: str) -> str | None:
     return head
 
 
-def _refusal(arn: str, what: str, advice_for: str = "") -> MaintenanceConfigError:
+def _refusal(arn: str, what: str, *, advice_for: str = "") -> MaintenanceConfigError:
     advice = _ADVICE.get(advice_for or what, f"pass the ARN of {_ACCEPTED_TEXT}")
     return MaintenanceConfigError(
         f"resource_arns: {arn!r} is {what}, which a regional web ACL cannot be associated "
@@ -191,7 +191,7 @@ def _refused_what(shape: str) -> str | None:
 
 
 def _shape_error(
-    shown: str, shape: str, region: str | None, v2_api: str = ""
+    shown: str, shape: str, region: str | None, *, v2_api: str = ""
 ) -> MaintenanceConfigError | None:
     """What is wrong with an ARN, from its shape (literal text, ``HOLE`` for each deploy-time
     value); None when nothing is, or when the holes could make it right. ``v2_api`` names the
@@ -205,7 +205,7 @@ def _shape_error(
         return None if HOLE in shape else _not_an_arn(shown)
     what = _refused_what(shape)
     if what == EXECUTE_API and v2_api:
-        return _refusal(shown, f"the execute-api ARN of {v2_api}", HTTP_API)
+        return _refusal(shown, f"the execute-api ARN of {v2_api}", advice_for=HTTP_API)
     if what is not None:
         return _refusal(shown, what)
     arn_region = match["region"]
@@ -264,7 +264,7 @@ def check_resource_arn(arn: object, stack: Stack) -> str:
         )
     region = None if Token.is_unresolved(stack.region) else stack.region
     found, shown, shape = shown_and_shape(arn, stack)
-    error = _shape_error(shown, shape, region, _referenced_v2_api(found))
+    error = _shape_error(shown, shape, region, v2_api=_referenced_v2_api(found))
     if error is not None:
         raise error
     if len(found) == 1 and isinstance(found[0][1], Reference):

@@ -1195,8 +1195,8 @@ CASES: list[Case] = [
     Case(
         "CloudFront Function",
         "windows",
-        "150 windows",
-        edge_function(windows=[_hour(i) for i in range(150)]),
+        "200 windows",
+        edge_function(windows=[_hour(i) for i in range(200)]),
     ),
     Case(
         "CloudFront Function",
@@ -1208,7 +1208,7 @@ CASES: list[Case] = [
         "CloudFront Function",
         "browser_response",
         "browser_response body",
-        edge_function(browser_response=MaintenanceResponse.html("<p>" + "x" * 3500 + "</p>")),
+        edge_function(browser_response=MaintenanceResponse.html("<p>" + "x" * 4500 + "</p>")),
     ),
     Case(
         "CloudFront Function",

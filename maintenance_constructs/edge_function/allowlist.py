@@ -57,8 +57,8 @@ def compile_allowlist(networks: Iterable[IpNetwork]) -> dict[str, str]:
     v4 = [n for n in networks if n.version == 4]
     v6 = [n for n in networks if n.version == 6]
     collapsed: list[IpNetwork] = [
-        *ipaddress.collapse_addresses(v4),  # type: ignore[arg-type]
-        *ipaddress.collapse_addresses(v6),  # type: ignore[arg-type]
+        *ipaddress.collapse_addresses(v4),
+        *ipaddress.collapse_addresses(v6),
     ]
     compiled = {table: "" for table in TABLES}
     for network in sorted(collapsed, key=lambda n: (n.version, n.network_address)):

@@ -75,7 +75,7 @@ def check_code_size(config: Mapping[str, Any]) -> int:
         return size
     parts = _parts(config)
     largest = max(parts, key=lambda name: parts[name])
-    listing = ", ".join(f"{name} {count} bytes" for name, count in parts.items() if count)
+    listing = ", ".join(f"{name} {count} bytes" for name, count in parts.items() if count > 2)
     raise MaintenanceConfigError(
         f"{largest}: the function's code would be {size} bytes, over the "
         f"{MAX_FUNCTION_CODE_BYTES} bytes (10 KB) a CloudFront Function may have ({listing}; "

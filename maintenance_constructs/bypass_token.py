@@ -1,5 +1,5 @@
 """The operator bypass token as the constructs take it: a literal, a deploy-time value, or the
-name of an SSM String parameter read only while maintenance is on.
+name of an SSM String parameter (read while maintenance is on, or always by the function door).
 
 No message here (or anywhere in the package) shows any part of a token: a token is referred
 to as ``bypass_token (N characters)``.
@@ -35,10 +35,12 @@ no wildcards, like any token; nothing is created from it."""
 class BypassTokenParameter:
     """The bypass token kept in an SSM **String** parameter, named here.
 
-    The construct adds the CloudFormation parameter that reads it only while maintenance is
-    on: deploying without maintenance never needs the SSM parameter to exist, and every
-    deploy with maintenance on reads its current value (rotate the token by updating the SSM
-    parameter and deploying again).
+    The construct adds the CloudFormation parameter that reads it. ``AlbMaintenance`` and the
+    WAF constructs add it only while maintenance is on: deploying without maintenance never
+    needs the SSM parameter to exist. ``CloudFrontFunctionMaintenance`` adds it in both states,
+    since the store or a window can turn its function on at any moment: the SSM parameter
+    must exist before its first deploy. Every deploy that has the parameter reads its current
+    value (rotate the token by updating the SSM parameter and deploying again).
 
     :param name: the SSM parameter's name, e.g. ``/maintenance/bypass-token``.
     """

@@ -53,7 +53,7 @@ class SharedParameter:
 _TOKEN_BOTH = (
     "Sent as the header ``X-Maintenance-Bypass: <token>`` or the cookie "
     "``maintenance_bypass=<token>``; 16 to 100 characters, a deploy-time value, or "
-    ":class:`BypassTokenParameter` (an SSM String parameter read only while maintenance is on)."
+    ":class:`BypassTokenParameter` (an SSM String parameter)."
 )
 
 SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
@@ -67,8 +67,8 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
             "(about 200 CIDRs for one host name).",
             "waf": "One IP set per address family, up to 10,000 addresses each.",
             "function": "Compared with the viewer's address (``event.viewer.ip``) in the "
-            "function; as many as fit its 10 KB of code (about 300 IPv4 CIDRs with the default "
-            "response).",
+            "function, compiled at synth into sorted records it binary-searches; as many as fit "
+            "its 10 KB of code (about 500 IPv4 or 260 IPv6 networks with the default response).",
         },
     ),
     SharedParameter(
@@ -115,12 +115,16 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
         + _TOKEN_BOTH
         + " Default: none.",
         {
-            "alb": "Matched by two header rules (the header, and the Cookie header) per route.",
+            "alb": "Matched by two header rules (the header, and the Cookie header) per route. "
+            "A :class:`BypassTokenParameter` is read only while maintenance is on.",
             "waf": "Matched as an exception in the rule; ``bypass_link_prefix`` adds a link "
-            "that sets the cookie.",
+            "that sets the cookie. A :class:`BypassTokenParameter` is read only while "
+            "maintenance is on.",
             "function": "Compared by the function; ``bypass_link_prefix`` adds a link that "
-            "sets the cookie. Written into the function's code, readable by whoever can "
-            "describe the function.",
+            "sets the cookie. A literal is written into the code only as its SHA-256; a "
+            ":class:`BypassTokenParameter` is read on every deploy, off included (the store or "
+            "a window can turn the function on at any moment), and written as base64 data, "
+            "readable by whoever can describe the function.",
         },
     ),
     SharedParameter(

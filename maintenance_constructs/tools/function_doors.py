@@ -4,22 +4,88 @@ with the code of each state and no store key (the deploy-time state decides)."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..shared import BYPASS_COOKIE, BYPASS_HEADER
+from .door_notes import DISTRIBUTION
 from .front_doors import ANY_HOST, FUNCTION_DOOR, FrontDoor, Row, sample_rows
 from .function_code import function_code_text, function_config_of
 from .function_runner import run_function, viewer_request
 from .listener_evaluator import Answer, Request
+from .samples import concrete
 from .templates import FUNCTION, readable_names
 
-__all__ = ["clock", "function_doors"]
+__all__ = ["UNCOVERED", "behavior_of", "clock", "function_behaviors", "function_doors"]
 
 clock = time.time
 """The instant the function is run at (now); scheduled windows decide by it."""
 _NOT_YET = Answer("unknown", "function", target="not run yet")
+UNCOVERED = "no maintenance function"
+"""The rule of the answer to a path whose behavior does not run the function (``behaviors=``
+leaves it out): the origin answers it in both states."""
+Behaviors = list[tuple[str, bool]]
+"""A distribution's behaviors in the order CloudFront matches them (the default ``*`` last),
+each with whether it runs the maintenance function on viewer request."""
+
+
+def _runs(behavior: Any, logical_id: str) -> bool:
+    for association in (behavior or {}).get("FunctionAssociations") or []:
+        arn = association.get("FunctionARN") if isinstance(association, Mapping) else None
+        target = (arn.get("Fn::GetAtt") or [None]) if isinstance(arn, Mapping) else [None]
+        if association.get("EventType") == "viewer-request" and target[0] == logical_id:
+            return True
+    return False
+
+
+def function_behaviors(resources: Mapping[str, Any], logical_id: str) -> Behaviors | None:
+    """The behaviors of the distribution that runs the function ``logical_id``; None when no
+    distribution of the stack does (then every path counts as covered)."""
+    for resource in resources.values():
+        if resource.get("Type") != DISTRIBUTION:
+            continue
+        config = (resource.get("Properties") or {}).get("DistributionConfig") or {}
+        others = config.get("CacheBehaviors") if isinstance(config, Mapping) else None
+        found = [
+            (str(b.get("PathPattern")), _runs(b, logical_id))
+            for b in (others if isinstance(others, list) else [])
+        ]
+        found.append(("*", _runs(config.get("DefaultCacheBehavior"), logical_id)))
+        if any(runs for _, runs in found):
+            return found
+    return None
+
+
+def _pattern(pattern: str) -> re.Pattern[str]:
+    """A CloudFront path pattern: case-sensitive, ``*`` any characters, ``?`` one, the
+    leading ``/`` optional."""
+    text = "/" + pattern.lstrip("/")
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def behavior_of(behaviors: Behaviors, path: str) -> tuple[str, bool]:
+    """The behavior CloudFront picks for ``path``: the first pattern that matches, else the
+    default."""
+    for pattern, runs in behaviors[:-1]:
+        if _pattern(pattern).fullmatch(path):
+            return pattern, runs
+    return behaviors[-1]
+
+
+def _behavior_paths(behaviors: Behaviors | None) -> list[str]:
+    """When the function runs on some behaviors only: a path of a behavior whose coverage
+    differs from ``/``'s, so that the table shows a covered and an uncovered path."""
+    if behaviors is None or all(runs for _, runs in behaviors):
+        return []
+    home = behavior_of(behaviors, "/")[1]
+    for pattern, runs in behaviors[:-1]:
+        sample = "/" + concrete(pattern).lstrip("/")
+        if runs != home and behavior_of(behaviors, sample) == (pattern, runs):
+            return [sample]
+    return []
 
 
 def _case(request: Request) -> dict[str, Any]:
@@ -64,10 +130,23 @@ def _answer(result: Mapping[str, Any]) -> Answer:
     )
 
 
+def _uncovered(behaviors: Behaviors | None, request: Request) -> Answer | None:
+    """The origin's answer when the request's behavior does not run the function."""
+    if behaviors is None:
+        return None
+    pattern, runs = behavior_of(behaviors, request.path)
+    return None if runs else Answer("allow", UNCOVERED, target=f"behavior {pattern}")
+
+
 def _rows(
-    off_code: str, on_code: str, config: Mapping[str, Any], requests: Sequence[Request] | None
+    off_code: str,
+    on_code: str,
+    config: Mapping[str, Any],
+    requests: Sequence[Request] | None,
+    behaviors: Behaviors | None,
 ) -> tuple[Row, ...]:
-    """Rows from the sample requests (or ``requests``), each state's code run once on Node."""
+    """Rows from the sample requests (or ``requests``), each state's code run once on Node
+    (paths whose behavior does not run the function reach the origin)."""
     asked: list[Request] = []
 
     def record(request: Request) -> tuple[Answer, Answer]:
@@ -80,14 +159,33 @@ def _rows(
         tuple(Row(r, "requested", *record(r)) for r in requests)
         if requests is not None
         else sample_rows(
-            [ANY_HOST], config.get("cidrs") or [], config.get("paths") or [], record, carriers
+            [ANY_HOST],
+            config.get("cidrs") or [],
+            [*(config.get("paths") or []), *_behavior_paths(behaviors)],
+            record,
+            carriers,
         )
     )
-    cases = [_case(request) for request in asked]
-    off, on = run_function(off_code, cases), run_function(on_code, cases)
+    passed = [_uncovered(behaviors, request) for request in asked]
+    cases = [_case(r) for r, origin in zip(asked, passed, strict=True) if origin is None]
+    off = iter(run_function(off_code, cases) if cases else [])
+    on = iter(run_function(on_code, cases) if cases else [])
     return tuple(
-        Row(row.request, row.client, _answer(before), _answer(after))
-        for row, before, after in zip(drafts, off, on, strict=True)
+        Row(row.request, row.client, origin, origin)
+        if origin is not None
+        else Row(row.request, row.client, _answer(next(off)), _answer(next(on)))
+        for row, origin in zip(drafts, passed, strict=True)
+    )
+
+
+def _behaviors_note(behaviors: Behaviors | None) -> tuple[str, ...]:
+    if behaviors is None or all(runs for _, runs in behaviors):
+        return ()
+    covered = ", ".join(p for p, runs in behaviors if runs)
+    left = ", ".join(p for p, runs in behaviors if not runs)
+    return (
+        f"The function runs on the behaviors {covered} only (behaviors=); paths of {left} "
+        "reach the origin in both states.",
     )
 
 
@@ -108,18 +206,20 @@ def function_doors(
         off_code, on_code = function_code_text(off[logical_id]), function_code_text(resource)
         if off_code == on_code:
             continue  # the toggle does not change this function (not selected)
+        behaviors = function_behaviors(on, logical_id)
         doors.append(
             FrontDoor(
                 FUNCTION_DOOR,
                 names.get(logical_id, logical_id),
                 stack,
-                _rows(off_code, on_code, config, requests),
+                _rows(off_code, on_code, config, requests, behaviors),
                 (
                     "Answers come from running the function on Node, now, with no store key: "
                     "the deploy-time state and the scheduled windows decide. `switch "
                     "on|off|window` overrides them at run time.",
                     f"The token is sent as the header {BYPASS_HEADER} or the cookie "
                     f"{BYPASS_COOKIE}.",
+                    *_behaviors_note(behaviors),
                 ),
             )
         )

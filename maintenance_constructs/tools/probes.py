@@ -1,159 +1,232 @@
-"""What ``check`` sends and what it expects: probes made from a front door's sample requests
-(an API client and a browser at ``/``, each bypass path, the bypass token as header and as
-cookie, the bypass link), each with the answer an allow-listed and an outside client should
-get, and the comparison of an expected answer with a received one."""
+"""What ``check`` sends and what it expects. A probe is one request (an API client and a
+browser on each sample path the door covers, each bypass path, the bypass token as header and
+as cookie, the bypass link, and a request with the cookie the link sets) with the door's answer
+under each hypothesis: maintenance on or off, this machine allow-listed or outside. The answers
+received rule hypotheses out (:func:`compare`); ``check`` passes only when every hypothesis
+left has the state it expects."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
 from ..shared import BYPASS_COOKIE, BYPASS_HEADER
+from .front_doors import FUNCTION_DOOR, WEB_ACL_DOOR
 from .function_code import function_config_of
+from .function_doors import UNCOVERED
 from .listener_evaluator import Answer, Request
 from .local_edge import LocalEdge
-from .samples import API, BROWSER
-from .templates import FUNCTION, WEB_ACL
+from .received import BODY_PREFIX, Received, compare
+from .samples import BROWSER
+from .templates import FUNCTION, WEB_ACL, readable_names
 
-__all__ = ["Probe", "Received", "compare", "link_prefix", "maintenance_answers", "probes"]
+__all__ = [
+    "LINK",
+    "MACHINES",
+    "Hypothesis",
+    "Probe",
+    "Received",
+    "compare",
+    "door_answers",
+    "link_path",
+    "link_prefix",
+    "probes",
+    "refused_token",
+]
 
-PASSED = ("forward", "allow")
-BODY_PREFIX = 40
-"""How many leading characters of a body are compared (the rest may hold times or ids)."""
+MACHINES = ("allow-listed", "outside")
+TOKEN_CLIENT = "with bypass token"
+LINK, AFTER_LINK = "bypass link", "after the bypass link"
+Hypothesis = tuple[str, str]
+"""(maintenance state, kind of client this machine is), e.g. ("on", "outside")."""
 
 
 @dataclass(frozen=True)
 class Probe:
-    """One request ``check`` sends, and what each kind of client should get."""
+    """One request ``check`` sends, and the door's answer under each hypothesis."""
 
     name: str
     request: Request
-    allowed: Answer
-    outside: Answer
-    follow_cookie: bool = False
-    """For the bypass link: send the cookie it sets with a follow-up request to ``/``."""
-
-
-@dataclass(frozen=True)
-class Received:
-    """What came back, as far as ``check`` compares it."""
-
-    status: int
-    content_type: str
-    body: str
-    headers: Mapping[str, str]
-
-    def header(self, name: str) -> str | None:
-        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
-
-    def describe(self) -> str:
-        shown = self.body[:BODY_PREFIX] + ("..." if len(self.body) > BODY_PREFIX else "")
-        retry = self.header("Retry-After")
-        return f"{self.status} {self.content_type} {shown}".rstrip() + (
-            f" (Retry-After {retry})" if retry else ""
-        )
+    expected: Mapping[Hypothesis, Answer]
+    after_link: bool = False
+    """Sent with the cookies the bypass link's answer set (and only when it set some)."""
 
 
 def _with_token(request: Request, token: str) -> Request:
-    """A token row's request carrying the real token: as the bypass header, or as the cookie
-    (the template's value may be a deploy-time expression)."""
+    """A token probe's request carrying the given token where the template's carrier is (the
+    bypass header, or the cookie)."""
     carried = {BYPASS_HEADER.lower(): token, "cookie": f"{BYPASS_COOKIE}={token}"}
     headers = tuple((name, carried.get(name.lower(), value)) for name, value in request.headers)
     return replace(request, headers=headers)
 
 
-def link_prefix(edge: LocalEdge) -> str | None:
-    """The bypass link's prefix of the door's construct (WAF and function doors), if any."""
+def _door_resource(edge: LocalEdge) -> Mapping[str, Any] | None:
+    """The door's own web ACL or function in the templates (a listener has no link)."""
+    kind = {WEB_ACL_DOOR: WEB_ACL, FUNCTION_DOOR: FUNCTION}.get(edge.door.kind)
     for stack in edge.on:
-        for resource in (stack.template.get("Resources") or {}).values():
-            config = function_config_of(resource) if resource.get("Type") == FUNCTION else None
-            if config is not None and config.get("token") is not None:
-                return str(config["link"])
-            if resource.get("Type") == WEB_ACL:
-                for rule in resource["Properties"].get("Rules") or []:
-                    if str(rule.get("Name", "")).endswith("-bypass-link"):
-                        match = rule["Statement"]["ByteMatchStatement"]["SearchString"]
-                        if isinstance(match, dict) and "Fn::Join" in match:
-                            return str(match["Fn::Join"][1][0])
-                        literal = str(match)  # prefix + a literal token
-                        token = next((t for t in edge.secrets if literal.endswith(t)), "")
-                        return literal[: len(literal) - len(token)] if token else None
+        resources = stack.template.get("Resources") or {}
+        names = readable_names(resources)
+        for logical_id, resource in resources.items():
+            if stack.name == edge.door.stack and names[logical_id] == edge.door.name:
+                return resource if resource.get("Type") == kind else None
     return None
 
 
-def probes(edge: LocalEdge, *, state: str, token: str | None) -> list[Probe]:
-    """The probes of the door in ``state``; token probes only with a token."""
-    found: dict[tuple[str, str], dict[str, Answer]] = {}
-    token_rows = []
+def link_path(edge: LocalEdge) -> tuple[str, Any] | None:
+    """The bypass link of the door (WAF and function doors): its prefix, and the path its
+    rule matches as the template has it (a literal, a deploy-time expression, or None when
+    the template holds only the token's hash)."""
+    resource = _door_resource(edge)
+    if resource is None:
+        return None
+    if resource.get("Type") == FUNCTION:
+        config = function_config_of(resource)
+        if config is not None and config.get("token") is not None:
+            return str(config["link"]), None  # the code holds no usable token
+        return None
+    for rule in resource["Properties"].get("Rules") or []:
+        if str(rule.get("Name", "")).endswith("-bypass-link"):
+            return _waf_link(edge, rule["Statement"]["ByteMatchStatement"])
+    return None
+
+
+def _waf_link(edge: LocalEdge, match: Mapping[str, Any]) -> tuple[str, Any] | None:
+    search = match["SearchString"]
+    if isinstance(search, dict) and "Fn::Join" in search:
+        return str(search["Fn::Join"][1][0]), search
+    literal = str(search)  # prefix + a literal token
+    token = next((t for t in edge.secrets if literal.endswith(t)), "")
+    return (literal[: len(literal) - len(token)], literal) if token else None
+
+
+def link_prefix(edge: LocalEdge) -> str | None:
+    """The bypass link's prefix of the door's construct, if any."""
+    found = link_path(edge)
+    return None if found is None else found[0]
+
+
+def _clients(edge: LocalEdge) -> dict[str, str]:
+    """A sample address of each kind of client the door's table has."""
+    found: dict[str, str] = {}
     for row in edge.door.rows:
-        answer = row.on if state == "on" else row.off
-        if row.client == "with bypass token":
-            token_rows.append((row, answer))
+        for machine in MACHINES:
+            if row.client.startswith(machine):
+                found.setdefault(machine, row.request.ip)
+    return found
+
+
+def _name(request: Request) -> str:
+    client = "browser" if request.accept == BROWSER else "API client"
+    extra = ", ".join(name for name, _ in request.headers)
+    return f"{client} {request.path}" + (f" (with {extra})" if extra else "")
+
+
+def _covered(edge: LocalEdge) -> tuple[list[Request], str]:
+    """The sample requests on paths the door covers (GET, the door's first host, no client
+    address), and the path where an outside client gets the maintenance answer (``/`` unless
+    ``/`` is not covered)."""
+    found: dict[str, Request] = {}
+    home = ""
+    for row in edge.door.rows:
+        request = row.request
+        if row.client == TOKEN_CLIENT or request.host != edge.host or request.method != "GET":
             continue
-        kind = "allowed" if row.client.startswith("allow-listed") else "outside"
-        found.setdefault((row.request.path, row.request.accept), {}).setdefault(kind, answer)
+        if row.on.rule == UNCOVERED:
+            continue  # a behavior without the function: the origin answers in both states
+        found.setdefault(repr(replace(request, ip="")), replace(request, ip=""))
+        if row.client.startswith("outside") and _maintenance(row.on, row.off) and not home:
+            home = request.path
+    return list(found.values()), home or "/"
+
+
+def _expression(value: Any) -> bool:
+    """Whether ``value`` is a CloudFormation expression (a deploy-time value that the local
+    edge matches only by itself), not a literal."""
+    return isinstance(value, dict) and len(value) == 1 and str(next(iter(value))) in _CFN_KEYS
+
+
+_CFN_KEYS = {"Ref", "Fn::Join", "Fn::ImportValue", "Fn::GetAtt", "Fn::Sub", "Fn::Select"}
+
+
+def _token_drafts(
+    edge: LocalEdge, token: str, home: str
+) -> list[tuple[str, Request, Request, bool]]:
+    """(name, request sent, request the door's answers are worked out for, after the link) of
+    the token probes: header, cookie, the bypass link and the request after it. The answers
+    are the door's to the given token itself, unless the templates hold the token only as an
+    expression (then to that expression, which stands for the deployed value)."""
+    carriers = [
+        row.request
+        for row in edge.door.rows
+        if row.client == TOKEN_CLIENT and row.request.host == edge.host
+    ]
+    link = link_path(edge)
+    if not carriers:
+        return []
+    expression = any(_expression(value) for r in carriers for _, value in r.headers)
+    drafts = []
+    for template in carriers:
+        template = replace(template, ip="", path=home)
+        sent = _with_token(template, token)
+        carrier = "cookie" if template.accept == BROWSER else "header"
+        drafts.append((f"token as {carrier}", sent, template if expression else sent, False))
+    if link is not None:
+        prefix, path = link
+        sent = Request(host=edge.host, ip="", path=prefix + token, accept=BROWSER)
+        # A deploy-time path (WAF, token from SSM) matches only the same expression.
+        worked = replace(sent, path=cast(str, path)) if expression else sent
+        drafts.append((LINK, sent, worked, False))
+        _, browser, worked, _ = next(d for d in drafts if d[0] == "token as cookie")
+        drafts.append((AFTER_LINK, replace(browser, headers=()), worked, True))
+    return drafts
+
+
+def _maintenance(on: Answer | None, off: Answer | None) -> bool:
+    """Whether ``on`` is the door's own answer: one that maintenance adds (it differs from
+    the answer with maintenance off), not the app's."""
+    if on is None or off is None or on.status is None:
+        return False
+    return (on.action, on.status, on.body) != (off.action, off.status, off.body)
+
+
+def refused_token(planned: Sequence[Probe]) -> bool:
+    """Whether the door, as synthesized, turns the given token away where it turns an outside
+    client away: then the token is not the door's."""
+    return any(
+        _maintenance(probe.expected.get(("on", "outside")), probe.expected.get(("off", "outside")))
+        for probe in planned
+        if probe.name.startswith("token as ")
+    )
+
+
+def probes(edge: LocalEdge, *, token: str | None) -> list[Probe]:
+    """The probes of the door, each with its answer under every hypothesis the door's table
+    can tell (a door without an allowlist has no allow-listed client); token probes only with
+    a token."""
+    requests, home = _covered(edge)
+    drafts = [(_name(r), r, r, False) for r in requests]
+    if token is not None:
+        drafts += _token_drafts(edge, token, home)
+    clients = _clients(edge)
+    asked = [replace(t, ip=ip) for ip in clients.values() for _, _, t, _ in drafts]
+    rows = edge.rows(asked) if asked else ()
     result = []
-    for (path, accept), answers in found.items():
-        client = "browser" if accept == BROWSER else "API client"
-        allowed = answers.get("allowed") or answers["outside"]
-        outside = answers.get("outside") or allowed
-        request = Request(host=edge.host, ip="", path=path, accept=accept)
-        result.append(Probe(f"{client} {path}", request, allowed, outside))
-    if token is None:
-        return result
-    for row, answer in token_rows:
-        carrier = "cookie" if row.request.accept == BROWSER else "header"
-        request = _with_token(replace(row.request, ip=""), token)
-        result.append(Probe(f"token as {carrier}", request, answer, answer))
-    prefix = link_prefix(edge)
-    if prefix is not None and token_rows:
-        template_token = next(
-            (
-                value
-                for row, _ in token_rows
-                for name, value in row.request.headers
-                if name.lower() == BYPASS_HEADER.lower()
-            ),
-            None,
-        )
-        if isinstance(template_token, str):
-            link = Request(host=edge.host, ip="203.0.113.255", path=prefix + template_token)
-            expected = edge.answer(link, state=state)
-            request = Request(host=edge.host, ip="", path=prefix + token, accept=API)
-            result.append(Probe("bypass link", request, expected, expected, follow_cookie=True))
+    for index, (name, sent, _, after) in enumerate(drafts):
+        expected: dict[Hypothesis, Answer] = {}
+        for number, machine in enumerate(clients):
+            row = rows[number * len(drafts) + index]
+            expected[("on", machine)], expected[("off", machine)] = row.on, row.off
+        result.append(Probe(name, sent, expected, after_link=after))
     return result
 
 
-def maintenance_answers(edge: LocalEdge) -> set[tuple[int, str]]:
-    """The door's own maintenance answers (status, start of the body) while on: what a
-    request the rules let through must not get."""
-    return {
-        (answer.status, answer.body[:BODY_PREFIX])
-        for answer in (row.on for row in edge.door.rows)
-        if answer.status is not None and answer.action not in PASSED
-    }
-
-
-def compare(expected: Answer, got: Received, maintenance: set[tuple[int, str]]) -> str:
-    """Why ``got`` is not ``expected`` ("" when it is). A request the door lets through may get
-    any answer of the app but the door's own maintenance answers."""
-    if expected.action in PASSED:
-        if (got.status, got.body[:BODY_PREFIX]) in maintenance:
-            return "got the maintenance answer; expected to reach the app"
-        return ""
-    if got.status != expected.status:
-        return f"status {got.status}, expected {expected.status}"
-    wanted_type = expected.content_type.split(";")[0]
-    if wanted_type and not got.content_type.startswith(wanted_type):
-        return f"content type {got.content_type!r}, expected {wanted_type!r}"
-    if not got.body.startswith(expected.body[:BODY_PREFIX]):
-        return "a different body"
-    for name, value in expected.headers:
-        received = got.header(name)
-        if name.lower() == "set-cookie":
-            flags = [f for f in ("Secure", "HttpOnly", "SameSite=Lax") if f not in (received or "")]
-            if received is None or flags:
-                return f"Set-Cookie without {', '.join(flags) or 'the cookie'}"
-        elif name.lower() in ("retry-after", "location") and received != value:
-            return f"{name} {received!r}, expected {value!r}"
-    return ""
+def door_answers(planned: Sequence[Probe]) -> list[Answer]:
+    """The door's own answers while on (maintenance answers, the bypass link's redirect):
+    what a request the door lets through must not get."""
+    found: dict[str, Answer] = {}
+    for probe in planned:
+        for (state, machine), answer in probe.expected.items():
+            if state == "on" and _maintenance(answer, probe.expected.get(("off", machine))):
+                found.setdefault(repr((answer.status, answer.body[:BODY_PREFIX])), answer)
+    return list(found.values())

@@ -3,15 +3,41 @@ no output of the tools ever shows a token."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..shared import BYPASS_HEADER
+from ..errors import MaintenanceConfigError
+from ..shared import BYPASS_HEADER, BYPASS_TOKEN_CHARACTERS, BYPASS_TOKEN_LENGTHS
 from .assembly import StackTemplate
 from .function_code import DEPLOY_TIME, function_config_of
 from .templates import FUNCTION
 
-__all__ = ["literal_tokens", "masked"]
+__all__ = ["checked_token", "literal_tokens", "masked"]
+
+_TOKEN = re.compile(f"[{BYPASS_TOKEN_CHARACTERS}]+")
+
+
+def checked_token(token: str, source: str) -> str:
+    """``token`` (from ``source``: an environment variable or an SSM parameter) if it is one
+    the constructs accept; else one line that says what is wrong with it, never the token."""
+    shortest, longest = BYPASS_TOKEN_LENGTHS
+    problem = ""
+    if "\n" in token or "\r" in token:
+        trailing = _TOKEN.fullmatch(token.rstrip("\r\n")) is not None
+        problem = "ends with a line break; strip it" if trailing else "has a line break"
+    elif not token.isascii():
+        problem = "has a non-ASCII character"
+    elif not _TOKEN.fullmatch(token):
+        problem = "has characters other than A-Z a-z 0-9 . _ ~ + / = - (a space?)"
+    elif not shortest <= len(token) <= longest:
+        problem = f"is not {shortest} to {longest} characters long"
+    if problem:
+        raise MaintenanceConfigError(
+            f"{source}: the bypass token ({len(token)} characters) {problem}; the constructs "
+            "accept only tokens of those characters and lengths, so no door would take it."
+        )
+    return token
 
 
 def masked(value: Any, secrets: Sequence[str]) -> Any:
@@ -52,6 +78,7 @@ def literal_tokens(stacks: Sequence[StackTemplate]) -> tuple[str, ...]:
         visit(stack.template)
         for resource in (stack.template.get("Resources") or {}).values():
             config = function_config_of(resource) if resource.get("Type") == FUNCTION else None
-            if config is not None and config.get("token") not in (None, DEPLOY_TIME):
-                found.add(config["token"])
+            token = config.get("token") if config is not None else None
+            if isinstance(token, str) and token != DEPLOY_TIME:
+                found.add(token)  # a code that holds the token itself, not its hash
     return tuple(sorted(found, key=len, reverse=True))

@@ -5,20 +5,31 @@ server on 127.0.0.1, to see the maintenance page in a browser before deploying a
 The door decides each request as AWS would (the offline evaluators; a CloudFront Function runs
 on Node). Fixed responses, WAF custom responses and the function's responses are sent as they
 are, headers included; a request the door lets through gets a small page naming where it would
-go. Locally only, the client address comes from ``X-Forwarded-For`` or ``--client-ip``.
+go. Locally only, the client address comes from ``X-Forwarded-For`` or ``--client-ip``; a
+value that is not an address gets a 400, and a request the door cannot decide a 502: every
+request gets an answer, never a dropped connection.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from .listener_evaluator import Answer, Request
 from .local_edge import LocalEdge
+from .secrets import masked
 
-__all__ = ["ANY_HOST_STAND_IN", "LOCAL_HEADER", "make_server", "request_of", "serve_forever"]
+__all__ = [
+    "ANY_HOST_STAND_IN",
+    "LOCAL_HEADER",
+    "BadRequest",
+    "make_server",
+    "request_of",
+    "serve_forever",
+]
 
 LOCAL_HEADER = "X-Maintenance-Local"
 """Marks answers of this local edge: ``forwarded`` (with the target) or the deciding rule."""
@@ -26,11 +37,24 @@ ANY_HOST_STAND_IN = "maintenance.local"
 _PASSED = ("forward", "allow")
 
 
+class BadRequest(ValueError):
+    """A request the local edge answers with 400 (the text says why, in one line)."""
+
+
 def request_of(path: str, headers: Any, *, client_ip: str, host: str) -> Request:
     """The request as the front door sees it: the door's host (requests reach this server by
-    its own address), the client address from ``X-Forwarded-For`` or the default."""
+    its own address), the client address from ``X-Forwarded-For`` (its first entry) or the
+    default."""
     forwarded = headers.get("X-Forwarded-For")
-    ip = forwarded.split(",")[0].strip() if forwarded else client_ip
+    ip = forwarded.split(",")[0].strip() if forwarded is not None else client_ip
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        shown = repr(ip) if len(ip) <= 60 else repr(ip[:57] + "...")
+        raise BadRequest(
+            f"X-Forwarded-For: {shown} is not an IP address; send e.g. "
+            "X-Forwarded-For: 203.0.113.9 to play that client."
+        ) from None
     extra = tuple(
         (name, value)
         for name, value in headers.items()
@@ -62,8 +86,16 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "maintenance-constructs-serve"
 
     def _answer(self) -> None:
-        request = request_of(self.path, self.headers, client_ip=self.client_ip, host=self.host)
-        answer = self.edge.answer(request, state=self.state)
+        try:
+            request = request_of(self.path, self.headers, client_ip=self.client_ip, host=self.host)
+            answer = self.edge.answer(request, state=self.state)
+        except BadRequest as error:
+            self._plain(400, str(error))
+            return
+        except Exception as error:  # the door could not decide: say so, keep the connection
+            text = f"the local edge could not decide: {type(error).__name__}: {error}"
+            self._plain(502, str(masked(text, self.edge.secrets)))
+            return
         if answer.action in _PASSED:
             body = _passed_page(answer, request)
             self.send_response(200)
@@ -82,6 +114,16 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.send_header(LOCAL_HEADER, f"answered by {answer.rule}")
         self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _plain(self, status: int, text: str) -> None:
+        body = (" ".join(text.split()) + "\n").encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header(LOCAL_HEADER, "refused" if status == 400 else "failed")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)

@@ -13,7 +13,7 @@ from .listener_evaluator import Answer, Request
 from .templates import WEB_ACL, readable_names
 from .web_acl_evaluator import evaluate_web_acl
 
-__all__ = ["waf_token", "web_acl_doors"]
+__all__ = ["allowlist", "waf_token", "web_acl_doors"]
 
 IP_SET = "AWS::WAFv2::IPSet"
 
@@ -63,6 +63,27 @@ def _ip_sets(resources: Mapping[str, Any]) -> dict[str, list[str]]:
     }
 
 
+def _referenced(statement: Any) -> list[str]:
+    """The IP sets (logical ids, or ARNs) that ``statement`` refers to, in order."""
+    if isinstance(statement, list):
+        return [key for item in statement for key in _referenced(item)]
+    if not isinstance(statement, Mapping):
+        return []
+    reference = statement.get("IPSetReferenceStatement")
+    if isinstance(reference, Mapping):
+        arn = reference.get("Arn")
+        getatt = arn.get("Fn::GetAtt") if isinstance(arn, Mapping) else None
+        return [str(getatt[0]) if getatt else str(arn)]
+    return [key for value in statement.values() for key in _referenced(value)]
+
+
+def allowlist(rules: Sequence[Any], ip_sets: Mapping[str, Sequence[str]]) -> list[str]:
+    """The addresses of the IP sets that the maintenance ``rules`` use (their allowlist), not
+    of every IP set in the stack (an app's own block list is no allowlist)."""
+    keys = dict.fromkeys(_referenced([rule.get("Statement") for rule in rules]))
+    return [cidr for key in keys for cidr in ip_sets.get(key, ())]
+
+
 def web_acl_doors(
     stack: str,
     off: Mapping[str, Any],
@@ -87,8 +108,8 @@ def web_acl_doors(
                 evaluate_web_acl(acl_on, sets_on, request),
             )
 
-        cidrs = [c for addresses in sets_on.values() for c in addresses]
         added = [r for r in acl_on.get("Rules", []) if r not in (acl_off.get("Rules") or [])]
+        cidrs = allowlist(added, sets_on)
         rows = (
             tuple(Row(r, "requested", *answer(r)) for r in requests)
             if requests is not None

@@ -280,3 +280,9 @@ def _check_header(name: object, value: object, *, has_retry_after: bool) -> None
             f"response.headers: header {name!r} has value {value!r} with a line break (CR or "
             "LF), which would end the header early; pass a single line."
         )
+    if not value.isascii() or not value.isprintable():
+        raise MaintenanceConfigError(
+            f"response.headers: header {name!r} has value {value!r} with a character outside "
+            "printable ASCII, which HTTP header values do not carry reliably (and a lone "
+            "surrogate cannot be sent at all); write it in ASCII, e.g. percent-encoded."
+        )

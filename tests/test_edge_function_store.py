@@ -134,6 +134,12 @@ PAGES = {
     "paragraph with a class": f'<h1>Back soon</h1><p class="end">Until {END_TIME_MARKER}.</p>',
     "nested bold": f"<h1>Back soon</h1><p>Until <b>{END_TIME_MARKER}</b> (UTC).</p>",
     "list item": f"<h1>Back soon</h1><ul><li>Until <time>{END_TIME_MARKER}</time></li></ul>",
+    "list item ended by the next": f"<h1>Back soon</h1><ul><li>Until {END_TIME_MARKER}<li>x</ul>",
+    "paragraph left open in a div": f"<h1>Back soon</h1><div><p>Until {END_TIME_MARKER}</div>",
+    "line separator before it": (
+        f"<h1>Back soon</h1><p>a\u2028b</p>\n<p>Until {END_TIME_MARKER}</p>"
+    ),
+    "form feed before it": f"<h1>Back soon</h1><pre>a\x0cb</pre>\n<p>Until {END_TIME_MARKER}</p>",
 }
 
 
@@ -147,9 +153,17 @@ def test_without_an_end_the_element_that_holds_the_marker_goes(engine: str, name
     body = answer["body"]["data"]
     assert END_TIME_MARKER not in body and "Until" not in body, body
     assert body.startswith("<h1>Back soon</h1>")
+    kept = PAGES[name].split("<h1>Back soon</h1>", 1)[1].split("Until")[0]
+    for text in ("a\u2028b", "a\x0cb"):
+        assert text not in kept or text in body, "only the marker's element goes"
     windowed = _config(enabled=False, browser_response=page, windows=[[NOW - 5, NOW + 3600]])
     [answer] = run(windowed, [browser], engine=engine)
     assert "2027-01-15T09:00:00.000Z" in answer["body"]["data"]
+
+
+def test_a_marker_in_a_script_is_not_a_sentence() -> None:
+    page = f"<div><script>var end = '{END_TIME_MARKER}';</script><p>Keep</p></div>"
+    assert end_cuts(page, "text/html") == []
 
 
 def test_cuts_count_in_utf16_units_as_javascript_does() -> None:

@@ -397,3 +397,16 @@ def test_a_store_deleted_between_describe_and_put_is_one_line(kvs: Stubber) -> N
     kvs.add_client_error("put_key", "ResourceNotFoundException", "Resource not found", 404)
     with pytest.raises(MaintenanceConfigError, match="ResourceNotFoundException: Resource not"):
         Switch(kvs.client, ARN).write("on")
+
+
+@pytest.mark.parametrize(
+    ("times", "named"),
+    [
+        (["1969-01-01T00:00Z", "2031-01-01T00:00Z"], "START"),
+        (["2027-01-01T00:00Z", "5200-01-01T00:00Z"], "END"),
+    ],
+)
+def test_a_window_the_function_would_ignore_is_refused(times: list[str], named: str) -> None:
+    """Only values the function reads as a window are written (1 to 11 digits, no sign)."""
+    with pytest.raises(MaintenanceConfigError, match=f"^{named}: .* outside what the function"):
+        switch_value("window", times, now=1_800_000_000)

@@ -19,6 +19,12 @@ _BLOCKS = frozenset(
     }
 )
 """Elements that hold a sentence: the innermost one around the marker goes with it."""
+_IMPLIED_ENDS = frozenset(
+    {("li", "li"), ("dt", "dt"), ("dt", "dd"), ("dd", "dd"), ("dd", "dt")}
+    | {("p", block) for block in _BLOCKS}
+)
+"""An open element (first) that the start of another (second) ends, as HTML reads it."""
+_RAW_TEXT = frozenset({"script", "style"})
 
 
 class _Blocks(HTMLParser):
@@ -27,10 +33,11 @@ class _Blocks(HTMLParser):
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=False)
         self.text = text
-        self.line_starts = [0]
-        for line in text.splitlines(keepends=True):
-            self.line_starts.append(self.line_starts[-1] + len(line))
+        self.line_starts = [0]  # HTMLParser counts lines by "\n" alone
+        for line in text.split("\n"):
+            self.line_starts.append(self.line_starts[-1] + len(line) + 1)
         self.open: list[tuple[str, int]] = []
+        self.raw = ""  # inside <script> or <style>: text there is not a sentence
         self.pending: dict[int, str] = {}  # index in self.open -> its tag, awaiting its end
         self.spans: list[tuple[int, int]] = []
 
@@ -39,23 +46,33 @@ class _Blocks(HTMLParser):
         return self.line_starts[line - 1] + column
 
     def handle_starttag(self, tag: str, attrs: object) -> None:
-        if tag in _BLOCKS:
-            self.open.append((tag, self._offset()))
+        if tag in _RAW_TEXT:
+            self.raw = tag
+        if tag not in _BLOCKS:
+            return
+        if self.open and (self.open[-1][0], tag) in _IMPLIED_ENDS:
+            self._close(len(self.open) - 1, self._offset())  # <li>a<li>b: the first ends here
+        self.open.append((tag, self._offset()))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == self.raw:
+            self.raw = ""
         for index in range(len(self.open) - 1, -1, -1):
-            if self.open[index][0] != tag:
-                continue
-            start = self.open[index][1]
-            if index in self.pending:
-                end = self.text.find(">", self._offset()) + 1
-                self.spans.append((start, end))
-            self.pending = {k: v for k, v in self.pending.items() if k < index}
-            del self.open[index:]
-            return
+            if self.open[index][0] == tag:
+                self._close(index, self.text.find(">", self._offset()) + 1)
+                return
+
+    def _close(self, index: int, end: int) -> None:
+        """Ends the element at ``index`` at ``end``, and every element left open inside it
+        where its end tag begins (``<div><p>a</div>``)."""
+        inner_end = self._offset()
+        for pending in sorted(k for k in self.pending if k >= index):
+            self.spans.append((self.open[pending][1], end if pending == index else inner_end))
+        self.pending = {k: v for k, v in self.pending.items() if k < index}
+        del self.open[index:]
 
     def handle_data(self, data: str) -> None:
-        if END_TIME_MARKER in data and self.open:
+        if END_TIME_MARKER in data and self.open and not self.raw:
             self.pending.setdefault(len(self.open) - 1, self.open[-1][0])
 
 

@@ -173,12 +173,15 @@ function isToken(candidate) {
     return TOKEN.test(real) && candidate === real;
 }
 
+// Whether the URI starts with a bypass path, and nothing after it could climb out of it on
+// an origin: no segment that starts with a dot, no ';' (Tomcat reads '..;' as '..'), no
+// escape ('%'), no backslash.
 function bypassed(request) {
     var uri = request.uri;
-    // A path that could climb out of a bypass prefix never bypasses.
-    if (/\/\.\.?(\/|$)|%2e|%2f|%5c|\\/i.test(uri)) return false;
     for (var i = 0; i < CONFIG.paths.length; i++) {
-        if (uri.indexOf(CONFIG.paths[i]) === 0) return true;
+        if (uri.indexOf(CONFIG.paths[i]) === 0) {
+            return !/(^|\/)\.|;|%|\\/.test(uri.substring(CONFIG.paths[i].length));
+        }
     }
     return false;
 }

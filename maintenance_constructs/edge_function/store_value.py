@@ -16,7 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["STORE_KEY", "VALUE_PATTERN", "VALUE_SPACE", "StoreValue", "parse_store_value"]
+__all__ = [
+    "MAX_EPOCH_SECONDS",
+    "STORE_KEY",
+    "VALUE_PATTERN",
+    "VALUE_SPACE",
+    "StoreValue",
+    "parse_store_value",
+]
 
 STORE_KEY = "maintenance"
 """The store key that overrides the deploy-time state."""
@@ -25,6 +32,8 @@ VALUE_SPACE = " \t\r\n"
 VALUE_PATTERN = r"^(?:(on)|(off)|window ([0-9]{1,11}) ([0-9]{1,11}))$"
 """The value's grammar as a regular expression both Python and JavaScript read the same way."""
 _VALUE = re.compile(VALUE_PATTERN)
+MAX_EPOCH_SECONDS = 99_999_999_999
+"""The latest moment a window may name (11 digits: the year 5138)."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ..edge_function.store_value import STORE_KEY, parse_store_value
+from ..edge_function.store_value import MAX_EPOCH_SECONDS, STORE_KEY, parse_store_value
 from ..errors import MaintenanceConfigError
 
 __all__ = ["StoreLocation", "Switch", "describe_value", "store_arn_from_stack", "switch_value"]
@@ -63,7 +63,16 @@ def switch_value(action: str, times: list[str], *, now: float) -> str | None:
                 "would never be on; give an END in the future (switch on starts maintenance "
                 "with no end)."
             )
-        return f"window {start} {end}"
+        for name, text, moment in (("START", times[0], start), ("END", times[1], end)):
+            if not 0 <= moment <= MAX_EPOCH_SECONDS:
+                raise MaintenanceConfigError(
+                    f"{name}: {text!r} is outside what the function reads (1970-01-01T00:00Z "
+                    f"to {_utc(MAX_EPOCH_SECONDS)}), so it would ignore the window; give a "
+                    "time in that range."
+                )
+        value = f"window {start} {end}"
+        assert parse_store_value(value).kind == "window", value  # the function's grammar
+        return value
     raise MaintenanceConfigError(f"switch: {action!r} is not on, off, clear, window or status.")
 
 

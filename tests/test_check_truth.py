@@ -489,16 +489,14 @@ def test_a_served_edge_that_is_off_fails_check_on_a_covered_path(
     assert {o.probe for o in result.outcomes if not o.ok} >= {"API client /api/x", "bypass link"}
 
 
-def test_serve_says_what_it_does_with_the_token(
+def test_serve_says_when_a_token_from_ssm_needs_the_real_one(
     edges: dict[str, LocalEdge], waf: LocalEdge
 ) -> None:
     from maintenance_constructs.tools.edge_commands import _serve_notes
 
     assert "deploy-time value (an SSM parameter)" in _serve_notes(edges["waf"], None)[0]
     assert _serve_notes(waf, TOKEN) == []
-    assert _serve_notes(edges["function"], TOKEN) == []
-    wrong = _serve_notes(edges["function"], "wrong-token-0123456789")
-    assert wrong == ["note: the given token is not the door's (the door turns it away)."]
+    assert _serve_notes(edges["function"], None) == []  # a literal token: nothing to say
 
 
 def test_a_request_the_door_cannot_decide_gets_a_502(waf: LocalEdge, served: Any) -> None:
@@ -537,3 +535,64 @@ def test_constructs_in_different_states_behind_one_door_need_expect(tmp_path: Pa
     )
     args.expect = "on"
     assert _expected_state(args, edge) == "on"
+
+
+def test_serve_takes_the_given_token_where_the_door_runs_with_a_stand_in(
+    edges: dict[str, LocalEdge], served: Any
+) -> None:
+    """A door whose sample rows carry a stand-in (a function whose code holds only a hash,
+    run here with another token in its place) takes the given token in its stead, and sets
+    the given token in the bypass cookie; a literal token of the templates is never swapped."""
+    from maintenance_constructs.tools.front_doors import Row
+    from maintenance_constructs.tools.listener_evaluator import Answer, Request
+    from maintenance_constructs.tools.serve import make_server, serve_forever
+
+    stand_in = "stand-in-token-0123456789"
+
+    class StandIn:
+        host = "(any host)"
+        secrets: tuple[str, ...] = ()
+        door = type(
+            "Door",
+            (),
+            {
+                "rows": (
+                    Row(
+                        Request(
+                            "(any host)",
+                            OUTSIDE,
+                            "/",
+                            headers=(("X-Maintenance-Bypass", stand_in),),
+                        ),
+                        "with bypass token",
+                        Answer("allow", "f"),
+                        Answer("allow", "f"),
+                    ),
+                )
+            },
+        )()
+
+        def answer(self, request: Request, *, state: str) -> Answer:
+            if request.path == f"/__maintenance/{stand_in}":
+                cookie = f"maintenance_bypass={stand_in}; Secure; HttpOnly; SameSite=Lax"
+                return Answer("redirect", "f", status=302, headers=(("set-cookie", cookie),))
+            if request.header("X-Maintenance-Bypass") == stand_in:
+                return Answer("allow", "f")
+            return Answer("fixed-response", "f", status=503, body="down")
+
+    server = make_server(StandIn(), state="on", client_ip=OUTSIDE, port=0, token=TOKEN)  # type: ignore[arg-type]
+    serve_forever(server)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        assert _get(url, **{"X-Maintenance-Bypass": TOKEN})[0] == 200
+        assert _get(url, **{"X-Maintenance-Bypass": "other-token-0123456789"})[0] == 503
+        status, headers, _ = _get(url + f"__maintenance/{TOKEN}")
+        assert status == 302 and headers["set-cookie"].startswith(f"maintenance_bypass={TOKEN};")
+    finally:
+        server.shutdown()
+        server.server_close()
+    literal = StandIn()
+    literal.secrets = (stand_in,)
+    kept = make_server(literal, state="on", client_ip=OUTSIDE, port=0, token=TOKEN)  # type: ignore[arg-type]
+    assert kept.RequestHandlerClass.swap is None  # type: ignore[attr-defined]
+    kept.server_close()

@@ -19,7 +19,6 @@ from .check import CANNOT_TELL, MATCH, check_wait, render, run_check
 from .context import add_app_options, app_command, context_overrides, context_value, merged_context
 from .http_fetch import check_url
 from .local_edge import LocalEdge, load_edge, with_token
-from .probes import probes, refused_token
 from .secrets import checked_token, masked
 from .serve import make_server
 
@@ -125,16 +124,12 @@ def _client_ip(text: str) -> str:
 
 
 def _serve_notes(edge: LocalEdge, token: str | None) -> list[str]:
-    """What the served door does with the token: a deploy-time token needs the real one."""
-    if token is None:
-        if any(state.parameters for state in edge.constructs):
-            return [
-                "note: the bypass token is a deploy-time value (an SSM parameter); set "
-                f"{TOKEN_ENV} or pass --token-ssm to try it here."
-            ]
-        return []
-    if refused_token(probes(edge, token=token)):
-        return ["note: the given token is not the door's (the door turns it away)."]
+    """A token from SSM is only a template reference until the real one is given."""
+    if token is None and any(state.parameters for state in edge.constructs):
+        return [
+            "note: the bypass token is a deploy-time value (an SSM parameter); set "
+            f"{TOKEN_ENV} or pass --token-ssm to try it here."
+        ]
     return []
 
 
@@ -146,7 +141,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     edge = _edge(args, token)
     try:
         server = make_server(
-            edge, state=args.state, client_ip=client_ip, port=args.port, host=args.host
+            edge,
+            state=args.state,
+            client_ip=client_ip,
+            port=args.port,
+            host=args.host,
+            token=token,
         )
     except OSError as error:
         raise MaintenanceConfigError(

@@ -33,6 +33,7 @@ __all__ = [
     "link_prefix",
     "probes",
     "refused_token",
+    "token_carrier",
 ]
 
 MACHINES = ("allow-listed", "outside")
@@ -149,33 +150,48 @@ def _expression(value: Any) -> bool:
 _CFN_KEYS = {"Ref", "Fn::Join", "Fn::ImportValue", "Fn::GetAtt", "Fn::Sub", "Fn::Select"}
 
 
+def token_carrier(edge: LocalEdge) -> Any:
+    """The value that carries the bypass token in the door's sample rows: a literal (the
+    token, or the one the door is run with), a deploy-time expression, or data no request can
+    carry (a hash); None without a token."""
+    for row in edge.door.rows:
+        if row.client == TOKEN_CLIENT:
+            for name, value in row.request.headers:
+                if name.lower() == BYPASS_HEADER.lower():
+                    return value
+    return None
+
+
 def _token_drafts(
     edge: LocalEdge, token: str, home: str
 ) -> list[tuple[str, Request, Request, bool]]:
     """(name, request sent, request the door's answers are worked out for, after the link) of
     the token probes: header, cookie, the bypass link and the request after it. The answers
-    are the door's to the given token itself, unless the templates hold the token only as an
-    expression (then to that expression, which stands for the deployed value)."""
+    are the door's to its own token as the sample rows carry it (a literal, or an expression
+    that stands for the deployed value); when the rows hold data no request can carry (a
+    hash), to the given token itself."""
     carriers = [
         row.request
         for row in edge.door.rows
         if row.client == TOKEN_CLIENT and row.request.host == edge.host
     ]
-    link = link_path(edge)
     if not carriers:
         return []
-    expression = any(_expression(value) for r in carriers for _, value in r.headers)
+    carried = token_carrier(edge)
+    own = isinstance(carried, str) or _expression(carried)
     drafts = []
     for template in carriers:
         template = replace(template, ip="", path=home)
         sent = _with_token(template, token)
         carrier = "cookie" if template.accept == BROWSER else "header"
-        drafts.append((f"token as {carrier}", sent, template if expression else sent, False))
+        drafts.append((f"token as {carrier}", sent, template if own else sent, False))
+    link = link_path(edge)
     if link is not None:
         prefix, path = link
-        sent = Request(host=edge.host, ip="", path=prefix + token, accept=BROWSER)
-        # A deploy-time path (WAF, token from SSM) matches only the same expression.
-        worked = replace(sent, path=cast(str, path)) if expression else sent
+        sent = worked = Request(host=edge.host, ip="", path=prefix + token, accept=BROWSER)
+        if own:  # a deploy-time path (WAF, token from SSM) matches only the same expression
+            path = path if path is not None else prefix + str(carried)
+            worked = replace(sent, path=cast(str, path))
         drafts.append((LINK, sent, worked, False))
         _, browser, worked, _ = next(d for d in drafts if d[0] == "token as cookie")
         drafts.append((AFTER_LINK, replace(browser, headers=()), worked, True))

@@ -15,11 +15,13 @@ from __future__ import annotations
 import html
 import ipaddress
 import threading
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from .listener_evaluator import Answer, Request
 from .local_edge import LocalEdge
+from .probes import token_carrier
 from .secrets import masked
 
 __all__ = [
@@ -78,16 +80,29 @@ def _passed_page(answer: Answer, request: Request) -> bytes:
     ).encode()
 
 
+def _swapped(request: Request, old: str, new: str) -> Request:
+    """``request`` with the token ``old`` replaced by ``new`` in its path and headers."""
+    headers = tuple(
+        (name, value.replace(old, new) if isinstance(value, str) else value)
+        for name, value in request.headers
+    )
+    return replace(request, path=request.path.replace(old, new), headers=headers)
+
+
 class _Handler(BaseHTTPRequestHandler):
     edge: LocalEdge
     state: str
     client_ip: str
     host: str
+    swap: tuple[str, str] | None
+    """(the given token, the one the door is run with) when they differ."""
     server_version = "maintenance-constructs-serve"
 
     def _answer(self) -> None:
         try:
             request = request_of(self.path, self.headers, client_ip=self.client_ip, host=self.host)
+            if self.swap is not None:
+                request = _swapped(request, *self.swap)
             answer = self.edge.answer(request, state=self.state)
         except BadRequest as error:
             self._plain(400, str(error))
@@ -111,7 +126,8 @@ class _Handler(BaseHTTPRequestHandler):
             if answer.content_type:
                 self.send_header("Content-Type", answer.content_type)
             for name, value in answer.headers:
-                self.send_header(name, value)
+                given, carried = self.swap or ("", "")
+                self.send_header(name, value.replace(carried, given) if carried else value)
             self.send_header(LOCAL_HEADER, f"answered by {answer.rule}")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -135,10 +151,22 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def make_server(
-    edge: LocalEdge, *, state: str, client_ip: str, port: int = 0, host: str | None = None
+    edge: LocalEdge,
+    *,
+    state: str,
+    client_ip: str,
+    port: int = 0,
+    host: str | None = None,
+    token: str | None = None,
 ) -> ThreadingHTTPServer:
-    """A server on 127.0.0.1 (``port`` 0: any free port) answering as ``edge`` in ``state``."""
+    """A server on 127.0.0.1 (``port`` 0: any free port) answering as ``edge`` in ``state``;
+    with ``token``, the door takes that token where its rows carry another literal one (a
+    function run with a stand-in for its hashed token)."""
     door_host = host or edge.host
+    carried = token_carrier(edge) if token is not None else None
+    # Only a stand-in is swapped: a literal token of the templates is the door's own.
+    stand_in = isinstance(carried, str) and carried not in (token, *edge.secrets)
+    swap = (token, carried) if stand_in and token is not None else None
     handler = type(
         "Handler",
         (_Handler,),
@@ -146,6 +174,7 @@ def make_server(
             "edge": edge,
             "state": state,
             "client_ip": client_ip,
+            "swap": swap,
             "host": ANY_HOST_STAND_IN if door_host.startswith("(") else door_host,
         },
     )

@@ -179,13 +179,7 @@ def test_an_outside_machine_sees_every_probe_answered_as_the_rules_say(
     "door",
     [
         "waf",
-        pytest.param(
-            "function",
-            marks=pytest.mark.xfail(
-                reason="the function door's table has no allow-listed client since the "
-                "function's allowlist is compiled (function_doors still reads CONFIG.cidrs)"
-            ),
-        ),
+        "function",
     ],
 )
 def test_an_allow_listed_machine_needs_the_bypass_link_to_tell(

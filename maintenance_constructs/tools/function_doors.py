@@ -12,7 +12,13 @@ from typing import Any
 from ..shared import BYPASS_COOKIE, BYPASS_HEADER
 from .door_notes import DISTRIBUTION
 from .front_doors import ANY_HOST, FUNCTION_DOOR, FrontDoor, Row, sample_rows
-from .function_code import function_code_text, function_config_of
+from .function_code import (
+    PREVIEW_TOKEN,
+    function_allowlist,
+    function_code_text,
+    function_config_of,
+    with_token,
+)
 from .function_runner import run_function, viewer_request
 from .listener_evaluator import Answer, Request
 from .samples import concrete
@@ -153,14 +159,19 @@ def _rows(
         asked.append(request)
         return _NOT_YET, _NOT_YET
 
-    token = config.get("token")
-    carriers = None if token is None else (token, f"{BYPASS_COOKIE}={token}")
+    # The code holds a literal token's hash, or a deploy-time value: the sample rows carry a
+    # stand-in, run with the code that takes it. Requests given (serve, check) meet the code
+    # as deployed.
+    carriers = None
+    if requests is None and config.get("token") is not None:
+        off_code, on_code = with_token(off_code, PREVIEW_TOKEN), with_token(on_code, PREVIEW_TOKEN)
+        carriers = (PREVIEW_TOKEN, f"{BYPASS_COOKIE}={PREVIEW_TOKEN}")
     drafts = (
         tuple(Row(r, "requested", *record(r)) for r in requests)
         if requests is not None
         else sample_rows(
             [ANY_HOST],
-            config.get("cidrs") or [],
+            function_allowlist(config),
             [*(config.get("paths") or []), *_behavior_paths(behaviors)],
             record,
             carriers,

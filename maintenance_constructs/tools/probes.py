@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from ..shared import BYPASS_COOKIE, BYPASS_HEADER
 from .front_doors import FUNCTION_DOOR, WEB_ACL_DOOR
-from .function_code import function_config_of
+from .function_code import PREVIEW_TOKEN, function_config_of
 from .function_doors import UNCOVERED
 from .listener_evaluator import Answer, Request
 from .local_edge import LocalEdge
@@ -178,7 +178,8 @@ def _token_drafts(
     if not carriers:
         return []
     carried = token_carrier(edge)
-    own = isinstance(carried, str) or _expression(carried)
+    # The preview's stand-in is no token of the door's: the door meets the given one.
+    own = (isinstance(carried, str) and carried != PREVIEW_TOKEN) or _expression(carried)
     drafts = []
     for template in carriers:
         template = replace(template, ip="", path=home)

@@ -19,6 +19,7 @@ from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from .function_code import PREVIEW_TOKEN
 from .listener_evaluator import Answer, Request
 from .local_edge import LocalEdge
 from .probes import token_carrier
@@ -165,7 +166,7 @@ def make_server(
     door_host = host or edge.host
     carried = token_carrier(edge) if token is not None else None
     # Only a stand-in is swapped: a literal token of the templates is the door's own.
-    stand_in = isinstance(carried, str) and carried not in (token, *edge.secrets)
+    stand_in = isinstance(carried, str) and carried not in (token, PREVIEW_TOKEN, *edge.secrets)
     swap = (token, carried) if stand_in and token is not None else None
     handler = type(
         "Handler",

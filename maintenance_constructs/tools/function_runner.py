@@ -58,7 +58,9 @@ function run(cases, done) {
     var out = [], realNow = Date.now;
     function step(i) {
         for (; i < cases.length; i++) {
-            if (cases[i].v4 !== undefined) { CONFIG.v4 = cases[i].v4; CONFIG.v6 = cases[i].v6; CONFIG.v6l = cases[i].v6l; }
+            if (cases[i].v4 !== undefined) {
+                CONFIG.v4 = cases[i].v4; CONFIG.v6 = cases[i].v6; CONFIG.v6l = cases[i].v6l;
+            }
             if (cases[i].kind !== 'allowed') break;
             out.push(allowed(cases[i].ip));
         }

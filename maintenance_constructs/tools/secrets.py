@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import MaintenanceConfigError
 from ..shared import BYPASS_HEADER, BYPASS_TOKEN_CHARACTERS, BYPASS_TOKEN_LENGTHS
 from .assembly import StackTemplate
-from .function_code import DEPLOY_TIME, function_config_of
+from .function_code import DEPLOY_TIME, PREVIEW_TOKEN, function_config_of
 from .templates import FUNCTION
 
 __all__ = ["checked_token", "literal_tokens", "masked"]
@@ -81,4 +81,6 @@ def literal_tokens(stacks: Sequence[StackTemplate]) -> tuple[str, ...]:
             token = config.get("token") if config is not None else None
             if isinstance(token, str) and token != DEPLOY_TIME:
                 found.add(token)  # a code that holds the token itself, not its hash
+            elif token is not None:
+                found.add(PREVIEW_TOKEN)  # shown as a token, like every token, never as text
     return tuple(sorted(found, key=len, reverse=True))

@@ -63,6 +63,22 @@ def per_request_ms(
     return min(time_function(code, case, repeat=repeat, engine=engine) for _ in range(runs))
 
 
+STATES = {
+    "no key, deployed off": (False, None),
+    "key off": (True, "off"),
+    "key on, outside viewer": (False, "on"),
+}
+"""Store states of the 5-entry function: (deploy-time state, store value)."""
+
+
+def state_ms(name: str, *, engine: str, repeat: int, runs: int) -> float:
+    enabled, stored = STATES[name]
+    cidrs = networks("IPv4", 5)
+    code = function_code({**config(cidrs), "enabled": enabled})
+    case = viewer_request(ip="198.51.100.7", stored=stored)
+    return min(time_function(code, case, repeat=repeat, engine=engine) for _ in range(runs))
+
+
 def largest_fit(family: str) -> int:
     """The most non-adjacent entries that fit the 10 KB with the default JSON response."""
     low, high = 1, 2000
@@ -90,9 +106,17 @@ def measure(*, repeat: int = 3000, runs: int = 5) -> dict[str, Any]:
         for family, count in SIZES
         for who in VIEWERS
     ]
+    states = [
+        {
+            "state": name,
+            **{e: state_ms(name, engine=e, repeat=repeat, runs=runs) for e in engines},
+        }
+        for name in STATES
+    ]
     return {
         "engines": engines,
         "rows": rows,
+        "states": states,
         "fit": {family: largest_fit(family) for family in ("IPv4", "IPv6")},
     }
 
@@ -123,6 +147,21 @@ def render(result: dict[str, Any]) -> list[str]:
             if row["entries"] in ("200 IPv4", "150 IPv6"):
                 ratio = row["njs"] / base[row["viewer"]]["njs"]
                 lines.append(f"- {row['entries']}, {row['viewer']}: {ratio:.2f}x")
+    if result.get("states"):
+        lines += [
+            "",
+            "By store state (5 entries, outside viewer). Without a key the store's `get()`",
+            "throws (as AWS documents for a missing key); njs pays most of that time building",
+            "the error, so here the default state costs more than maintenance on. What the",
+            "cloudfront-js runtime charges for a missing key is not published: TestFunction's",
+            "ComputeUtilization on the deployed function tells.",
+            "",
+            "| store state | " + " | ".join(f"{e} (ms)" for e in engines) + " |",
+            "| --- | " + " | ".join("---:" for _ in engines) + " |",
+        ]
+        for row in result["states"]:
+            cells = " | ".join(f"{row[e]:.4f}" for e in engines)
+            lines.append(f"| {row['state']} | {cells} |")
     fit = result["fit"]
     lines += [
         "",

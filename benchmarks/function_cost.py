@@ -121,6 +121,20 @@ def measure(*, repeat: int = 3000, runs: int = 5) -> dict[str, Any]:
     }
 
 
+def _table(
+    headings: tuple[str, ...], rows: list[dict[str, Any]], keys: tuple[str, ...], engines: list[str]
+) -> list[str]:
+    """A markdown table: the ``keys`` of each row, then milliseconds per engine."""
+    lines = [
+        "| " + " | ".join([*headings, *(f"{e} (ms)" for e in engines)]) + " |",
+        "| " + " | ".join(["---"] * len(headings) + ["---:"] * len(engines)) + " |",
+    ]
+    for row in rows:
+        cells = [str(row[key]) for key in keys] + [f"{row[e]:.4f}" for e in engines]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def render(result: dict[str, Any]) -> list[str]:
     engines = result["engines"]
     lines = [
@@ -134,12 +148,8 @@ def render(result: dict[str, Any]) -> list[str]:
         "changes the cost (goal: 200 IPv4 or 150 IPv6 entries at most 2x the 5-entry function",
         "on njs).",
         "",
-        "| allowlist | viewer | " + " | ".join(f"{e} (ms)" for e in engines) + " |",
-        "| --- | --- | " + " | ".join("---:" for _ in engines) + " |",
+        *_table(("allowlist", "viewer"), result["rows"], ("entries", "viewer"), engines),
     ]
-    for row in result["rows"]:
-        cells = " | ".join(f"{row[e]:.4f}" for e in engines)
-        lines.append(f"| {row['entries']} | {row['viewer']} | {cells} |")
     base = {r["viewer"]: r for r in result["rows"] if r["entries"] == "5 IPv4"}
     if "njs" in engines:
         lines += ["", "Ratio to the 5-entry function on njs, same viewer:", ""]
@@ -156,12 +166,8 @@ def render(result: dict[str, Any]) -> list[str]:
             "cloudfront-js runtime charges for a missing key is not published: TestFunction's",
             "ComputeUtilization on the deployed function tells.",
             "",
-            "| store state | " + " | ".join(f"{e} (ms)" for e in engines) + " |",
-            "| --- | " + " | ".join("---:" for _ in engines) + " |",
+            *_table(("store state",), result["states"], ("state",), engines),
         ]
-        for row in result["states"]:
-            cells = " | ".join(f"{row[e]:.4f}" for e in engines)
-            lines.append(f"| {row['state']} | {cells} |")
     fit = result["fit"]
     lines += [
         "",

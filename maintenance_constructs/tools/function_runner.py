@@ -31,7 +31,7 @@ IMPORTS = ("import cf from 'cloudfront';", "import crypto from 'crypto';")
 _STORE = """
 var KVS = { store: {}, id: null };
 function kvs(id) { return { get: async function (key) {
-    if (id !== KVS.id) throw new Error('unknown store ' + id);
+    if (id !== undefined && id !== KVS.id) throw new Error('unknown store ' + id);
     if (!(key in KVS.store)) throw new Error('key not found');
     return KVS.store[key];
 } }; }
@@ -40,6 +40,7 @@ _CASE = """
 function prepare(c) {
     KVS.id = CONFIG.store;
     KVS.store = {};
+    for (var key in c.keys || {}) KVS.store[key] = c.keys[key];
     if (c.stored !== null && c.stored !== undefined) KVS.store[CONFIG.key] = c.stored;
     Date.now = function () { return c.now * 1000; };
     var request = { method: 'GET', uri: c.uri, querystring: {}, headers: c.headers,
@@ -78,11 +79,10 @@ function run(cases, done) {
     step(0);
 }
 """
+_NODE_PRELUDE = "const crypto = require('crypto');\n" + _STORE + "const cf = { kvs: kvs };\n"
+"""What the imports give, before the code (an app's code combined with it uses them at once)."""
 _NODE = (
-    "const crypto = require('crypto');\n"
-    + _STORE
-    + "const cf = { kvs: kvs };\n"
-    + _CASE
+    _CASE
     + """
 const input = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
 run(input.cases, function (text, error) {
@@ -118,7 +118,7 @@ def _without_imports(code: str) -> str:
 def node_runnable(code: str) -> str:
     """The function's code as Node runs it: the imports replaced by the stub and Node's own
     crypto module, with the driver that answers a batch of cases."""
-    return _without_imports(code) + _NODE
+    return _NODE_PRELUDE + _without_imports(code) + _NODE
 
 
 def _njs_runnable(code: str, cases_file: Path) -> str:
@@ -191,9 +191,12 @@ def viewer_request(
     cookies: Mapping[str, str] | None = None,
     stored: str | None = None,
     now: float = 1_800_000_000,
+    keys: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A viewer request case, in the CloudFront Functions event shape."""
+    """A viewer request case, in the CloudFront Functions event shape; ``keys`` are further
+    store keys (an app's own, such as redirects)."""
     return {
+        "keys": dict(keys or {}),
         "ip": ip,
         "uri": uri,
         "headers": {k.lower(): {"value": v} for k, v in (headers or {}).items()},

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Example app: three front doors, each with its maintenance construct.
+"""Example app: four front doors, each with its maintenance construct.
 
 * ``MaintenanceAlbExample`` (ALB as the interface): VPC without NAT gateways, internet-facing
   ALB, a listener whose default action answers 404, blue/green target groups, the app rule at

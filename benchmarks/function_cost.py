@@ -12,7 +12,7 @@ from maintenance_constructs.edge_function.plan import function_code, function_co
 from maintenance_constructs.edge_function.size import check_code_size
 from maintenance_constructs.errors import MaintenanceConfigError
 from maintenance_constructs.response import MaintenanceResponse
-from maintenance_constructs.tools.function_runner import time_function, viewer_request
+from maintenance_constructs.tools.evaluate.function_engines import time_function, viewer_request
 
 TOKEN = "bench-token-0123456789"
 SIZES = (("IPv4", 5), ("IPv4", 50), ("IPv4", 200), ("IPv6", 150))

@@ -17,7 +17,7 @@ import pytest
 from helpers import templates
 
 import app as example
-from maintenance_constructs.tools import function_doors
+from maintenance_constructs.tools.doors import function_doors
 
 # The preview runs the CloudFront Function "now"; in tests, now is fixed, so the example's
 # scheduled window (2027-01-09) never changes a pasted output on the day it runs.

@@ -1,5 +1,5 @@
 """The tests' handle on the function: its code from a configuration, run on Node or njs by the
-same runner the preview uses (maintenance_constructs/tools/function_runner.py)."""
+same runner the preview uses (maintenance_constructs/tools/evaluate/function_engines.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from maintenance_constructs.edge_function.plan import function_code
-from maintenance_constructs.tools.function_runner import run_function, viewer_request
+from maintenance_constructs.tools.evaluate.function_engines import run_function, viewer_request
 
 __all__ = ["ENGINES", "request", "run"]
 

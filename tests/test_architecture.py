@@ -1,4 +1,5 @@
-"""The package's shape: no import cycle, small modules and functions, no ``Any``-typed owners.
+"""The package's shape: no import cycle, the tools in layers that never import the CDK, small
+modules and functions, no ``Any``-typed owners.
 
 Read from the source with ``ast`` (no import), so the test is instant and sees imports made only
 for typing too: a cycle through ``if TYPE_CHECKING:`` is still two modules that need each other.
@@ -7,6 +8,8 @@ for typing too: a cycle through ``if TYPE_CHECKING:`` is still two modules that 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,20 @@ MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 60
 DATA_TABLES = {"warning_catalog.py"}
 """Modules that are tables of data (one entry per warning), exempt from the module size."""
+TOOLS = "maintenance_constructs.tools"
+LAYERS = {
+    "cli": 5,
+    "preview": 4,
+    "edge": 4,
+    "switch": 4,
+    "doors": 3,
+    "app": 2,
+    "evaluate": 1,
+    "model": 0,
+}
+"""The rooms of the tools, by floor: a module imports only rooms on lower floors (and its own
+room). cli -> the commands (preview, edge, switch), which share a floor and so never import one
+another -> doors -> app -> evaluate -> model."""
 
 
 def _module_name(path: Path) -> str:
@@ -38,11 +55,11 @@ def _imports(name: str, path: Path) -> set[str]:
             target = ".".join([*base, node.module] if node.module else base)
             if node.level == 0:
                 target = node.module or ""
-            for alias in node.names:  # `from . import plan` imports a module
+            for alias in node.names:  # `from . import plan` imports a module, not the package
                 if f"{target}.{alias.name}" in MODULES:
                     found.add(f"{target}.{alias.name}")
-            if target in MODULES:
-                found.add(target)
+                elif target in MODULES:
+                    found.add(target)
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names if alias.name in MODULES)
     found.discard(name)
@@ -126,3 +143,69 @@ def test_no_owner_is_typed_any() -> None:
                 if argument.arg in {"owner", "construct", "peers"} and "Any" in annotation:
                     untyped.append(f"{name}.{function.name}({argument.arg}: {annotation})")
     assert untyped == []
+
+
+def _room(module: str) -> str | None:
+    """The room of the tools a module is in (``cli``, ``model``, ...), None outside them."""
+    return module[len(TOOLS) + 1 :].split(".")[0] if module.startswith(TOOLS + ".") else None
+
+
+def _against_the_layers(graph: dict[str, set[str]]) -> list[str]:
+    """The imports of ``graph`` from a room of the tools into a room on its floor or above."""
+    wrong = []
+    for module, targets in graph.items():
+        room = _room(module)
+        for target in targets:
+            other = _room(target)
+            if room and other and other != room and LAYERS[other] >= LAYERS[room]:
+                wrong.append(f"{module} -> {target}")
+    return sorted(wrong)
+
+
+def test_the_layer_check_finds_an_import_against_the_direction() -> None:
+    model, samples = f"{TOOLS}.model", f"{TOOLS}.doors.samples"
+    check, report = f"{TOOLS}.edge.check", f"{TOOLS}.preview.report"
+    assert _against_the_layers({model: {samples}}) == [f"{model} -> {samples}"]
+    # A command never stands on another command, even on the same floor.
+    assert _against_the_layers({check: {report}}) == [f"{check} -> {report}"]
+    assert _against_the_layers({f"{TOOLS}.switch": {report}}) == [f"{TOOLS}.switch -> {report}"]
+    downwards = {
+        f"{TOOLS}.cli.main": {report, f"{TOOLS}.cli.aws", model},
+        samples: {f"{TOOLS}.doors.listener_doors", f"{TOOLS}.evaluate.listener_evaluator", model},
+        check: {f"{TOOLS}.edge.probes", samples, "maintenance_constructs.errors"},
+    }
+    assert _against_the_layers(downwards) == []
+
+
+def test_every_room_of_the_tools_has_a_floor() -> None:
+    assert {_room(name) for name in MODULES} - {None} == set(LAYERS)
+
+
+def test_the_tools_import_downwards_only() -> None:
+    graph = {name: _imports(name, path) for name, path in MODULES.items()}
+    assert _against_the_layers(graph) == []
+
+
+def test_no_module_of_the_tools_imports_the_cdk() -> None:
+    cdk = []
+    for name, path in MODULES.items():
+        if _room(name) or name == TOOLS:
+            for node in ast.walk(ast.parse(path.read_text())):
+                found = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.level == 0:
+                    found = [node.module or ""]
+                cdk += [
+                    f"{name}: {m}" for m in found if m.split(".")[0] in {"aws_cdk", "constructs"}
+                ]
+    assert cdk == []
+
+
+def test_the_tools_start_without_the_cdk() -> None:
+    """Every module of the tools imported in a fresh interpreter: neither aws_cdk nor
+    constructs gets loaded (through the package's own modules either)."""
+    tools = sorted(n for n in MODULES if (_room(n) or n == TOOLS) and not n.endswith("__main__"))
+    cdk = "sorted(m for m in sys.modules if m.split('.')[0] in {'aws_cdk', 'constructs'})"
+    code = f"import importlib, sys\nfor name in {tools!r}: importlib.import_module(name)\n"
+    code += f"print({cdk})"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"

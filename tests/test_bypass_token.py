@@ -14,10 +14,12 @@ from aws_cdk import aws_ssm as ssm
 from builders import AlbEnv
 
 from maintenance_constructs import CloudFrontMaintenance, RegionalMaintenance
-from maintenance_constructs.tools.front_doors import _listener_token, sample_rows
-from maintenance_constructs.tools.listener_evaluator import Request, evaluate_listener
-from maintenance_constructs.tools.web_acl_doors import waf_token
-from maintenance_constructs.tools.web_acl_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.doors.listener_doors import _listener_token
+from maintenance_constructs.tools.doors.samples import sample_rows
+from maintenance_constructs.tools.doors.web_acl_doors import waf_token
+from maintenance_constructs.tools.evaluate.listener_evaluator import evaluate_listener
+from maintenance_constructs.tools.evaluate.web_acl_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.model import Request
 
 TOKEN = "Zm9vYmFyYmF6cXV4LWJ5cGFzcw"
 RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"

@@ -19,16 +19,16 @@ from typing import Any
 import pytest
 
 from maintenance_constructs import MaintenanceConfigError
-from maintenance_constructs.tools import edge_commands, http_fetch
-from maintenance_constructs.tools.assembly import StackTemplate
-from maintenance_constructs.tools.check import render, run_check
-from maintenance_constructs.tools.cli import main, parser
-from maintenance_constructs.tools.edge_commands import _expected_state
-from maintenance_constructs.tools.front_doors import FrontDoor
-from maintenance_constructs.tools.local_edge import LocalEdge, load_edges
-from maintenance_constructs.tools.probes import link_prefix
-from maintenance_constructs.tools.serve import LOCAL_HEADER, make_server, serve_forever
-from maintenance_constructs.tools.templates import WEB_ACL
+from maintenance_constructs.tools.app.assembly import StackTemplate
+from maintenance_constructs.tools.app.resource_types import WEB_ACL
+from maintenance_constructs.tools.cli import edge_commands, main, parser
+from maintenance_constructs.tools.cli.edge_commands import _expected_state
+from maintenance_constructs.tools.edge import http_fetch
+from maintenance_constructs.tools.edge.check import render, run_check
+from maintenance_constructs.tools.edge.local_edge import LocalEdge, load_edges
+from maintenance_constructs.tools.edge.probes import link_prefix
+from maintenance_constructs.tools.edge.serve import LOCAL_HEADER, make_server, serve_forever
+from maintenance_constructs.tools.model import FrontDoor
 
 TOKEN = "literal-token-0123456789"
 OUTSIDE, OFFICE = "192.0.2.1", "203.0.113.5"

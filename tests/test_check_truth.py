@@ -22,13 +22,12 @@ import pytest
 from botocore.stub import Stubber
 
 from maintenance_constructs import MaintenanceConfigError, MaintenanceResponse
-from maintenance_constructs.tools import switch_command
-from maintenance_constructs.tools.check import render, run_check
-from maintenance_constructs.tools.cli import main
-from maintenance_constructs.tools.function_doors import UNCOVERED
-from maintenance_constructs.tools.local_edge import LocalEdge, load_edges, with_token
-from maintenance_constructs.tools.probes import probes
-from maintenance_constructs.tools.serve import LOCAL_HEADER, make_server, serve_forever
+from maintenance_constructs.tools.cli import aws, main
+from maintenance_constructs.tools.doors.function_doors import UNCOVERED
+from maintenance_constructs.tools.edge.check import render, run_check
+from maintenance_constructs.tools.edge.local_edge import LocalEdge, load_edges, with_token
+from maintenance_constructs.tools.edge.probes import probes
+from maintenance_constructs.tools.edge.serve import LOCAL_HEADER, make_server, serve_forever
 
 TOKEN = "truth-token-0123456789"
 OUTSIDE, OFFICE = "192.0.2.1", "203.0.113.5"
@@ -335,7 +334,7 @@ def test_serve_reads_the_token_from_ssm_and_checks_it(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
     client = boto3.client("ssm", region_name="us-east-1")
-    monkeypatch.setattr(switch_command, "make_client", lambda service, region: client)
+    monkeypatch.setattr(aws, "make_client", lambda service, region: client)
     with Stubber(client) as stubber:
         found = {"Parameter": {"Name": "/t", "Value": "tok\nen-0123456789abc", "Type": "String"}}
         stubber.add_response("get_parameter", found, {"Name": "/t", "WithDecryption": True})
@@ -443,7 +442,7 @@ def test_the_selector_applies_to_the_construct_behind_the_web_acl(
     """The door is the app's web ACL (Edge/Acl); the selector picks the construct whose rules
     it carries (Edge/Maintenance), as the app itself does."""
     from maintenance_constructs.tools.cli import parser
-    from maintenance_constructs.tools.edge_commands import _expected_state
+    from maintenance_constructs.tools.cli.edge_commands import _expected_state
 
     cdk_json = tmp_path / "cdk.json"
     for value, expected in (("Maintenance", "on"), ("Acl", "off"), (True, "on"), (None, "off")):
@@ -494,7 +493,7 @@ def test_a_served_edge_that_is_off_fails_check_on_a_covered_path(
 def test_serve_says_when_a_token_from_ssm_needs_the_real_one(
     edges: dict[str, LocalEdge], waf: LocalEdge
 ) -> None:
-    from maintenance_constructs.tools.edge_commands import _serve_notes
+    from maintenance_constructs.tools.cli.edge_commands import _serve_notes
 
     assert "deploy-time value (an SSM parameter)" in _serve_notes(edges["waf"], None)[0]
     assert _serve_notes(waf, TOKEN) == []
@@ -518,10 +517,10 @@ def test_a_request_the_door_cannot_decide_gets_a_502(waf: LocalEdge, served: Any
 
 
 def test_constructs_in_different_states_behind_one_door_need_expect(tmp_path: Path) -> None:
-    from maintenance_constructs.tools.assembly import ConstructState
+    from maintenance_constructs.tools.app.assembly import ConstructState
     from maintenance_constructs.tools.cli import parser
-    from maintenance_constructs.tools.edge_commands import _expected_state
-    from maintenance_constructs.tools.front_doors import FrontDoor
+    from maintenance_constructs.tools.cli.edge_commands import _expected_state
+    from maintenance_constructs.tools.model import FrontDoor
 
     door = FrontDoor("ALB listener", "Web/Alb/Http", "Web", ())
     behind = (ConstructState("Web/Api", True, False), ConstructState("Web/Admin", False, True))
@@ -545,9 +544,8 @@ def test_serve_takes_the_given_token_where_the_door_runs_with_a_stand_in(
     """A door whose sample rows carry a stand-in (a function whose code holds only a hash,
     run here with another token in its place) takes the given token in its stead, and sets
     the given token in the bypass cookie; a literal token of the templates is never swapped."""
-    from maintenance_constructs.tools.front_doors import Row
-    from maintenance_constructs.tools.listener_evaluator import Answer, Request
-    from maintenance_constructs.tools.serve import make_server, serve_forever
+    from maintenance_constructs.tools.edge.serve import make_server, serve_forever
+    from maintenance_constructs.tools.model import Answer, Request, Row
 
     stand_in = "stand-in-token-0123456789"
 

@@ -19,7 +19,7 @@ from aws_cdk.assertions import Match, Template
 
 from maintenance_constructs import CloudFrontFunctionMaintenance, MaintenanceWindow
 from maintenance_constructs.shared import STORE_METADATA_TYPE
-from maintenance_constructs.tools.samples import BROWSER
+from maintenance_constructs.tools.model import ClientKind
 
 WINDOW = MaintenanceWindow(
     start=datetime(2027, 1, 9, 2, tzinfo=timezone.utc),
@@ -268,7 +268,7 @@ def test_the_preview_runs_the_function_and_names_the_toggle_in_words(tmp_path: P
     outside = answers[("outside IPv4", "/", "application/json")]
     assert outside["off"]["action"] == "allow" and outside["on"]["status"] == 503
     assert answers[("outside IPv4", "/health", "application/json")]["on"]["action"] == "allow"
-    assert answers[("allow-listed IPv4", "/", BROWSER)]["on"]["action"] == "allow"
+    assert answers[("allow-listed IPv4", "/", ClientKind.BROWSER)]["on"]["action"] == "allow"
     token_rows = [r for r in door["rows"] if r["client"] == "with bypass token"]
     assert len(token_rows) == 2 and all(r["on"]["action"] == "allow" for r in token_rows)
 

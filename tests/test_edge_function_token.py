@@ -17,7 +17,7 @@ from function_runner import ENGINES
 
 from maintenance_constructs import BypassTokenParameter, CloudFrontFunctionMaintenance
 from maintenance_constructs.edge_function.plan import literal_token
-from maintenance_constructs.tools.function_runner import run_function, viewer_request
+from maintenance_constructs.tools.evaluate.function_engines import run_function, viewer_request
 
 REAL = "real-token-from-ssm-0123456789"
 LITERAL = "literal-token-0123456789abc"

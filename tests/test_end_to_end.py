@@ -509,8 +509,8 @@ def _proxy(upstream: str) -> str:
 
 @pytest.fixture(scope="module")
 def served_facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    from maintenance_constructs.tools.local_edge import load_edge
-    from maintenance_constructs.tools.serve import make_server, serve_forever
+    from maintenance_constructs.tools.edge.local_edge import load_edge
+    from maintenance_constructs.tools.edge.serve import make_server, serve_forever
 
     folder = tmp_path_factory.mktemp("served")
     (folder / "app.py").write_text(SERVED_APP)

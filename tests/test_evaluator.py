@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from maintenance_constructs.tools.listener_evaluator import Request, evaluate_listener
-from maintenance_constructs.tools.web_acl_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.evaluate.listener_evaluator import evaluate_listener
+from maintenance_constructs.tools.evaluate.web_acl_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.model import Request
 
 FIXED_404 = [
     {

@@ -21,7 +21,7 @@ from maintenance_constructs import (
     MaintenanceResponse,
     RegionalMaintenance,
 )
-from maintenance_constructs.tools.preview import preview_assemblies, render_text
+from maintenance_constructs.tools.preview.report import preview_assemblies, render_text
 
 # Tokens the matrix passes (valid or not), and the planted one.
 TOKENS = [

@@ -13,8 +13,9 @@ from builders import AlbEnv
 
 from maintenance_constructs import CloudFrontMaintenance
 from maintenance_constructs.alb.plan import TRAVERSAL_PATTERNS, plan_rules
-from maintenance_constructs.tools.listener_evaluator import Request, evaluate_listener
-from maintenance_constructs.tools.web_acl_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.evaluate.listener_evaluator import evaluate_listener
+from maintenance_constructs.tools.evaluate.web_acl_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.model import Request
 
 OUTSIDE, OFFICE = "192.0.2.10", "203.0.113.10"
 

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "examples"))
 
 from pipeline_app import build_pipeline_app  # noqa: E402
 
-from maintenance_constructs.tools.preview import preview_assemblies  # noqa: E402
+from maintenance_constructs.tools.preview.report import preview_assemblies  # noqa: E402
 
 STAGE_STACKS = ("Staging/Web", "Staging/Edge", "Prod/Web", "Prod/Edge")
 

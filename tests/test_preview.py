@@ -13,14 +13,10 @@ from typing import Any
 
 import pytest
 
-from maintenance_constructs.tools.context import merged_context
-from maintenance_constructs.tools.preview import (
-    Preview,
-    preview_assemblies,
-    render_text,
-    synthesize_states,
-)
-from maintenance_constructs.tools.samples import parse_request
+from maintenance_constructs.tools.app.context import merged_context
+from maintenance_constructs.tools.app.states import synthesize_states
+from maintenance_constructs.tools.doors.samples import parse_request
+from maintenance_constructs.tools.preview.report import Preview, preview_assemblies, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -262,7 +258,7 @@ def test_the_function_door_answers_by_the_clock_during_a_scheduled_window(
     """The example's planned window puts the function door on at that time even while the
     deploy-time state is off, with Retry-After counting down to the window's end."""
     from app import PLANNED_WINDOW
-    from maintenance_constructs.tools import function_doors
+    from maintenance_constructs.tools.doors import function_doors
 
     inside = PLANNED_WINDOW.end.timestamp() - 90
     monkeypatch.setattr(function_doors, "clock", lambda: inside)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from apps.behind_cloudfront import folders, preview
 
-from maintenance_constructs.tools.assembly import qualified, read_templates
-from maintenance_constructs.tools.preview import render_text
+from maintenance_constructs.tools.app.assembly import qualified, read_templates
+from maintenance_constructs.tools.preview.report import render_text
 
 CANNOT_HAPPEN = "so the allow-listed rows cannot happen (use CloudFrontMaintenance"
 

@@ -11,8 +11,8 @@ from aws_cdk import aws_cloudfront_origins as origins
 from builders import AlbEnv
 from helpers import PATH_METADATA
 
-from maintenance_constructs.tools.listener_evaluator import MOST_ALTERNATIVES, Answer
-from maintenance_constructs.tools.preview import preview_assemblies, render_text
+from maintenance_constructs.tools.model import MOST_ALTERNATIVES, Answer
+from maintenance_constructs.tools.preview.report import preview_assemblies, render_text
 
 
 def _synth(outdir: Path, state: str, *, behind_cloudfront: bool) -> None:

@@ -15,10 +15,10 @@ from apps.shapes import SHAPES, build
 from builders import ROOT, needs_cdk_cli, run_cdk
 from helpers import LISTENER_RULE, PATH_METADATA, assert_toggle_invariants
 
-from maintenance_constructs.tools.assembly import read_states, read_templates
-from maintenance_constructs.tools.front_doors import ANY_HOST
-from maintenance_constructs.tools.preview import Preview, preview_assemblies
-from maintenance_constructs.tools.templates import is_maintenance_rule
+from maintenance_constructs.tools.app.assembly import read_states, read_templates
+from maintenance_constructs.tools.app.resource_types import is_maintenance_rule
+from maintenance_constructs.tools.model import ANY_HOST
+from maintenance_constructs.tools.preview.report import Preview, preview_assemblies
 
 ON_INFO = "Maintenance mode is ON"
 BYPASS_PATHS = ("/health", "/api/health")

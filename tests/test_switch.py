@@ -16,8 +16,7 @@ from botocore.exceptions import MissingDependencyException
 from botocore.stub import Stubber
 
 from maintenance_constructs import MaintenanceConfigError
-from maintenance_constructs.tools import switch_command
-from maintenance_constructs.tools.cli import main
+from maintenance_constructs.tools.cli import aws, main, switch_command
 from maintenance_constructs.tools.switch import (
     StoreLocation,
     Switch,
@@ -109,7 +108,7 @@ def test_the_command_refuses_an_ended_window_before_any_aws_call(
     def no_client(service: str, region: str | None) -> Any:
         raise AssertionError(f"no {service} client should be made")
 
-    monkeypatch.setattr(switch_command, "make_client", no_client)
+    monkeypatch.setattr(aws, "make_client", no_client)
     times = ["2020-01-01T00:00Z", "2020-01-01T02:00+01:00"]
     assert main(["switch", "window", *times, "--store-arn", ARN]) == 2
     out = capsys.readouterr()
@@ -205,7 +204,7 @@ def test_a_missing_crt_is_one_line() -> None:
 def test_the_command_prints_what_it_did_and_never_the_credentials(
     kvs: Stubber, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(switch_command, "make_client", lambda service, region: kvs.client)
+    monkeypatch.setattr(aws, "make_client", lambda service, region: kvs.client)
     _expect_write(kvs, "on")
     assert main(["switch", "on", "--store-arn", ARN]) == 0
     out = capsys.readouterr()
@@ -236,7 +235,7 @@ def test_status_that_could_not_read_is_one_line_and_not_no_key(
     describe: str | None,
     reason: str,
 ) -> None:
-    monkeypatch.setattr(switch_command, "make_client", lambda service, region: kvs.client)
+    monkeypatch.setattr(aws, "make_client", lambda service, region: kvs.client)
     message = reason.partition(": ")[2] or "Resource not found"
     kvs.add_client_error("get_key", get_key, message, 400)
     if describe is not None:
@@ -254,7 +253,7 @@ def test_status_that_could_not_read_is_one_line_and_not_no_key(
 def test_status_says_no_key_only_when_the_store_exists(
     kvs: Stubber, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(switch_command, "make_client", lambda service, region: kvs.client)
+    monkeypatch.setattr(aws, "make_client", lambda service, region: kvs.client)
     kvs.add_client_error("get_key", "ResourceNotFoundException", "Resource not found", 404)
     kvs.add_response("describe_key_value_store", _store("E1"), {"KvsARN": ARN})
     assert main(["switch", "status", "--store-arn", ARN]) == 0
@@ -377,7 +376,7 @@ def test_the_store_is_found_by_construct_path_through_the_stack_output(
             "Outputs": outputs,
         }
         stacks.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": "Agnostic"})
-        monkeypatch.setattr(switch_command, "make_client", make_client)
+        monkeypatch.setattr(aws, "make_client", make_client)
         kvs.add_response(
             "get_key",
             {"Key": "maintenance", "Value": "off", "ItemCount": 1, "TotalSizeInBytes": 14},

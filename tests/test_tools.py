@@ -16,14 +16,15 @@ from aws_cdk import aws_sns as sns
 from helpers import PATH_METADATA
 
 from maintenance_constructs import CloudFrontMaintenance, MaintenanceConfigError
-from maintenance_constructs.tools import cdk_json, cli
-from maintenance_constructs.tools.assembly import ConstructState, StackTemplate
-from maintenance_constructs.tools.context import merged_context
-from maintenance_constructs.tools.diff import diff_assemblies
-from maintenance_constructs.tools.listener_evaluator import Request
-from maintenance_constructs.tools.preview import preview_assemblies
-from maintenance_constructs.tools.samples import parse_request, sample_clients
-from maintenance_constructs.tools.web_acl_evaluator import evaluate_web_acl
+from maintenance_constructs.tools import cli
+from maintenance_constructs.tools.app import cdk_json
+from maintenance_constructs.tools.app.assembly import ConstructState, StackTemplate
+from maintenance_constructs.tools.app.context import merged_context
+from maintenance_constructs.tools.doors.samples import parse_request, sample_clients
+from maintenance_constructs.tools.evaluate.web_acl_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.model import Request
+from maintenance_constructs.tools.preview.diff import diff_assemblies
+from maintenance_constructs.tools.preview.report import preview_assemblies
 
 OFFICE = "203.0.113.9"
 GEO_BLOCK = {

@@ -20,7 +20,7 @@ from constructs import IConstruct
 
 from ..cfn import cloudformation_case, resolved_properties
 from ..errors import MaintenanceConfigError
-from ..tools.listener_evaluator import condition_values
+from ..tools.evaluate.listener_evaluator import condition_values
 from ..values import wildcard_count
 from .routes import AppRoute
 

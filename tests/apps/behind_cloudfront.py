@@ -18,7 +18,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 
 from maintenance_constructs import AlbMaintenance
-from maintenance_constructs.tools.preview import Preview, preview_assemblies
+from maintenance_constructs.tools.preview.report import Preview, preview_assemblies
 
 EU, US = cdk.Environment(region="eu-west-1"), cdk.Environment(region="us-east-1")
 PATH_METADATA = {"aws:cdk:enable-path-metadata": True}

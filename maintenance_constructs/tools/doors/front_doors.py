@@ -1,0 +1,39 @@
+"""Every front door the toggle changes, of each kind: ALB listeners, web ACLs and CloudFront
+Functions, each with its who-gets-what table."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from ..app.assembly import ConstructState, StackTemplate, qualified
+from ..model import DoorKind, FrontDoor, Request
+from .function_doors import function_doors
+from .listener_doors import listener_doors
+from .web_acl_doors import web_acl_doors
+
+__all__ = ["front_doors"]
+
+
+def front_doors(
+    off: Sequence[StackTemplate],
+    on: Sequence[StackTemplate],
+    states: Sequence[ConstructState],
+    requests: Sequence[Request] | None,
+    *,
+    kinds: Collection[DoorKind] = tuple(DoorKind),
+) -> list[FrontDoor]:
+    """Every front door of ``kinds`` the toggle changes, with its answers to ``requests``
+    (None: the sample requests), off and on. Each kind is worked out only when asked for (a
+    function door runs Node)."""
+    doors: list[FrontDoor] = []
+    if DoorKind.LISTENER in kinds:
+        constructs = [state.path for state in states]
+        doors += listener_doors(qualified(off), qualified(on), constructs, requests)
+    off_by_name = {s.name: s.template.get("Resources", {}) for s in off}
+    for stack in on:
+        before, after = off_by_name.get(stack.name, {}), stack.template.get("Resources", {})
+        if DoorKind.WEB_ACL in kinds:
+            doors += web_acl_doors(stack.name, before, after, requests)
+        if DoorKind.FUNCTION in kinds:
+            doors += function_doors(stack.name, before, after, requests)
+    return doors

@@ -282,6 +282,19 @@ class CloudFrontExampleStack(cdk.Stack):
         )
 
 
+SPA_REWRITE = """function handler(event) {
+    var request = event.request;
+    if (request.uri.endsWith('/')) {
+        request.uri += 'index.html';
+    } else if (!request.uri.includes('.')) {
+        request.uri += '/index.html';
+    }
+    return request;
+}
+"""
+"""The docs site's single-page-app rewrite (cloudfront-js-1.0, as aws-samples write it)."""
+
+
 class FunctionExampleStack(cdk.Stack):
     """CloudFront switched at run time: a viewer-request CloudFront Function and its
     KeyValueStore on every behavior of the distribution.
@@ -314,6 +327,21 @@ class FunctionExampleStack(cdk.Stack):
             origin,
             viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
             cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+        )
+        # The docs site is a single-page app with its own viewer-request rewrite: the construct
+        # keeps it, running it after the maintenance code for every request that passes.
+        distribution.add_behavior(
+            "/docs/*",
+            origin,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            function_associations=[
+                cloudfront.FunctionAssociation(
+                    function=cloudfront.Function(
+                        self, "DocsRewrite", code=cloudfront.FunctionCode.from_inline(SPA_REWRITE)
+                    ),
+                    event_type=cloudfront.FunctionEventType.VIEWER_REQUEST,
+                )
+            ],
         )
         self.maintenance = (
             CloudFrontFunctionMaintenance(

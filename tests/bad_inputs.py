@@ -372,12 +372,44 @@ def edge_function(synth: bool = False, **overrides: Any) -> Callable[[], Any]:
     return run
 
 
+REWRITE_ARN = "arn:aws:cloudfront::123456789012:function/rewrite"
+APP_FUNCTIONS: dict[str, Callable[[cdk.Stack], cloudfront_l2.IFunction]] = {
+    "imported": lambda stack: cloudfront_l2.Function.from_function_attributes(
+        stack, "Rewrite", function_arn=REWRITE_ARN, function_name="rewrite"
+    ),
+    "own store": lambda stack: cloudfront_l2.Function(
+        stack,
+        "Redirect",
+        code=cloudfront_l2.FunctionCode.from_inline(
+            "async function handler(e) { return e.request; }"
+        ),
+        runtime=cloudfront_l2.FunctionRuntime.JS_2_0,
+        key_value_store=cloudfront_l2.KeyValueStore(stack, "Redirects"),
+    ),
+    "too big": lambda stack: cloudfront_l2.Function(
+        stack,
+        "Big",
+        code=cloudfront_l2.FunctionCode.from_inline(
+            "var TABLE = '" + "x" * 7000 + "';\nfunction handler(e) { return e.request; }"
+        ),
+    ),
+    "other import": lambda stack: cloudfront_l2.Function(
+        stack,
+        "Query",
+        code=cloudfront_l2.FunctionCode.from_inline(
+            "import qs from 'querystring';\nfunction handler(e) { return e.request; }"
+        ),
+        runtime=cloudfront_l2.FunctionRuntime.JS_2_0,
+    ),
+}
+"""App viewer-request functions the construct cannot combine with the maintenance code."""
+
+
 def edge_function_on_taken_behavior(kind: str) -> Callable[[], Any]:
     def run() -> None:
         stack = edge_stack()
-        code = cloudfront_l2.FunctionCode.from_inline("function handler(e) { return e.request; }")
-        if kind == "function":
-            other = cloudfront_l2.Function(stack, "Rewrite", code=code)
+        if kind in APP_FUNCTIONS:
+            other = APP_FUNCTIONS[kind](stack)
             association = cloudfront_l2.FunctionAssociation(
                 function=other, event_type=cloudfront_l2.FunctionEventType.VIEWER_REQUEST
             )
@@ -1179,7 +1211,22 @@ CASES: list[Case] = [
     ),
     Case("CloudFront Function", "behaviors", "[]", edge_function(behaviors=[])),
     Case(
-        "CloudFront Function", "behaviors", "Rewrite", edge_function_on_taken_behavior("function")
+        "CloudFront Function", "behaviors", REWRITE_ARN, edge_function_on_taken_behavior("imported")
+    ),
+    Case(
+        "CloudFront Function",
+        "behaviors",
+        "Edge/Redirect",
+        edge_function_on_taken_behavior("own store"),
+    ),
+    Case(
+        "CloudFront Function", "behaviors", "Edge/Big", edge_function_on_taken_behavior("too big")
+    ),
+    Case(
+        "CloudFront Function",
+        "behaviors",
+        "'querystring'",
+        edge_function_on_taken_behavior("other import"),
     ),
     Case(
         "CloudFront Function", "behaviors", "Lambda@Edge", edge_function_on_taken_behavior("lambda")

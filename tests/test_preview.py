@@ -264,7 +264,30 @@ def test_the_function_door_answers_by_the_clock_during_a_scheduled_window(
     monkeypatch.setattr(function_doors, "clock", lambda: inside)
     off, on, value = example_assemblies()
     preview = preview_assemblies(off, on, on_value=value)
-    [door] = [d for d in preview.front_doors if d.kind == "CloudFront Function"]
+    [door] = [
+        d
+        for d in preview.front_doors
+        if d.kind == "CloudFront Function" and d.name.endswith("/Maintenance/Function")
+    ]
     outside = next(r for r in door.rows if r.client == "outside IPv4" and r.request.path == "/")
     assert outside.off.status == 503 and outside.on.status == 503
     assert ("retry-after", "90") in outside.off.headers
+
+
+def test_the_docs_behavior_runs_its_rewrite_after_maintenance() -> None:
+    """The example's /docs/* behavior keeps its SPA rewrite: its combined function's table
+    shows the rewritten path for requests that pass, and the 503 for the rest while on."""
+    [door] = [d for d in example_preview().front_doors if d.name.endswith("/Maintenance/Combined1")]
+    rows = {(r.client, r.request.path, r.request.accept): r for r in door.rows}
+    allowed = next(
+        r for k, r in rows.items() if k[0].startswith("allow-listed") and k[1] == "/docs/x"
+    )
+    outside = next(r for k, r in rows.items() if k[0] == "outside IPv4" and k[1] == "/docs/x")
+    assert allowed.off.uri == allowed.on.uri == "/docs/x/index.html"
+    assert outside.off.uri == "/docs/x/index.html" and outside.on.status == 503
+    json_row = json.loads(json.dumps(example_preview().to_json(), ensure_ascii=False))
+    assert any(
+        row["on"].get("uri") == "/docs/x/index.html"
+        for door_json in json_row["front_doors"]
+        for row in door_json["rows"]
+    )

@@ -13,6 +13,8 @@ from aws_cdk import aws_cloudfront as cloudfront
 from constructs import IConstruct, IValidation
 
 from ..cfn import resolved_properties
+from ..errors import MaintenanceConfigError
+from .combined import CombinedFunctions, app_function
 
 __all__ = ["DEFAULT_BEHAVIOR", "AssociateAtSynthesis"]
 
@@ -52,11 +54,13 @@ class AssociateAtSynthesis:
         distribution: cloudfront.CfnDistribution,
         function: cloudfront.Function,
         behaviors: Sequence[str] | None,
+        combined: CombinedFunctions,
     ) -> None:
         self.owner = owner
         self.distribution = distribution
         self.function = function
         self.behaviors = behaviors
+        self.combined = combined
         self.errors: list[str] = []
         self.done = False
 
@@ -78,10 +82,10 @@ class AssociateAtSynthesis:
             return
         if self._claimed_by_another(chosen):
             return
-        arn = Stack.of(self.distribution).resolve(self.function.function_arn)
         for name in chosen:
             where, behavior = found[name]
-            if self._refused(name, behavior or {}):
+            arn = self._arn(name, behavior or {})
+            if arn is None:
                 continue
             kept = [
                 a
@@ -115,42 +119,51 @@ class AssociateAtSynthesis:
         claims.update({name: self.owner.node.path for name in chosen})
         return False
 
-    def _refused(self, name: str, behavior: dict[str, Any]) -> bool:
-        """A viewer-request function of the app's own (one per behavior), or Lambda@Edge on
-        any viewer event (AWS does not combine the two kinds there)."""
+    def _arn(self, name: str, behavior: dict[str, Any]) -> Any:
+        """The ARN of the function the behavior gets on viewer request: the maintenance
+        function, or, where the app's own CloudFront Function runs there, one that runs
+        maintenance and then the app's code. None (with an error) where Lambda@Edge runs on a
+        viewer event (AWS does not combine the two kinds) or the two cannot be combined."""
         path = self.distribution.node.path
         stack = Stack.of(self.distribution)
-        for kind, key, arn_key, events in (
-            ("CloudFront Function", "functionAssociations", "functionArn", (VIEWER_REQUEST,)),
-            (
-                "Lambda@Edge function",
-                "lambdaFunctionAssociations",
-                "lambdaFunctionArn",
-                VIEWER_EVENTS,
-            ),
-        ):
-            for association in behavior.get(key) or []:
-                event = association.get("eventType")
-                if event in events:
-                    self.errors.append(
-                        _taken(name, path, kind, event, _named(stack, association.get(arn_key)))
-                    )
-                    return True
-        return False
+        for association in behavior.get("lambdaFunctionAssociations") or []:
+            event = association.get("eventType")
+            if event in VIEWER_EVENTS:
+                function = _named(stack, association.get("lambdaFunctionArn"))
+                self.errors.append(_lambda_taken(name, path, event, function))
+                return None
+        for association in behavior.get("functionAssociations") or []:
+            if association.get("eventType") == VIEWER_REQUEST:
+                return self._combined_arn(name, path, association.get("functionArn"))
+        return stack.resolve(self.function.function_arn)
+
+    def _combined_arn(self, name: str, path: str, arn: Any) -> Any:
+        app = app_function(Stack.of(self.distribution), arn)
+        if app is None:
+            self.errors.append(
+                f"behaviors: the behavior {name!r} of {path} runs the CloudFront Function "
+                f"{_named(Stack.of(self.distribution), arn)} on viewer-request, whose code "
+                "this construct cannot read (an imported function, or one of another stack), "
+                "so it cannot run it after the maintenance code. Define that function in this "
+                "stack, leave the behavior out (behaviors=[...]), or put maintenance on "
+                "CloudFrontMaintenance (WAF) instead."
+            )
+            return None
+        try:
+            return self.combined.arn_for(app)
+        except MaintenanceConfigError as error:
+            self.errors.append(str(error))
+            return None
 
     def validate(self) -> list[str]:
         return list(self.errors)
 
 
-def _taken(name: str, path: str, kind: str, event: str, function: str) -> str:
-    if kind == "CloudFront Function":
-        fix = "move that function to another event"
-        why = "a behavior runs one viewer-request function"
-    else:
-        fix = "move the Lambda@Edge function to an origin event"
-        why = "AWS does not combine CloudFront Functions and Lambda@Edge on viewer events"
+def _lambda_taken(name: str, path: str, event: str, function: str) -> str:
     return (
-        f"behaviors: the behavior {name!r} of {path} already runs the {kind} {function} on "
-        f"{event}, and {why}. Leave the behavior out (behaviors=[...]), {fix}, or put "
-        "maintenance on CloudFrontMaintenance (WAF) instead."
+        f"behaviors: the behavior {name!r} of {path} already runs the Lambda@Edge function "
+        f"{function} on {event}, and AWS does not combine CloudFront Functions and Lambda@Edge "
+        "on viewer events. Leave the behavior out (behaviors=[...]), move the Lambda@Edge "
+        "function to an origin event, or put maintenance on CloudFrontMaintenance (WAF) "
+        "instead."
     )

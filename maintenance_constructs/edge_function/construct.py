@@ -21,6 +21,7 @@ from ..shared import (
 from ..toggle import resolve_enabled
 from ..values import normalize_cidrs, normalize_paths
 from .associations import AssociateAtSynthesis
+from .combined import CombinedFunctions
 from .plan import deploy_time_token, function_code, function_config, literal_token
 from .response_headers import check_function_headers
 from .size import check_code_size
@@ -41,6 +42,10 @@ class CloudFrontFunctionMaintenance(Construct):
     ``off``, or ``window <start> <end>`` (``maintenance-constructs switch`` writes it).
     ``windows`` put maintenance on at planned times whatever the deploy-time state, unless the
     store key says ``off``.
+
+    A behavior whose viewer request already runs a CloudFront Function of the app (an SPA
+    rewrite, redirects) gets a combined function instead: the maintenance code first, then the
+    app's code for every request that passes. The app's function resource stays.
 
     While on, allow-listed viewers, bypass paths and the bypass token pass unchanged; the
     bypass link sets the token's cookie (302 to ``/``); everyone else gets ``response`` (or
@@ -63,6 +68,10 @@ class CloudFrontFunctionMaintenance(Construct):
         ``"/__maintenance/"``.
     :param windows: :class:`MaintenanceWindow` periods (aware datetimes) during which
         maintenance is on, written into the function's code. Default: none.
+    :param store: an existing KeyValueStore to keep the ``maintenance`` key in: the app's own
+        (a function reads one store, so pass the store of an app function that runs on these
+        behaviors), or one that several constructs share (one ``switch`` write flips them all).
+        Default (None): a new store of this construct.
     {enabled}
     """
 
@@ -80,6 +89,7 @@ class CloudFrontFunctionMaintenance(Construct):
         bypass_token: str | BypassTokenParameter | None = None,
         bypass_link_prefix: str = "/__maintenance/",
         windows: Sequence[MaintenanceWindow] = (),
+        store: cloudfront.IKeyValueStore | None = None,
         enabled: bool | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -94,9 +104,7 @@ class CloudFrontFunctionMaintenance(Construct):
         check_function_headers("browser_response", self.browser_response)
         self.windows: tuple[MaintenanceWindow, ...] = _windows(windows)
         """The scheduled windows, in UTC."""
-        self.store = cloudfront.KeyValueStore(
-            self, "Store", comment="maintenance-constructs: the runtime maintenance switch"
-        )
+        self.store: cloudfront.IKeyValueStore = _store(self, store)
         """The KeyValueStore whose ``maintenance`` key switches maintenance at run time."""
         config = function_config(
             enabled=self.enabled,
@@ -120,6 +128,9 @@ class CloudFrontFunctionMaintenance(Construct):
             comment="maintenance-constructs: maintenance answers at the edge",
         )
         """The viewer-request CloudFront Function."""
+        self.combined = CombinedFunctions(self, config, self.store)
+        """Functions that run the maintenance code and then an app's own viewer-request
+        function, made at synthesis for the behaviors that have one."""
         self._associate(resource, behaviors)
         self._describe()
 
@@ -145,7 +156,11 @@ class CloudFrontFunctionMaintenance(Construct):
                 "['*', '/api/*'], or None for every behavior."
             )
         at_synthesis = AssociateAtSynthesis(
-            self, resource, self.function, None if behaviors is None else list(behaviors)
+            self,
+            resource,
+            self.function,
+            None if behaviors is None else list(behaviors),
+            self.combined,
         )
         Aspects.of(self).add(at_synthesis, priority=AspectPriority.MUTATING)
         self.node.add_validation(at_synthesis)
@@ -187,6 +202,20 @@ def _distribution_resource(
             "CfnDistribution that defines it, in the stack that owns it."
         )
     return resource
+
+
+def _store(owner: Construct, store: cloudfront.IKeyValueStore | None) -> cloudfront.IKeyValueStore:
+    """The given store (the app's own, or one several constructs share), or a new one."""
+    if store is None:
+        return cloudfront.KeyValueStore(
+            owner, "Store", comment="maintenance-constructs: the runtime maintenance switch"
+        )
+    if not (hasattr(store, "key_value_store_arn") and hasattr(store, "key_value_store_id")):
+        raise MaintenanceConfigError(
+            f"store: {store!r} is not a KeyValueStore; pass a cloudfront.KeyValueStore of the "
+            "app, or KeyValueStore.from_key_value_store_arn(...), or leave it out for a new one."
+        )
+    return store
 
 
 def _windows(windows: Sequence[MaintenanceWindow]) -> tuple[MaintenanceWindow, ...]:

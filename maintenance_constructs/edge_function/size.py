@@ -13,7 +13,7 @@ from ..shared import BYPASS_TOKEN_LENGTHS
 from .allowlist import RECORD_WIDTHS
 from .plan import MAX_FUNCTION_CODE_BYTES, STORE_ID_LENGTH, function_code
 
-__all__ = ["DEPLOY_TIME_TOKEN_BYTES", "check_code_size"]
+__all__ = ["DEPLOY_TIME_TOKEN_BYTES", "check_code_size", "deploy_time_config"]
 
 DEPLOY_TIME_TOKEN_BYTES = 4 * -(-BYPASS_TOKEN_LENGTHS[1] // 3)
 """The base64 of the longest token a deploy-time value may hold (the function admits none
@@ -64,13 +64,19 @@ def _fix(part: str, config: Mapping[str, Any], size: int, part_bytes: int) -> st
     )
 
 
-def check_code_size(config: Mapping[str, Any]) -> int:
-    """The code's size in bytes at deploy time (the store id, and a deploy-time token at its
-    longest); refused over 10 KB, naming the largest part and its fix."""
+def deploy_time_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` with its deploy-time values (the store id, a token from SSM) at their
+    longest: what the code's size is counted with."""
     stand_in = {**config, "store": "x" * STORE_ID_LENGTH}
     if config["token"] is not None and "base64" in config["token"]:
         stand_in["token"] = {"base64": "x" * DEPLOY_TIME_TOKEN_BYTES}
-    size = len(function_code(stand_in).encode("utf-8"))
+    return stand_in
+
+
+def check_code_size(config: Mapping[str, Any]) -> int:
+    """The code's size in bytes at deploy time (the store id, and a deploy-time token at its
+    longest); refused over 10 KB, naming the largest part and its fix."""
+    size = len(function_code(deploy_time_config(config)).encode("utf-8"))
     if size <= MAX_FUNCTION_CODE_BYTES:
         return size
     parts = _parts(config)

@@ -105,6 +105,9 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()
     """Response headers the front door sends with the answer (WAF custom response headers,
     the function's headers and cookies); an ALB fixed response sends none."""
+    uri: str = ""
+    """The path an allowed request reaches the origin with, when the front door rewrote it
+    (an app's viewer-request function combined with the maintenance code); else empty."""
 
     def describe(self, width: int = 40) -> str:
         """A one-line summary for tables, with its alternatives when it depends on something
@@ -121,7 +124,9 @@ class Answer:
             after = f" after sign-in ({self.sign_in})" if self.sign_in else ""
             return f"forwarded to {self.target}{after}"
         if self.action == "allow":
-            return "allowed (to the origin)"
+            return (
+                f"allowed (to the origin as {self.uri})" if self.uri else "allowed (to the origin)"
+            )
         if self.action == "unknown":
             return f"unknown ({self.target})"
         if self.action == "redirect":

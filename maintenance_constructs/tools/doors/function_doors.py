@@ -108,9 +108,12 @@ def _case(request: Request) -> dict[str, Any]:
     )
 
 
-def _answer(result: Mapping[str, Any]) -> Answer:
+def _answer(result: Mapping[str, Any], path: str) -> Answer:
+    """The function's result as an answer; a request passed on under another path (rewritten by
+    an app's function combined with the maintenance code) says which."""
     if "statusCode" not in result:
-        return Answer("allow", "function")
+        uri = str(result.get("uri", path))
+        return Answer("allow", "function", uri="" if uri == path else uri)
     headers = result.get("headers") or {}
     sent = tuple(
         (name, str(value.get("value", "")))
@@ -183,7 +186,12 @@ def _rows(
     return tuple(
         Row(row.request, row.client, origin, origin)
         if origin is not None
-        else Row(row.request, row.client, _answer(next(off)), _answer(next(on)))
+        else Row(
+            row.request,
+            row.client,
+            _answer(next(off), row.request.path),
+            _answer(next(on), row.request.path),
+        )
         for row, origin in zip(drafts, passed, strict=True)
     )
 
@@ -194,8 +202,9 @@ def _behaviors_note(behaviors: Behaviors | None) -> tuple[str, ...]:
     covered = ", ".join(p for p, runs in behaviors if runs)
     left = ", ".join(p for p, runs in behaviors if not runs)
     return (
-        f"The function runs on the behaviors {covered} only (behaviors=); paths of {left} "
-        "reach the origin in both states.",
+        f"This function runs on the behaviors {covered} only; paths of {left} do not run it "
+        "(left out with behaviors=, or given a combined function that also runs the app's "
+        "own, shown in its own table), so this table shows them reaching the origin.",
     )
 
 

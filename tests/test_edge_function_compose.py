@@ -1,0 +1,322 @@
+"""The app's own viewer-request function kept: combined with the maintenance code into one
+function (the aws-samples SPA rewrite on both runtimes, a redirect function with its own store,
+two distributions sharing a store), run on Node and njs, and the toggle changing only the
+maintenance code."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk.assertions import Match, Template
+from function_runner import ENGINES
+
+from maintenance_constructs import CloudFrontFunctionMaintenance, MaintenanceConfigError
+from maintenance_constructs.edge_function.compose import compose_code
+from maintenance_constructs.edge_function.plan import function_code, function_config
+from maintenance_constructs.response import MaintenanceResponse
+from maintenance_constructs.tools.evaluate.function_engines import run_function, viewer_request
+
+SPA_JS1 = """function handler(event) {
+    var request = event.request;
+    var uri = request.uri;
+
+    // Check whether the URI is missing a file name.
+    if (uri.endsWith('/')) {
+        request.uri += 'index.html';
+    }
+    // Check whether the URI is missing a file extension.
+    else if (!uri.includes('.')) {
+        request.uri += '/index.html';
+    }
+
+    return request;
+}
+"""
+"""The aws-samples single-page-app rewrite, as written for cloudfront-js-1.0."""
+SPA_JS2 = """async function handler(event) {
+    const request = event.request;
+    if (request.uri.endsWith('/')) {
+        request.uri += 'index.html';
+    } else if (!request.uri.includes('.')) {
+        request.uri += '/index.html';
+    }
+    return request;
+}
+"""
+REDIRECTS = """import cloudfront from 'cloudfront';
+
+const kvs = cloudfront.kvs();
+// Names the maintenance code uses too: they must not meet.
+const CONFIG = { status: 301 };
+function allowed() { return true; }
+var state = 'app';
+
+async function handler(event) {
+    const request = event.request;
+    try {
+        const target = await kvs.get(request.uri);
+        return { statusCode: CONFIG.status, statusDescription: 'Moved Permanently',
+            headers: { location: { value: target } } };
+    } catch (error) {
+        return request;
+    }
+}
+"""
+"""A redirect function that reads its targets from the app's own KeyValueStore."""
+OUTSIDE, OFFICE = "198.51.100.7", "203.0.113.9"
+
+
+def _maintenance(enabled: bool) -> str:
+    return function_code(
+        function_config(
+            enabled=enabled,
+            cidrs=[ipaddress.ip_network("203.0.113.0/24")],
+            bypass_paths=["/health"],
+            token=None,
+            link_prefix="/__maintenance/",
+            response=MaintenanceResponse.json(),
+            browser_response=None,
+            windows=[],
+            store="store-id",
+        )
+    )
+
+
+def _outcome(answer: dict[str, Any]) -> Any:
+    if "statusCode" in answer:
+        location = (answer.get("headers") or {}).get("location", {}).get("value")
+        return (answer["statusCode"], location) if location else answer["statusCode"]
+    return answer["uri"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("app", [SPA_JS1, SPA_JS2], ids=["cloudfront-js-1.0", "cloudfront-js-2.0"])
+def test_the_spa_rewrite_runs_for_every_request_maintenance_passes(engine: str, app: str) -> None:
+    code = compose_code(_maintenance(False), "Site/Rewrite", app)
+    cases = [
+        viewer_request(ip=OUTSIDE, uri="/docs/"),  # off: the app's rewrite
+        viewer_request(ip=OUTSIDE, uri="/docs"),
+        viewer_request(ip=OUTSIDE, uri="/app.js"),
+        viewer_request(ip=OUTSIDE, uri="/docs/", stored="on"),  # on: the maintenance answer
+        viewer_request(ip=OFFICE, uri="/docs/", stored="on"),  # allow-listed: rewritten
+        viewer_request(ip=OUTSIDE, uri="/health/", stored="on"),  # bypass path: rewritten
+    ]
+    got = [_outcome(a) for a in run_function(code, cases, engine=engine)]
+    assert got == [
+        "/docs/index.html",
+        "/docs/index.html",
+        "/app.js",
+        503,
+        "/docs/index.html",
+        "/health/index.html",
+    ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_redirects_from_the_apps_store_run_beside_the_maintenance_key(engine: str) -> None:
+    code = compose_code(_maintenance(False), "Site/Redirects", REDIRECTS)
+    keys = {"/old": "/new"}
+    cases = [
+        viewer_request(ip=OUTSIDE, uri="/old", keys=keys),
+        viewer_request(ip=OUTSIDE, uri="/page", keys=keys),
+        viewer_request(ip=OUTSIDE, uri="/old", keys=keys, stored="on"),
+        viewer_request(ip=OFFICE, uri="/old", keys=keys, stored="on"),
+    ]
+    got = [_outcome(a) for a in run_function(code, cases, engine=engine)]
+    assert got == [(301, "/new"), "/page", 503, (301, "/new")]
+
+
+def test_the_combined_code_has_one_import_of_each_module_and_one_handler() -> None:
+    code = compose_code(_maintenance(True), "Site/Redirects", REDIRECTS)
+    assert re.findall(r"^import .*$", code, flags=re.M) == [
+        "import cf from 'cloudfront';",
+        "import crypto from 'crypto';",
+    ]
+    scope_start = code.index("const appHandler=(function(cloudfront){")
+    scope_end = code.index("return handler;\n})(cf);")
+    handlers = [m.start() for m in re.finditer(r"async function handler\(", code)]
+    inside = [at for at in handlers if scope_start < at < scope_end]
+    assert len(handlers) == 2 and len(inside) == 1, "one top-level handler, the app's inside"
+    assert code.index("async function handler(event){\nvar passed=") > scope_end
+    assert "(function(cloudfront){" in code and "})(cf);" in code
+
+
+@pytest.mark.parametrize(
+    ("app", "fragment"),
+    [
+        (
+            "import qs from 'querystring';\nfunction handler(e) { return e.request; }",
+            "'querystring'",
+        ),
+        ("function main(event) { return event.request; }", "no top-level `function handler`"),
+        ("export default function handler(e) { return e.request; }", "no top-level"),
+    ],
+)
+def test_code_that_cannot_be_combined_is_refused(app: str, fragment: str) -> None:
+    with pytest.raises(MaintenanceConfigError, match=re.escape(fragment)):
+        compose_code(_maintenance(True), "Site/Other", app)
+
+
+def _site(
+    state: str, *, app_code: str | None = None, from_file: Path | None = None, share: bool = False
+) -> dict[str, Any]:
+    app = cdk.App(context={"maintenance": state})
+    stack = cdk.Stack(app, "Site", env=cdk.Environment(region="us-east-1"))
+    store = cloudfront.KeyValueStore(stack, "Redirects") if share else None
+    code = (
+        cloudfront.FunctionCode.from_file(file_path=str(from_file))
+        if from_file
+        else cloudfront.FunctionCode.from_inline(app_code or SPA_JS1)
+    )
+    rewrite = cloudfront.Function(
+        stack,
+        "Rewrite",
+        code=code,
+        runtime=cloudfront.FunctionRuntime.JS_2_0 if share else cloudfront.FunctionRuntime.JS_1_0,
+        key_value_store=store,
+    )
+    associations = [
+        cloudfront.FunctionAssociation(
+            function=rewrite, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+        )
+    ]
+    for name in ("Cdn", "Brand") if share else ("Cdn",):
+        cdn = cloudfront.Distribution(
+            stack,
+            name,
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.HttpOrigin("origin.example.com"),
+                function_associations=associations,
+            ),
+        )
+        cdn.add_behavior("/api/*", origins.HttpOrigin("api.example.com"))
+        CloudFrontFunctionMaintenance(
+            stack, f"{name}Maintenance", distribution=cdn, allowed_cidrs=[OFFICE], store=store
+        )
+    return Template.from_stack(stack).to_json()
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("spa")
+    (folder / "rewrite.js").write_text(SPA_JS1)
+    return {
+        (kind, state): build(state)
+        for kind, build in {
+            "inline": lambda s: _site(s),
+            "file": lambda s: _site(s, from_file=folder / "rewrite.js"),
+            "shared": lambda s: _site(s, app_code=REDIRECTS, share=True),
+        }.items()
+        for state in ("false", "true")
+    }
+
+
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        k: v for k, v in template["Resources"].items() if v["Type"] == "AWS::CloudFront::Function"
+    }
+
+
+@pytest.mark.parametrize("kind", ["inline", "file", "shared"])
+def test_the_toggle_changes_only_the_maintenance_code(
+    sites: dict[tuple[str, str], dict[str, Any]], kind: str
+) -> None:
+    off, on = sites[(kind, "false")], sites[(kind, "true")]
+    changed = sorted(k for k in on["Resources"] if on["Resources"][k] != off["Resources"].get(k))
+    assert changed and all(
+        re.match(r"(Cdn|Brand)Maintenance(Function|Combined)", k) for k in changed
+    )
+    assert set(on["Resources"]) == set(off["Resources"])
+    rewrite = next(k for k in _functions(on) if k.startswith("Rewrite"))
+    assert on["Resources"][rewrite] == off["Resources"][rewrite], "the app's function stays"
+
+
+@pytest.mark.parametrize("kind", ["inline", "file"])
+def test_the_behavior_gets_the_combined_function_and_others_the_plain_one(
+    sites: dict[tuple[str, str], dict[str, Any]], kind: str
+) -> None:
+    template = Template.from_string(json.dumps(sites[(kind, "true")]))
+    combined = next(k for k in _functions(sites[(kind, "true")]) if "Combined" in k)
+    plain = next(k for k in _functions(sites[(kind, "true")]) if "MaintenanceFunction" in k)
+    template.has_resource_properties(
+        "AWS::CloudFront::Distribution",
+        {
+            "DistributionConfig": Match.object_like(
+                {
+                    "DefaultCacheBehavior": Match.object_like(
+                        {
+                            "FunctionAssociations": [
+                                {
+                                    "EventType": "viewer-request",
+                                    "FunctionARN": {"Fn::GetAtt": [combined, "FunctionARN"]},
+                                }
+                            ]
+                        }
+                    ),
+                    "CacheBehaviors": [
+                        Match.object_like(
+                            {
+                                "FunctionAssociations": [
+                                    {
+                                        "EventType": "viewer-request",
+                                        "FunctionARN": {"Fn::GetAtt": [plain, "FunctionARN"]},
+                                    }
+                                ]
+                            }
+                        )
+                    ],
+                }
+            )
+        },
+    )
+    template.has_resource_properties(
+        "AWS::CloudFront::Function",
+        {"FunctionConfig": Match.object_like({"Runtime": "cloudfront-js-2.0"})},
+    )
+
+
+def test_two_distributions_share_one_store(sites: dict[tuple[str, str], dict[str, Any]]) -> None:
+    template = sites[("shared", "true")]
+    stores = [k for k, v in template["Resources"].items() if v["Type"].endswith("KeyValueStore")]
+    assert len(stores) == 1, "the app's store, shared by both constructs and the app function"
+    for name, function in _functions(template).items():
+        associations = function["Properties"]["FunctionConfig"]["KeyValueStoreAssociations"]
+        assert associations == [{"KeyValueStoreARN": {"Fn::GetAtt": [stores[0], "Arn"]}}], name
+    outputs = [o["Value"] for o in template["Outputs"].values() if "Arn" in json.dumps(o)]
+    assert all(o == {"Fn::GetAtt": [stores[0], "Arn"]} for o in outputs)
+
+
+def test_an_app_function_with_its_own_store_needs_store() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Site", env=cdk.Environment(region="us-east-1"))
+    own = cloudfront.KeyValueStore(stack, "Redirects")
+    rewrite = cloudfront.Function(
+        stack,
+        "Redirect",
+        code=cloudfront.FunctionCode.from_inline(REDIRECTS),
+        runtime=cloudfront.FunctionRuntime.JS_2_0,
+        key_value_store=own,
+    )
+    cdn = cloudfront.Distribution(
+        stack,
+        "Cdn",
+        default_behavior=cloudfront.BehaviorOptions(
+            origin=origins.HttpOrigin("origin.example.com"),
+            function_associations=[
+                cloudfront.FunctionAssociation(
+                    function=rewrite, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                )
+            ],
+        ),
+    )
+    CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn)
+    with pytest.raises(Exception, match=r"Site/Redirect reads its own KeyValueStore.*store="):
+        app.synth()

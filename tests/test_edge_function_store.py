@@ -41,6 +41,16 @@ CONFORMANCE: list[tuple[str | None, str]] = [
     (f"window {NOW + 60} {NOW - 60}", "ignored"),
     (f"window {NOW} {NOW}", "ignored"),
     ("window -5 10", "ignored"),
+    (f"on {NOW - 60}", "on-at"),
+    (f"on {NOW + 60}", "on-at"),
+    (f"off {NOW - 60}", "off-at"),
+    (f"off {NOW + 60}", "off-at"),
+    (f"\ton {NOW}\n", "on-at"),
+    ("on 99999999999999", "ignored"),
+    ("on -5", "ignored"),
+    (f"on  {NOW}", "ignored"),
+    ("off 1.5", "ignored"),
+    (f"on {NOW} {NOW + 60}", "ignored"),
 ]
 """Each value and what both readers make of it."""
 
@@ -50,8 +60,10 @@ def _expected(kind: str, value: str | None, enabled: bool) -> Any:
         return ON
     if kind == "off":
         return OFF
-    if kind == "window":
+    if kind in ("window", "on-at"):
         return ON if parse_store_value(value).in_effect(NOW) else (ON if enabled else OFF)
+    if kind == "off-at":
+        return ON if parse_store_value(value).in_effect(NOW) else OFF
     return ON if enabled else OFF
 
 
@@ -121,6 +133,24 @@ def test_retry_after_counts_to_the_end_of_maintenance(engine: str) -> None:
         engine,
     )
     assert _retry(answer) == str(hour), "a store window running into a scheduled one"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_timed_flip_happens_at_its_instant(engine: str) -> None:
+    """`on START` and `off START` flip every edge at one instant: before an `off`, the
+    answer counts down to it; after it, the app, scheduled windows included."""
+    config = _config(enabled=False, windows=[[NOW - 60, NOW + 3600]])
+    cases = [
+        request(stored=f"off {NOW + 90}", now=NOW),
+        request(stored=f"off {NOW - 1}", now=NOW),
+        request(stored=f"on {NOW + 90}", now=NOW),
+        request(stored=f"on {NOW - 1}", now=NOW),
+    ]
+    got = run(config, cases, engine=engine)
+    assert [_kind(a) for a in got] == [ON, OFF, ON, ON]
+    assert _retry(got[0]) == "90", "on until the flip"
+    assert _retry(got[2]) == "3600", "before the flip, the scheduled window decides"
+    assert _retry(got[3]) == "300", "after an on flip, no end is known"
 
 
 def test_deployed_on_has_no_known_end_even_in_a_window() -> None:
@@ -193,7 +223,12 @@ def test_switch_status_says_what_the_function_does(value: str | None, kind: str)
         "on": "maintenance on (no end known)",
         "off": "maintenance off, scheduled windows included",
         "window": "maintenance on from",
+        "on-at": "at every edge",
+        "off-at": "then off at every edge",
     }[kind]
     assert expected in words, words
     if kind == "window":
         assert "(now)" in words
+    if kind in ("on-at", "off-at"):
+        read = parse_store_value(value)
+        assert ("(done" in words) == ((read.start or 0) <= NOW), words

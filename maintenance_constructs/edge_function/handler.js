@@ -108,12 +108,16 @@ function allowed(ip) {
     return listed(encode(v6.slice(0, 4), 2), CONFIG.v6, 2, 2) || listed(encode(v6, 4), CONFIG.v6l, 2, 4);
 }
 
-// The store's value as the grammar reads it: {kind: 'on' | 'off' | 'window' | ''}.
-function stored(value) {
+// The store's value as the grammar reads it: {kind: 'on' | 'off' | 'window' | 'until' | ''};
+// a flip at a time ('on START', 'off START') is read as the state it gives at `now` ('until':
+// on, and off from `end`).
+function stored(value, now) {
     var found = typeof value === 'string' ? VALUE.exec(value.replace(SPACE, '')) : null;
     if (found === null) return { kind: '' };
-    if (found[1]) return { kind: 'on' };
-    if (found[2]) return { kind: 'off' };
+    if (found[1]) {
+        if (found[2] === undefined || found[2] === '' || now >= +found[2]) return { kind: found[1] };
+        return found[1] === 'on' ? { kind: '' } : { kind: 'until', end: +found[2] };
+    }
     var start = +found[3], end = +found[4];
     return start < end ? { kind: 'window', start: start, end: end } : { kind: '' };
 }
@@ -122,9 +126,10 @@ function stored(value) {
 // windows (scheduled ones and the store's, overlapping or back to back) that covers now, or
 // null when maintenance has no known end.
 function state(value, now) {
-    var read = stored(value);
+    var read = stored(value, now);
     if (read.kind === 'off') return { on: false, until: null };
     if (read.kind === 'on') return { on: true, until: null };
+    if (read.kind === 'until') return { on: true, until: read.end };
     var windows = read.kind === 'window' ? CONFIG.windows.concat([[read.start, read.end]]) : CONFIG.windows;
     var reach = now;
     for (var grew = true; grew;) {

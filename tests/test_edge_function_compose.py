@@ -320,3 +320,32 @@ def test_an_app_function_with_its_own_store_needs_store() -> None:
     CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn)
     with pytest.raises(Exception, match=r"Site/Redirect reads its own KeyValueStore.*store="):
         app.synth()
+
+
+def _code(function: dict[str, Any]) -> str:
+    code = function["Properties"]["FunctionCode"]
+    if isinstance(code, str):
+        return code
+    separator, parts = code["Fn::Join"]
+    return str(separator).join(p if isinstance(p, str) else "store-id" for p in parts)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("state", ["false", "true"])
+def test_the_synthesized_combined_functions_answer_as_both_parts(
+    sites: dict[tuple[str, str], dict[str, Any]], engine: str, state: str
+) -> None:
+    """Both distributions' combined functions, as synthesized off and on, with the app's
+    redirects in the shared store: the app answers every request maintenance passes."""
+    combined = [f for k, f in _functions(sites[("shared", state)]).items() if "Combined" in k]
+    assert len(combined) == 2
+    keys = {"/old": "/new"}
+    cases = [
+        viewer_request(ip=OUTSIDE, uri="/old", keys=keys),
+        viewer_request(ip=OFFICE, uri="/old", keys=keys),
+        viewer_request(ip=OUTSIDE, uri="/page", keys=keys),
+    ]
+    on = state == "true"
+    for function in combined:
+        got = [_outcome(a) for a in run_function(_code(function), cases, engine=engine)]
+        assert got == [503 if on else (301, "/new"), (301, "/new"), 503 if on else "/page"]

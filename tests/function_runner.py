@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from maintenance_constructs.edge_function.plan import function_code
+from maintenance_constructs.edge_function.code_writer import function_code
 from maintenance_constructs.tools.evaluate.function_engines import run_function, viewer_request
 
 __all__ = ["ENGINES", "request", "run"]

@@ -13,7 +13,7 @@ import pytest
 from function_runner import ENGINES, request, run
 
 from maintenance_constructs import MaintenanceResponse
-from maintenance_constructs.edge_function.plan import (
+from maintenance_constructs.edge_function.code_writer import (
     END_TIME_MARKER,
     deploy_time_token,
     function_code,

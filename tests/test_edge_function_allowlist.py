@@ -4,6 +4,7 @@ Node and njs, and the code using only what the cloudfront-js runtime documents."
 from __future__ import annotations
 
 import ipaddress
+import json
 import random
 import re
 import shutil
@@ -128,7 +129,7 @@ def test_the_runtime_check_can_fail() -> None:
 
 
 def test_no_comment_is_shipped() -> None:
-    from maintenance_constructs.edge_function.plan import function_code
+    from maintenance_constructs.edge_function.code_writer import function_code
 
     code = function_code(_config())
     assert [line for line in code.splitlines() if re.search(r"(^|\s)//", line)] == []
@@ -147,3 +148,19 @@ def test_the_cost_per_request_does_not_grow_with_the_allowlist() -> None:
     small = cost("IPv4", 5)
     assert cost("IPv4", 200) < 3 * small
     assert cost("IPv6", 150) < 3 * small
+
+
+def test_the_configuration_reads_back_from_the_code_as_written() -> None:
+    """The typed configuration is written into the code and read back whole (the tools read
+    templates this way), through the same JSON the function parses."""
+    from maintenance_constructs.edge_function.code_writer import function_code
+    from maintenance_constructs.edge_function.config import FunctionConfig
+
+    written = _config(windows=[[1, 2], [3, 4]], enabled=False)
+    found = FunctionConfig.read(function_code(written))
+    assert found is not None
+    config, start, end = found
+    assert config.to_json() == json.loads(json.dumps(written))
+    assert function_code(written)[start:end].startswith("{") and config.enabled is False
+    assert config.allowlist == ["203.0.113.0/24", "2001:db8::/32"]
+    assert FunctionConfig.read("function handler(e) { return e.request; }") is None

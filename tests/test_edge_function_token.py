@@ -16,7 +16,7 @@ from aws_cdk.assertions import Template
 from function_runner import ENGINES
 
 from maintenance_constructs import BypassTokenParameter, CloudFrontFunctionMaintenance
-from maintenance_constructs.edge_function.plan import literal_token
+from maintenance_constructs.edge_function.code_writer import literal_token
 from maintenance_constructs.tools.evaluate.function_engines import run_function, viewer_request
 
 REAL = "real-token-from-ssm-0123456789"

@@ -15,8 +15,8 @@ from constructs import Construct
 from ..cfn import resolved_properties
 from ..errors import MaintenanceConfigError
 from ..shared import FUNCTION_METADATA_TYPE
+from .code_writer import MAX_FUNCTION_CODE_BYTES, function_code
 from .compose import APP_RUNTIMES, compose_code, composed_size_error
-from .plan import MAX_FUNCTION_CODE_BYTES, function_code
 from .size import deploy_time_config
 
 __all__ = ["CombinedFunctions", "app_function"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..errors import MaintenanceConfigError
-from .plan import MAX_FUNCTION_CODE_BYTES
+from .code_writer import MAX_FUNCTION_CODE_BYTES
 
 __all__ = ["APP_RUNTIMES", "compose_code", "composed_size_error"]
 

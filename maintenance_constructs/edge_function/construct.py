@@ -21,8 +21,8 @@ from ..shared import (
 from ..toggle import resolve_enabled
 from ..values import normalize_cidrs, normalize_paths
 from .associations import AssociateAtSynthesis
+from .code_writer import deploy_time_token, function_code, function_config, literal_token
 from .combined import CombinedFunctions
-from .plan import deploy_time_token, function_code, function_config, literal_token
 from .response_headers import check_function_headers
 from .size import check_code_size
 from .windows import MaintenanceWindow

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import MaintenanceConfigError
 from ..shared import BYPASS_TOKEN_LENGTHS
 from .allowlist import RECORD_WIDTHS
-from .plan import MAX_FUNCTION_CODE_BYTES, STORE_ID_LENGTH, function_code
+from .code_writer import MAX_FUNCTION_CODE_BYTES, STORE_ID_LENGTH, function_code
 
 __all__ = ["DEPLOY_TIME_TOKEN_BYTES", "check_code_size", "deploy_time_config"]
 

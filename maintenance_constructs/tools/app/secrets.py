@@ -78,7 +78,7 @@ def literal_tokens(stacks: Sequence[StackTemplate]) -> tuple[str, ...]:
         visit(stack.template)
         for resource in (stack.template.get("Resources") or {}).values():
             config = function_config_of(resource) if resource.get("Type") == FUNCTION else None
-            token = config.get("token") if config is not None else None
+            token: Any = config.token if config is not None else None
             if isinstance(token, str) and token != DEPLOY_TIME:
                 found.add(token)  # a code that holds the token itself, not its hash
             elif token is not None:

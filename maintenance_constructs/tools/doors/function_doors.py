@@ -9,11 +9,11 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...edge_function.config import FunctionConfig
 from ...shared import BYPASS_COOKIE, BYPASS_HEADER
 from ..app.resource_types import FUNCTION, readable_names
 from ..evaluate.function_code import (
     PREVIEW_TOKEN,
-    function_allowlist,
     function_code_text,
     function_config_of,
     with_token,
@@ -149,7 +149,7 @@ def _uncovered(behaviors: Behaviors | None, request: Request) -> Answer | None:
 def _rows(
     off_code: str,
     on_code: str,
-    config: Mapping[str, Any],
+    config: FunctionConfig,
     requests: Sequence[Request] | None,
     behaviors: Behaviors | None,
 ) -> tuple[Row, ...]:
@@ -165,7 +165,7 @@ def _rows(
     # stand-in, run with the code that takes it. Requests given (serve, check) meet the code
     # as deployed.
     carriers = None
-    if requests is None and config.get("token") is not None:
+    if requests is None and config.token is not None:
         off_code, on_code = with_token(off_code, PREVIEW_TOKEN), with_token(on_code, PREVIEW_TOKEN)
         carriers = (PREVIEW_TOKEN, f"{BYPASS_COOKIE}={PREVIEW_TOKEN}")
     drafts = (
@@ -173,8 +173,8 @@ def _rows(
         if requests is not None
         else sample_rows(
             [ANY_HOST],
-            function_allowlist(config),
-            [*(config.get("paths") or []), *_behavior_paths(behaviors)],
+            config.allowlist,
+            [*config.paths, *_behavior_paths(behaviors)],
             record,
             carriers,
         )

@@ -81,8 +81,8 @@ def link_path(edge: LocalEdge) -> tuple[str, Any] | None:
         return None
     if resource.get("Type") == FUNCTION:
         config = function_config_of(resource)
-        if config is not None and config.get("token") is not None:
-            return str(config["link"]), None  # the code holds no usable token
+        if config is not None and config.token is not None:
+            return config.link, None  # the code holds no usable token
         return None
     for rule in resource["Properties"].get("Rules") or []:
         if str(rule.get("Name", "")).endswith("-bypass-link"):

@@ -3,18 +3,16 @@ code's text, its configuration (``CONFIG``) and the toggle's change in words."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...edge_function.allowlist import allowlist_of
-from ...edge_function.plan import config_json, literal_token
+from ...edge_function.code_writer import config_json, literal_token
+from ...edge_function.config import FunctionConfig
 
 __all__ = [
     "DEPLOY_TIME",
     "PREVIEW_TOKEN",
     "STORE_STAND_IN",
-    "function_allowlist",
     "function_code_text",
     "function_code_words",
     "function_config_of",
@@ -28,7 +26,6 @@ DEPLOY_TIME = "<deploy-time value>"
 PREVIEW_TOKEN = "preview-token-0123456789"
 """The token the preview's rows carry: the function's code holds only a hash of a literal
 token, or a deploy-time value, so the preview runs the code with this one in its place."""
-_CONFIG = "const CONFIG = "
 
 
 def _text(part: Any) -> str:
@@ -50,39 +47,25 @@ def function_code_text(resource: Mapping[str, Any]) -> str:
     return code if isinstance(code, str) else ""
 
 
-def _config_span(code: str) -> tuple[dict[str, Any], int, int] | None:
-    """The ``CONFIG`` written in ``code``, and where its JSON starts and ends."""
-    start = code.find(_CONFIG)
-    if start < 0:
-        return None
-    start += len(_CONFIG)
-    config, end = json.JSONDecoder().raw_decode(code, start)
-    return (dict(config), start, end) if isinstance(config, dict) else None
-
-
-def function_config_of(resource: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The function's ``CONFIG``, or None for a function that is not the maintenance one."""
-    found = _config_span(function_code_text(resource))
+def function_config_of(resource: Mapping[str, Any]) -> FunctionConfig | None:
+    """The function's configuration, or None for a function that is not the maintenance one."""
+    found = FunctionConfig.read(function_code_text(resource))
     return None if found is None else found[0]
-
-
-def function_allowlist(config: Mapping[str, Any]) -> list[str]:
-    """The allow-listed networks a function's ``CONFIG`` holds (compiled at synth)."""
-    return allowlist_of(config)
 
 
 def with_token(code: str, token: str) -> str:
     """``code`` whose bypass token is ``token`` (as its hash), for running it here: the code
     holds only a hash or a deploy-time value. Code with no token is returned unchanged."""
-    found = _config_span(code)
-    if found is None or found[0].get("token") is None:
+    found = FunctionConfig.read(code)
+    if found is None or found[0].token is None:
         return code
     config, start, end = found
-    return code[:start] + config_json({**config, "token": literal_token(token)}) + code[end:]
+    written = config_json(config.with_token(literal_token(token)).to_json())
+    return code[:start] + written + code[end:]
 
 
-def _state(config: Mapping[str, Any] | None) -> str:
-    return "?" if config is None else "on" if config.get("enabled") else "off"
+def _state(config: FunctionConfig | None) -> str:
+    return "?" if config is None else "on" if config.enabled else "off"
 
 
 def function_code_words(construct: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
@@ -91,10 +74,11 @@ def function_code_words(construct: str, old: Mapping[str, Any], new: Mapping[str
     before, after = function_config_of(old), function_config_of(new)
     words = f"function code {construct}: deploy-time state {_state(before)} -> {_state(after)}"
     if before is not None and after is not None:
+        old_json, new_json = before.to_json(), after.to_json()
         others = sorted(
             k
-            for k in before.keys() | after.keys()
-            if k != "enabled" and before.get(k) != after.get(k)
+            for k in old_json.keys() | new_json.keys()
+            if k != "enabled" and old_json.get(k) != new_json.get(k)
         )
         if others:
             words += f" (also {', '.join(others)})"

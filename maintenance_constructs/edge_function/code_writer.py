@@ -1,5 +1,5 @@
-"""The CloudFront Function's code: the handler with its configuration written in as data, and
-the size check AWS would otherwise apply at deploy time. Pure Python, no CDK."""
+"""The CloudFront Function's code: handler.js with its configuration (``config.FunctionConfig``)
+written in as data. Pure Python, no CDK."""
 
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ TOKEN_PATTERN = (
 token itself."""
 _PATTERNS = {"/__VALUE_PATTERN__/": VALUE_PATTERN, "/__TOKEN_PATTERN__/": TOKEN_PATTERN}
 _CONFIG = "__CONFIG__"
+"""Where handler.js takes its configuration (after ``config.CONFIG_PREFIX``)."""
 _TRAILING_COMMENT = re.compile(r"\s+//\s.*$")
 
 

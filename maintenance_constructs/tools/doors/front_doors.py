@@ -21,10 +21,11 @@ def front_doors(
     requests: Sequence[Request] | None,
     *,
     kinds: Collection[DoorKind] = tuple(DoorKind),
+    only: str | None = None,
 ) -> list[FrontDoor]:
-    """Every front door of ``kinds`` the toggle changes, with its answers to ``requests``
-    (None: the sample requests), off and on. Each kind is worked out only when asked for (a
-    function door runs Node)."""
+    """Every front door of ``kinds`` the toggle changes (or the one named ``only``), with its
+    answers to ``requests`` (None: the sample requests), off and on. Each kind is worked out
+    only when asked for, and a function door only when it is one asked for (it runs Node)."""
     doors: list[FrontDoor] = []
     if DoorKind.LISTENER in kinds:
         constructs = [state.path for state in states]
@@ -35,5 +36,5 @@ def front_doors(
         if DoorKind.WEB_ACL in kinds:
             doors += web_acl_doors(stack.name, before, after, requests)
         if DoorKind.FUNCTION in kinds:
-            doors += function_doors(stack.name, before, after, requests)
-    return doors
+            doors += function_doors(stack.name, before, after, requests, only=only)
+    return [door for door in doors if only is None or door.name == only]

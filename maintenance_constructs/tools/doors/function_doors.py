@@ -213,11 +213,17 @@ def function_doors(
     off: Mapping[str, Any],
     on: Mapping[str, Any],
     requests: Sequence[Request] | None,
+    *,
+    only: str | None = None,
 ) -> list[FrontDoor]:
+    """The function doors of a stack whose code the toggle changes (or the one named
+    ``only``), each function run once per state for all ``requests``."""
     doors = []
     names = readable_names(on)
     for logical_id, resource in on.items():
         if resource["Type"] != FUNCTION or logical_id not in off:
+            continue
+        if only is not None and names.get(logical_id, logical_id) != only:
             continue
         config = function_config_of(resource)
         if config is None or function_config_of(off[logical_id]) is None:

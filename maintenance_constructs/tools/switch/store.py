@@ -1,107 +1,41 @@
-"""``maintenance-constructs switch``: the runtime switch of CloudFrontFunctionMaintenance, the
-``maintenance`` key of its KeyValueStore, written with the ETag/``IfMatch`` protocol.
+"""The store protocol of ``maintenance-constructs switch``: the ``maintenance`` key of a
+KeyValueStore, read and written with the ETag/``IfMatch`` protocol, and the store's ARN found in
+the stack output of the construct that uses it.
 
-boto3 is imported only here, and only when the command runs: ``pip install
-'maintenance-constructs[switch]'`` brings boto3 and the AWS CRT that SigV4A signing needs.
-Credentials are never printed; every AWS failure is one line.
+The clients are the command's (``cli/aws.py`` imports boto3, only when the command runs: ``pip
+install 'maintenance-constructs[switch]'`` brings boto3 and the AWS CRT that SigV4A signing
+needs). Credentials are never printed; every AWS failure is one line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
-from ..edge_function.store_value import MAX_EPOCH_SECONDS, STORE_KEY, parse_store_value
-from ..errors import MaintenanceConfigError
+from ...edge_function.store_value import STORE_KEY
+from ...errors import MaintenanceConfigError
 
-__all__ = ["StoreLocation", "Switch", "describe_value", "store_arn_from_stack", "switch_value"]
+__all__ = [
+    "StoreError",
+    "StoreLocation",
+    "Switch",
+    "stack_outputs",
+    "store_arn_from_stack",
+    "store_arn_in",
+]
 
 MAX_VALUE_BYTES = 1024
 """The largest value the function reads (the store's limit for a value)."""
 
 
-def _moment(parameter: str, text: str) -> int:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise MaintenanceConfigError(
-            f"{parameter}: {text!r} is not an ISO 8601 time; pass e.g. 2027-01-09T02:00Z."
-        ) from None
-    if moment.tzinfo is None:
-        raise MaintenanceConfigError(
-            f"{parameter}: {text!r} has no time zone, so its moment is unknown; add Z (UTC) or "
-            "an offset, e.g. 2027-01-09T02:00Z or 2027-01-09T03:00+01:00."
-        )
-    return int(moment.timestamp())
+class StoreError(MaintenanceConfigError):
+    """A store (or the stack that names it) could not be read or written: the message names
+    it, ``reason`` is AWS's one-line reason alone, for a line that names the store itself."""
 
-
-def switch_value(action: str, times: list[str], *, now: float) -> str | None:
-    """The key's value for ``action`` (None: delete the key); ``now`` (epoch seconds) refuses
-    a window that has already ended."""
-    if action in ("on", "off", "clear") and times:
-        raise MaintenanceConfigError(f"switch {action}: takes no times; received {times!r}.")
-    if action in ("on", "off"):
-        return action
-    if action == "clear":
-        return None
-    if action == "window":
-        if len(times) != 2:
-            raise MaintenanceConfigError(
-                f"switch window: needs START END, received {times!r}; e.g. "
-                "switch window 2027-01-09T02:00Z 2027-01-09T04:00Z."
-            )
-        start, end = _moment("START", times[0]), _moment("END", times[1])
-        if end <= start:
-            raise MaintenanceConfigError(
-                f"END: {times[1]!r} is not after START {times[0]!r}; give a later end."
-            )
-        if end <= now:
-            raise MaintenanceConfigError(
-                f"END: {times[1]!r} has already passed (now is {_utc(now)}), so the window "
-                "would never be on; give an END in the future (switch on starts maintenance "
-                "with no end)."
-            )
-        for name, text, moment in (("START", times[0], start), ("END", times[1], end)):
-            if not 0 <= moment <= MAX_EPOCH_SECONDS:
-                raise MaintenanceConfigError(
-                    f"{name}: {text!r} is outside what the function reads (1970-01-01T00:00Z "
-                    f"to {_utc(MAX_EPOCH_SECONDS)}), so it would ignore the window; give a "
-                    "time in that range."
-                )
-        value = f"window {start} {end}"
-        assert parse_store_value(value).kind == "window", value  # the function's grammar
-        return value
-    raise MaintenanceConfigError(f"switch: {action!r} is not on, off, clear, window or status.")
-
-
-def _utc(moment: float) -> str:
-    return f"{datetime.fromtimestamp(moment, tz=timezone.utc):%Y-%m-%dT%H:%MZ}"
-
-
-def describe_value(value: str | None, now: float) -> str:
-    """What the function does with the key's value at ``now``: the one grammar both read
-    (``edge_function/store_value.py``)."""
-    if value is None:
-        return "no key: the deploy-time state and the scheduled windows decide"
-    read = parse_store_value(value)
-    if read.kind == "window":
-        assert read.start is not None and read.end is not None
-        start, end = (datetime.fromtimestamp(t, tz=timezone.utc) for t in (read.start, read.end))
-        when = "now" if read.in_effect(now) else "not now"
-        span = f"{start:%Y-%m-%dT%H:%MZ} to {end:%Y-%m-%dT%H:%MZ}"
-        return (
-            f"{value!r}: maintenance on from {span} ({when}); otherwise the deploy-time state "
-            "and the scheduled windows decide"
-        )
-    meaning = {
-        "on": "maintenance on (no end known)",
-        "off": "maintenance off, scheduled windows included",
-        "ignored": "not understood, so ignored: the deploy-time state and the scheduled "
-        "windows decide, as with no key",
-    }
-    return f"{value!r}: {meaning[read.kind]}"
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -123,8 +57,8 @@ class StoreLocation:
         return cls(str(data.get("stack", "")), str(data.get("output", "")), region or None)
 
 
-def store_arn_from_stack(cloudformation: Any, location: StoreLocation) -> str:
-    """The store's ARN from the deployed stack's output."""
+def stack_outputs(cloudformation: Any, location: StoreLocation) -> dict[str, str]:
+    """The outputs of the deployed stack that holds the store's ARN (one call per stack)."""
     try:
         stacks = cloudformation.describe_stacks(StackName=location.stack)["Stacks"]
     except Exception as error:
@@ -135,17 +69,28 @@ def store_arn_from_stack(cloudformation: Any, location: StoreLocation) -> str:
                 f" in {region} (your AWS configuration's region: the stack is "
                 "environment-agnostic; set AWS_REGION to the region it is deployed in)"
             )
-        raise MaintenanceConfigError(
-            f"--path: could not read the stack {location.stack}{where}: {_aws_reason(error)}. "
-            "Deploy it first, or pass --store-arn."
+        reason = f"could not read the stack {location.stack}{where}: {_aws_reason(error)}"
+        raise StoreError(
+            f"--path: {reason}. Deploy it first, or pass --store-arn.", reason
         ) from None
-    for output in stacks[0].get("Outputs") or []:
-        if output.get("OutputKey") == location.output:
-            return str(output["OutputValue"])
-    raise MaintenanceConfigError(
-        f"--path: the stack {location.stack} has no output {location.output}: deploy the "
-        "version of the app that has CloudFrontFunctionMaintenance, or pass --store-arn."
+    outputs = stacks[0].get("Outputs") or []
+    return {str(o.get("OutputKey")): str(o.get("OutputValue")) for o in outputs}
+
+
+def store_arn_in(outputs: dict[str, str], location: StoreLocation) -> str:
+    """The store's ARN among the stack's outputs."""
+    if location.output in outputs:
+        return outputs[location.output]
+    reason = (
+        f"the stack {location.stack} has no output {location.output}: deploy the version of "
+        "the app that has CloudFrontFunctionMaintenance"
     )
+    raise StoreError(f"--path: {reason}, or pass --store-arn.", reason)
+
+
+def store_arn_from_stack(cloudformation: Any, location: StoreLocation) -> str:
+    """The store's ARN from the deployed stack's output."""
+    return store_arn_in(stack_outputs(cloudformation, location), location)
 
 
 def _aws_reason(error: Exception) -> str:
@@ -197,9 +142,10 @@ class Switch:
         except Exception as error:
             if _code(error) in expected:
                 raise
-            raise MaintenanceConfigError(
-                f"switch: {failed + ' ' if failed else ''}the KeyValueStore {self.arn}: "
-                f"{_aws_reason(error)}."
+            reason = _aws_reason(error)
+            raise StoreError(
+                f"switch: {failed + ' ' if failed else ''}the KeyValueStore {self.arn}: {reason}.",
+                reason,
             ) from None
 
     def _etag(self) -> str:
@@ -240,11 +186,11 @@ class Switch:
                 if _code(error) != "ConflictException":  # one-line errors, as they came
                     raise
                 # A stale ETag: read it again and retry, once.
-        raise MaintenanceConfigError(
-            f"switch: the KeyValueStore {self.arn} changed twice while writing "
-            "(ConflictException: stale ETag); someone else is switching it. Run "
-            "switch status, then try again."
+        reason = (
+            "changed twice while writing (ConflictException: stale ETag); someone else is "
+            "switching it. Run switch status, then try again"
         )
+        raise StoreError(f"switch: the KeyValueStore {self.arn} {reason}.", reason)
 
     def _write_once(self, value: str | None, etag: str) -> str:
         if value is None:

@@ -5,8 +5,9 @@ live edge checked (and served locally), and the runtime switch.
     maintenance-constructs set --only Prod[,Staging] [--cdk-json PATH] [--no-check]
     maintenance-constructs status [--cdk-json PATH] [--app CMD | --no-app]
     maintenance-constructs preview [--app CMD] [-c KEY=VALUE ...] [--json] [--request SPEC]
-    maintenance-constructs switch on|off|clear|status [--path PATH | --store-arn ARN]
-    maintenance-constructs switch window START END [--path PATH | --store-arn ARN]
+    maintenance-constructs switch on|off|clear|status [--path PREFIX ...|--only IDS|--store-arn ARN]
+    maintenance-constructs switch on|off --at TIME|+SECONDS [--path PREFIX ... | --only IDS]
+    maintenance-constructs switch window START END [--path PREFIX ... | --store-arn ARN]
     maintenance-constructs check URL [--expect on|off] [--wait SECONDS] [--json] [--door PATH]
     maintenance-constructs serve [--state on|off] [--port N] [--client-ip IP] [--door PATH]
 

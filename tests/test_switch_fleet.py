@@ -339,3 +339,17 @@ def test_status_that_could_not_read_one_store_says_so_and_exits_2(
         "read the key 'maintenance': AccessDeniedException: not authorized"
     )
     assert "no key" not in lines[2] and lines[0].startswith("Brands/Blue: now ON;")
+
+
+def test_status_of_a_door_not_deployed_yet_says_so_and_exits_2(
+    aws_stubs: tuple[dict[str, Stubber], list[Stacks]],
+    doors: list[Door],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, stacks = aws_stubs
+    stacks[0] = Stacks(doors, missing="Prod")
+    assert main(["switch", "status", "--path", "Prod"]) == 2
+    assert capsys.readouterr().out.startswith(
+        "Prod/Maintenance: now unknown; deploy-time ON; store not found: the stack Prod has no "
+        "output "
+    )

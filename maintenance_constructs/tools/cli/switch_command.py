@@ -188,8 +188,11 @@ def _status(args: argparse.Namespace) -> int:
             store = f"store {outcome.store}: {describe_value(outcome.value, now)}"
         else:
             state = "unknown"
-            where = f"store {outcome.store}" if outcome.store else "store not found"
-            store = f"{where}: could not read the key 'maintenance': {outcome.error}"
+            store = (
+                f"store {outcome.store}: could not read the key 'maintenance': {outcome.error}"
+                if outcome.store
+                else f"store not found: {outcome.error}"
+            )
         print(f"{door.path}: now {state}; deploy-time {deployed}; {store}")
     return 0 if all(outcome.ok for outcome in found.values()) else 2
 

@@ -8,7 +8,11 @@ import ipaddress
 import shutil
 from typing import Any
 
-from maintenance_constructs.edge_function.code_writer import function_code, function_config, literal_token
+from maintenance_constructs.edge_function.code_writer import (
+    function_code,
+    function_config,
+    literal_token,
+)
 from maintenance_constructs.edge_function.size import check_code_size
 from maintenance_constructs.errors import MaintenanceConfigError
 from maintenance_constructs.response import MaintenanceResponse

@@ -19,8 +19,8 @@ from aws_cdk.assertions import Match, Template
 from function_runner import ENGINES
 
 from maintenance_constructs import CloudFrontFunctionMaintenance, MaintenanceConfigError
-from maintenance_constructs.edge_function.compose import compose_code
 from maintenance_constructs.edge_function.code_writer import function_code, function_config
+from maintenance_constructs.edge_function.compose import compose_code
 from maintenance_constructs.response import MaintenanceResponse
 from maintenance_constructs.tools.evaluate.function_engines import run_function, viewer_request
 

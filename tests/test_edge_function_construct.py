@@ -4,6 +4,7 @@ changes (only the function's code), and the associations with the distribution's
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -221,10 +222,10 @@ def test_400_ipv4_cidrs_fit_as_the_docs_say() -> None:
         return run
 
     assert build(400)().code_bytes <= 10240
-    with pytest.raises(
-        ValueError, match=r"^allowed_cidrs: .*About 5[0-9][0-9] of the 600 allowlist"
-    ):
+    with pytest.raises(ValueError, match=r"^allowed_cidrs: ") as refused:
         build(600)()
+    fit = int(re.search(r"About (\d+) of the 600 allowlist entries", str(refused.value))[1])
+    assert 400 <= fit < 600, "at least 400 /24s fit with the default response"
 
 
 PREVIEW_APP = """

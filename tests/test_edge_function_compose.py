@@ -141,7 +141,7 @@ def test_the_combined_code_has_one_import_of_each_module_and_one_handler() -> No
         "import crypto from 'crypto';",
     ]
     scope_start = code.index("const appHandler=(function(cloudfront){")
-    scope_end = code.index("return handler;\n})(cf);")
+    scope_end = code.index("return typeof handler==='function'?handler:null;\n})(cf);")
     handlers = [m.start() for m in re.finditer(r"async function handler\(", code)]
     inside = [at for at in handlers if scope_start < at < scope_end]
     assert len(handlers) == 2 and len(inside) == 1, "one top-level handler, the app's inside"
@@ -231,9 +231,7 @@ def test_the_toggle_changes_only_the_maintenance_code(
 ) -> None:
     off, on = sites[(kind, "false")], sites[(kind, "true")]
     changed = sorted(k for k in on["Resources"] if on["Resources"][k] != off["Resources"].get(k))
-    assert changed and all(
-        re.match(r"(Cdn|Brand)Maintenance(Function|Combined)", k) for k in changed
-    )
+    assert changed and all(re.match(r"(Cdn|Brand)Maintenance(Function|With)", k) for k in changed)
     assert set(on["Resources"]) == set(off["Resources"])
     rewrite = next(k for k in _functions(on) if k.startswith("Rewrite"))
     assert on["Resources"][rewrite] == off["Resources"][rewrite], "the app's function stays"
@@ -244,7 +242,7 @@ def test_the_behavior_gets_the_combined_function_and_others_the_plain_one(
     sites: dict[tuple[str, str], dict[str, Any]], kind: str
 ) -> None:
     template = Template.from_string(json.dumps(sites[(kind, "true")]))
-    combined = next(k for k in _functions(sites[(kind, "true")]) if "Combined" in k)
+    combined = next(k for k in _functions(sites[(kind, "true")]) if "MaintenanceWith" in k)
     plain = next(k for k in _functions(sites[(kind, "true")]) if "MaintenanceFunction" in k)
     template.has_resource_properties(
         "AWS::CloudFront::Distribution",
@@ -337,7 +335,9 @@ def test_the_synthesized_combined_functions_answer_as_both_parts(
 ) -> None:
     """Both distributions' combined functions, as synthesized off and on, with the app's
     redirects in the shared store: the app answers every request maintenance passes."""
-    combined = [f for k, f in _functions(sites[("shared", state)]).items() if "Combined" in k]
+    combined = [
+        f for k, f in _functions(sites[("shared", state)]).items() if "MaintenanceWith" in k
+    ]
     assert len(combined) == 2
     keys = {"/old": "/new"}
     cases = [
@@ -349,3 +349,83 @@ def test_the_synthesized_combined_functions_answer_as_both_parts(
     for function in combined:
         got = [_outcome(a) for a in run_function(_code(function), cases, engine=engine)]
         assert got == [503 if on else (301, "/new"), (301, "/new"), 503 if on else "/page"]
+
+
+def test_imports_with_comments_and_windows_line_ends_are_read() -> None:
+    app = "import cf from 'cloudfront'; // the app's store\r\n" + SPA_JS1.replace("\n", "\r\n")
+    code = compose_code(_maintenance(False), "Site/Rewrite", app)
+    [answer] = run_function(code, [viewer_request(ip=OUTSIDE, uri="/docs/")])
+    assert answer["uri"] == "/docs/index.html"
+
+
+@pytest.mark.parametrize(
+    ("app", "fragment"),
+    [
+        (
+            "// CloudFront calls function handler(event)\nfunction main(e) { return e.request; }",
+            "no top-level `function handler`",
+        ),
+        (
+            "function handler(e) { var b = e.request.uri.toUTF8(); return e.request; }",
+            ".toUTF8(), a string method of cloudfront-js-1.0",
+        ),
+    ],
+)
+def test_a_handler_only_in_a_comment_and_1_0_only_methods_are_refused(
+    app: str, fragment: str
+) -> None:
+    with pytest.raises(MaintenanceConfigError, match=re.escape(fragment)):
+        compose_code(_maintenance(True), "Site/Other", app)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_app_that_logs_still_runs_here(engine: str) -> None:
+    """console.log goes to the function's logs at the edge; here it must not mix with the
+    answers the preview reads."""
+    app = "function handler(event) {\n    console.log('seen ' + event.request.uri);\n" + (
+        "    return event.request;\n}\n"
+    )
+    code = compose_code(_maintenance(False), "Site/Logger", app)
+    [answer] = run_function(code, [viewer_request(ip=OUTSIDE, uri="/x")], engine=engine)
+    assert answer["uri"] == "/x"
+
+
+def test_a_function_referenced_by_ref_is_found() -> None:
+    from maintenance_constructs.edge_function.combined import app_function
+
+    stack = cdk.Stack(cdk.App(), "Site", env=cdk.Environment(region="us-east-1"))
+    rewrite = cloudfront.Function(
+        stack, "Rewrite", code=cloudfront.FunctionCode.from_inline(SPA_JS1)
+    )
+    resource = rewrite.node.default_child
+    assert isinstance(resource, cloudfront.CfnFunction)
+    found = app_function(stack, {"Ref": stack.resolve(resource.logical_id)})
+    assert found is not None and found.node.path == resource.node.path
+
+
+def test_when_every_behavior_runs_a_combined_function_the_plain_one_reads_no_store() -> None:
+    """A store serves a limited number of functions: the unused plain function does not take
+    one of them."""
+    app = cdk.App(context={"maintenance": "false"})
+    stack = cdk.Stack(app, "Site", env=cdk.Environment(region="us-east-1"))
+    rewrite = cloudfront.Function(
+        stack, "Rewrite", code=cloudfront.FunctionCode.from_inline(SPA_JS1)
+    )
+    cdn = cloudfront.Distribution(
+        stack,
+        "Cdn",
+        default_behavior=cloudfront.BehaviorOptions(
+            origin=origins.HttpOrigin("origin.example.com"),
+            function_associations=[
+                cloudfront.FunctionAssociation(
+                    function=rewrite, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                )
+            ],
+        ),
+    )
+    CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn)
+    functions = _functions(Template.from_stack(stack).to_json())
+    plain = next(f for k, f in functions.items() if k.startswith("MaintenanceFunction"))
+    combined = next(f for k, f in functions.items() if k.startswith("MaintenanceWith"))
+    assert "KeyValueStoreAssociations" not in plain["Properties"]["FunctionConfig"]
+    assert combined["Properties"]["FunctionConfig"]["KeyValueStoreAssociations"]

@@ -277,7 +277,11 @@ def test_the_function_door_answers_by_the_clock_during_a_scheduled_window(
 def test_the_docs_behavior_runs_its_rewrite_after_maintenance() -> None:
     """The example's /docs/* behavior keeps its SPA rewrite: its combined function's table
     shows the rewritten path for requests that pass, and the 503 for the rest while on."""
-    [door] = [d for d in example_preview().front_doors if d.name.endswith("/Maintenance/Combined1")]
+    [door] = [
+        d
+        for d in example_preview().front_doors
+        if d.name.endswith("/Maintenance/WithMaintenanceFunctionExampleDocsRewrite")
+    ]
     rows = {(r.client, r.request.path, r.request.accept): r for r in door.rows}
     allowed = next(
         r for k, r in rows.items() if k[0].startswith("allow-listed") and k[1] == "/docs/x"

@@ -82,11 +82,14 @@ class AssociateAtSynthesis:
             return
         if self._claimed_by_another(chosen):
             return
+        plain = Stack.of(self.distribution).resolve(self.function.function_arn)
+        runs_plain = False
         for name in chosen:
             where, behavior = found[name]
             arn = self._arn(name, behavior or {})
             if arn is None:
                 continue
+            runs_plain = runs_plain or arn == plain
             kept = [
                 a
                 for a in (behavior or {}).get("functionAssociations") or []
@@ -99,6 +102,16 @@ class AssociateAtSynthesis:
             self.distribution.add_property_override(
                 f"DistributionConfig.{where}.FunctionAssociations", associations
             )
+        if not runs_plain and not self.errors:
+            self._unhook_plain()
+
+    def _unhook_plain(self) -> None:
+        """Every behavior runs a combined function: the plain one stays (its code is the
+        maintenance code the combined ones are made from) but reads no store, so it does not
+        count against the functions a store may serve."""
+        resource = self.function.node.default_child
+        assert isinstance(resource, cloudfront.CfnFunction)
+        resource.add_property_deletion_override("FunctionConfig.KeyValueStoreAssociations")
 
     def _claimed_by_another(self, chosen: list[str]) -> bool:
         """Two maintenance functions on one behavior: the second association would replace the

@@ -5,6 +5,7 @@ it); only the behavior's association moves to the combined function."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,9 +25,12 @@ __all__ = ["CombinedFunctions", "app_function"]
 
 def app_function(stack: Stack, arn: Any) -> cloudfront.CfnFunction | None:
     """The app's CfnFunction an association's ``FunctionARN`` refers to, in ``stack``."""
-    if not (isinstance(arn, dict) and "Fn::GetAtt" in arn):
+    if isinstance(arn, dict) and "Fn::GetAtt" in arn:
+        logical_id = arn["Fn::GetAtt"][0]
+    elif isinstance(arn, dict) and "Ref" in arn:  # a CloudFront Function's Ref is its ARN
+        logical_id = arn["Ref"]
+    else:
         return None
-    logical_id = arn["Fn::GetAtt"][0]
     for node in stack.node.find_all():
         if (
             isinstance(node, cloudfront.CfnFunction)
@@ -63,7 +67,7 @@ class CombinedFunctions:
             code = self._combined_code(app, name)
             function = cloudfront.Function(
                 self.owner,
-                f"Combined{len(self.made) + 1}",
+                self._child_id(name),
                 code=cloudfront.FunctionCode.from_inline(code),
                 runtime=cloudfront.FunctionRuntime.JS_2_0,
                 key_value_store=self.store,
@@ -77,6 +81,15 @@ class CombinedFunctions:
             )
             self.made[name] = function
         return Stack.of(self.owner).resolve(self.made[name].function_arn)
+
+    def _child_id(self, name: str) -> str:
+        """``With<app function's path>``: named after the app function, so removing one never
+        moves another's code into a function a behavior still runs."""
+        base = "With" + re.sub(r"[^A-Za-z0-9]", "", name)[-120:]
+        taken = {child.node.id for child in self.owner.node.children}
+        return next(
+            f"{base}{n or ''}" for n in range(len(taken) + 1) if f"{base}{n or ''}" not in taken
+        )
 
     def _combined_code(self, app: cloudfront.CfnFunction, name: str) -> str:
         properties = resolved_properties(app)

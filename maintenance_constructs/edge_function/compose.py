@@ -21,11 +21,18 @@ APP_RUNTIMES = ("cloudfront-js-1.0", "cloudfront-js-2.0")
 """The runtimes of app functions that can be combined (the result runs on 2.0)."""
 _MAINTENANCE_HANDLER = "async function handler(event){"
 _IMPORT = re.compile(
-    r"""^[ \t]*import[ \t]+(\w+)[ \t]+from[ \t]+['"]([\w./-]+)['"][ \t]*;?[ \t]*$""", re.M
+    r"""^[ \t]*import[ \t]+(\w+)[ \t]+from[ \t]+['"]([\w./-]+)['"][ \t]*;?[ \t]*"""
+    r"""(?://[^\n]*)?$""",
+    re.M,
 )
+_RUNTIME_1_ONLY = re.compile(r"\.(bytesFrom|fromBytes|fromUTF8|toBytes|toUTF8)\s*\(")
+"""String methods of cloudfront-js-1.0 that 2.0, which the combined function runs on, lacks."""
 _OWN_MODULES = {"cloudfront": "cf", "crypto": "crypto"}
 """The modules the maintenance code imports, by the names it gives them."""
 _ANY_IMPORT = re.compile(r"^[ \t]*(import|export)\b", re.M)
+_COMMENTS = re.compile(r"/\*.*?\*/|(?<![:'\"\\])//[^\n]*", re.S)
+"""Comments, left out where the code is searched for its handler and imports (a ``//`` after a
+colon or a quote is taken for a URL in a string)."""
 _HANDLER = re.compile(
     r"\b(async[ \t]+)?function[ \t]+handler[ \t]*\(|\b(var|let|const)[ \t]+handler\b"
 )
@@ -34,6 +41,16 @@ _HANDLER = re.compile(
 def _app_parts(name: str, code: str) -> tuple[list[str], list[str], str]:
     """The app code's imported names, the maintenance code's names to give them, and the code
     without its import lines; refused when it imports anything else or has no handler."""
+    code = code.replace("\r\n", "\n")
+    only_1_0 = _RUNTIME_1_ONLY.search(code)
+    if only_1_0:
+        raise MaintenanceConfigError(
+            f"behaviors: the function {name} calls .{only_1_0.group(1)}(), a string method of "
+            "cloudfront-js-1.0 that cloudfront-js-2.0 (which the combined function runs on) "
+            "does not have, so every request that passes maintenance would fail. Rewrite "
+            "those calls for 2.0 (String.fromCharCode, Buffer), or leave the behavior out "
+            "(behaviors=[...])."
+        )
     names, given = [], []
     for local, module in _IMPORT.findall(code):
         if module not in _OWN_MODULES:
@@ -45,7 +62,7 @@ def _app_parts(name: str, code: str) -> tuple[list[str], list[str], str]:
         names.append(local)
         given.append(_OWN_MODULES[module])
     body = _IMPORT.sub("", code)
-    if _ANY_IMPORT.search(body) or not _HANDLER.search(body):
+    if _ANY_IMPORT.search(_COMMENTS.sub("", body)) or not _HANDLER.search(_COMMENTS.sub("", body)):
         raise MaintenanceConfigError(
             f"behaviors: the code of the function {name} has no top-level `function handler` "
             "(or has an import or export this construct cannot read), so it cannot be "
@@ -66,11 +83,12 @@ def compose_code(maintenance: str, name: str, app: str) -> str:
     own = maintenance.replace(_MAINTENANCE_HANDLER, "async function maintenance(event){")
     return (
         own
-        + f"const appHandler=(function({','.join(names)}){{\n{body.strip()}\nreturn handler;\n}})"
+        + f"const appHandler=(function({','.join(names)}){{\n{body.strip()}\n"
+        + "return typeof handler==='function'?handler:null;\n})"
         + f"({','.join(given)});\n"
         + "async function handler(event){\n"
         + "var passed=await maintenance(event);\n"
-        + "if(passed!==event.request)return passed;\n"
+        + "if(passed!==event.request||appHandler===handler||appHandler===null)return passed;\n"
         + "return appHandler(event);\n"
         + "}\n"
     )

@@ -6,6 +6,7 @@ runtime. One process answers a whole batch of viewer requests."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -87,7 +88,7 @@ _NODE = (
 const input = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
 run(input.cases, function (text, error) {
     if (error) { console.error(String(error)); process.exit(1); }
-    process.stdout.write(text);
+    require('fs').writeFileSync(process.argv[3], text);
 });
 """
 )
@@ -158,17 +159,19 @@ def run_function(
         if engine == "node":
             script = Path(folder) / "function.cjs"
             script.write_text(node_runnable(code), encoding="utf-8")
-            command = [program, str(script), str(data)]
+            command = [program, str(script), str(data), str(data.with_name("answers.json"))]
         else:
             (Path(folder) / "cloudfront.js").write_text(_NJS_STUB, encoding="utf-8")
             script = Path(folder) / "function.js"
             script.write_text(_njs_runnable(code, data), encoding="utf-8")
             command = [program, "-t", "module", "-p", folder, str(script)]
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
-        answers = Path(folder) / "answers.json"  # njs's console.log cuts long lines
+        answers = Path(folder) / "answers.json"  # not stdout: an app's code may log there
         output = (answers.read_text("utf-8") if answers.exists() else done.stdout).strip()
     if done.returncode != 0 or not output or output.startswith("FAILED"):
-        tail = (done.stderr.strip() or output).splitlines()[-1:] or ["(no output)"]
+        lines = (done.stderr.strip() or output).splitlines()
+        errors = [line.strip() for line in lines if re.search(r"\b\w*Error\b", line)]
+        tail = errors[:1] or lines[-1:] or ["(no output)"]
         raise MaintenanceConfigError(
             f"preview: the CloudFront Function failed on {engine}: {tail[0]}"
         )

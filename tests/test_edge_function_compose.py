@@ -292,6 +292,24 @@ def test_two_distributions_share_one_store(sites: dict[tuple[str, str], dict[str
     assert all(o == {"Fn::GetAtt": [stores[0], "Arn"]} for o in outputs)
 
 
+def _distribution_running(
+    stack: cdk.Stack, function: cloudfront.IFunction
+) -> cloudfront.Distribution:
+    """A distribution whose default behavior runs ``function`` on viewer request."""
+    return cloudfront.Distribution(
+        stack,
+        "Cdn",
+        default_behavior=cloudfront.BehaviorOptions(
+            origin=origins.HttpOrigin("origin.example.com"),
+            function_associations=[
+                cloudfront.FunctionAssociation(
+                    function=function, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                )
+            ],
+        ),
+    )
+
+
 def test_an_app_function_with_its_own_store_needs_store() -> None:
     app = cdk.App()
     stack = cdk.Stack(app, "Site", env=cdk.Environment(region="us-east-1"))
@@ -303,18 +321,7 @@ def test_an_app_function_with_its_own_store_needs_store() -> None:
         runtime=cloudfront.FunctionRuntime.JS_2_0,
         key_value_store=own,
     )
-    cdn = cloudfront.Distribution(
-        stack,
-        "Cdn",
-        default_behavior=cloudfront.BehaviorOptions(
-            origin=origins.HttpOrigin("origin.example.com"),
-            function_associations=[
-                cloudfront.FunctionAssociation(
-                    function=rewrite, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
-                )
-            ],
-        ),
-    )
+    cdn = _distribution_running(stack, rewrite)
     CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn)
     with pytest.raises(Exception, match=r"Site/Redirect reads its own KeyValueStore.*store="):
         app.synth()
@@ -411,18 +418,7 @@ def test_when_every_behavior_runs_a_combined_function_the_plain_one_reads_no_sto
     rewrite = cloudfront.Function(
         stack, "Rewrite", code=cloudfront.FunctionCode.from_inline(SPA_JS1)
     )
-    cdn = cloudfront.Distribution(
-        stack,
-        "Cdn",
-        default_behavior=cloudfront.BehaviorOptions(
-            origin=origins.HttpOrigin("origin.example.com"),
-            function_associations=[
-                cloudfront.FunctionAssociation(
-                    function=rewrite, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
-                )
-            ],
-        ),
-    )
+    cdn = _distribution_running(stack, rewrite)
     CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn)
     functions = _functions(Template.from_stack(stack).to_json())
     plain = next(f for k, f in functions.items() if k.startswith("MaintenanceFunction"))

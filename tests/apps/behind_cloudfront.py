@@ -17,6 +17,7 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 
+from apps.shapes import public_vpc
 from maintenance_constructs import AlbMaintenance
 from maintenance_constructs.tools.preview.report import Preview, preview_assemblies
 
@@ -29,15 +30,7 @@ def _alb(stack: cdk.Stack, id: str, *, name: str | None = None) -> elbv2.Applica
     carries AlbMaintenance."""
     vpc = stack.node.try_find_child("Vpc")
     if not isinstance(vpc, ec2.Vpc):
-        vpc = ec2.Vpc(
-            stack,
-            "Vpc",
-            nat_gateways=0,
-            max_azs=2,
-            subnet_configuration=[
-                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC)
-            ],
-        )
+        vpc = public_vpc(stack)
     alb = elbv2.ApplicationLoadBalancer(
         stack, id, vpc=vpc, internet_facing=True, load_balancer_name=name
     )

@@ -51,7 +51,8 @@ def _office(scope: Construct) -> list[str]:
     return [*OFFICE, *extra]
 
 
-def _vpc(stack: cdk.Stack) -> ec2.Vpc:
+def public_vpc(stack: cdk.Stack) -> ec2.Vpc:
+    """A VPC of public subnets in two zones, no NAT gateways (nothing to pay for)."""
     return ec2.Vpc(
         stack,
         "Vpc",
@@ -87,7 +88,7 @@ def ecs_service(app: cdk.App) -> None:
     service = ecs_patterns.ApplicationLoadBalancedFargateService(
         stack,
         "Service",
-        vpc=_vpc(stack),
+        vpc=public_vpc(stack),
         assign_public_ip=True,
         task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(
             image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable")
@@ -112,7 +113,7 @@ def asg_https(app: cdk.App) -> None:
     """An Auto Scaling group behind an HTTPS listener (HTTP redirects to it), scaling on
     request count; the app rule for its host at 100."""
     stack = cdk.Stack(app, "AsgApp", env=ENV)
-    vpc = _vpc(stack)
+    vpc = public_vpc(stack)
     asg = autoscaling.AutoScalingGroup(
         stack,
         "Asg",
@@ -206,7 +207,7 @@ def shared_alb(app: cdk.App) -> None:
     own window) and an admin listener served on the load balancer's DNS name; an ECS service
     attached to a target group of a custom ALB."""
     stack = cdk.Stack(app, "SharedAlb", env=ENV)
-    vpc = _vpc(stack)
+    vpc = public_vpc(stack)
     alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
     web = _http_404(alb)
     groups = {
@@ -259,7 +260,7 @@ def path_routed(app: cdk.App) -> None:
     maintenance construct; everything else gets the default 404. The maintenance follows the
     app's routing: no target_groups."""
     stack = cdk.Stack(app, "PathApp", env=ENV)
-    vpc = _vpc(stack)
+    vpc = public_vpc(stack)
     alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
     listener = _http_404(alb)
     stable, canary = (
@@ -307,7 +308,7 @@ def sign_in(app: cdk.App) -> None:
     """Cognito sign-in in front of the app on an HTTPS listener: allow-listed clients and the
     health check must still pass through the sign-in, as they do with maintenance off."""
     stack = cdk.Stack(app, "SignInApp", env=ENV)
-    vpc = _vpc(stack)
+    vpc = public_vpc(stack)
     alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
     https = alb.add_listener(
         "Https",
@@ -356,7 +357,7 @@ def multi_target(app: cdk.App) -> None:
     service = ecs_patterns.ApplicationMultipleTargetGroupsFargateService(
         stack,
         "Service",
-        vpc=_vpc(stack),
+        vpc=public_vpc(stack),
         assign_public_ip=True,
         task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageProps(
             image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable"),
@@ -383,7 +384,7 @@ def blue_green(app: cdk.App) -> None:
     blue by default, a test listener on 8080 to green; CodeDeploy swaps them outside the
     template. The maintenance covers the production listener only (both warnings expected)."""
     stack = cdk.Stack(app, "BlueGreenApp", env=ENV)
-    vpc = _vpc(stack)
+    vpc = public_vpc(stack)
     alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
     blue, green = (
         elbv2.ApplicationTargetGroup(stack, name, vpc=vpc, port=80, target_type=elbv2.TargetType.IP)
@@ -429,7 +430,7 @@ def blue_green(app: cdk.App) -> None:
 
 def _network(scope: cdk.Stack) -> tuple[elbv2.ApplicationListener, elbv2.ApplicationTargetGroup]:
     """A VPC, an ALB with a 404 listener, a blue target group and the app rule at 100."""
-    vpc = _vpc(scope)
+    vpc = public_vpc(scope)
     alb = elbv2.ApplicationLoadBalancer(scope, "Alb", vpc=vpc, internet_facing=True)
     listener = _http_404(alb)
     blue = elbv2.ApplicationTargetGroup(

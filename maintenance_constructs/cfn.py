@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import jsii
-from aws_cdk import CfnResource, Stack
+from aws_cdk import CfnElement, CfnResource, Stack
 from constructs import IConstruct
 
-__all__ = ["cloudformation_case", "resolved_properties", "resources_by_type"]
+__all__ = [
+    "cloudformation_case",
+    "construct_path",
+    "referenced_element",
+    "resolved_properties",
+    "resources_by_type",
+]
 
 # Keys whose values are the user's own map (their keys are data, not property names).
 _MAPS = {"authenticationRequestExtraParams", "AuthenticationRequestExtraParams"}
@@ -58,3 +64,23 @@ def cloudformation_case(value: Any) -> Any:
         else:
             result[_SPELLED.get(key, key[0].upper() + key[1:])] = cloudformation_case(item)
     return result
+
+
+def referenced_element(stack: Stack, value: Any) -> CfnElement | None:
+    """The element of ``stack`` a resolved ``Ref`` or ``Fn::GetAtt`` refers to, if any."""
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        logical_id = value["Fn::GetAtt"][0]
+    elif isinstance(value, dict) and "Ref" in value:
+        logical_id = value["Ref"]
+    else:
+        return None
+    for node in stack.node.find_all():
+        if isinstance(node, CfnElement) and stack.resolve(node.logical_id) == logical_id:
+            return node
+    return None
+
+
+def construct_path(element: IConstruct) -> str:
+    """An L1's path as a reader knows it: its L2's, when it is the L2's ``Resource``."""
+    path = element.node.path
+    return path[: -len("/Resource")] if path.endswith("/Resource") else path

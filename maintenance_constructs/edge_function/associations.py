@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import jsii
-from aws_cdk import CfnElement, IAspect, Stack
+from aws_cdk import IAspect, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from constructs import IConstruct, IValidation
 
-from ..cfn import resolved_properties
+from ..cfn import construct_path, referenced_element, resolved_properties
 from ..errors import MaintenanceConfigError
 from .combined import CombinedFunctions, app_function
 
@@ -29,18 +29,10 @@ _CLAIMS_ATTRIBUTE = "_maintenance_constructs_function_behaviors"
 def _named(stack: Stack, value: Any) -> str:
     """A function ARN from the template as a reader knows it: the construct path of the
     resource it refers to (a ``Ref`` or ``Fn::GetAtt``), or the ARN itself."""
-    logical_id = None
-    if isinstance(value, dict) and "Fn::GetAtt" in value:
-        logical_id = str(value["Fn::GetAtt"][0])
-    elif isinstance(value, dict) and "Ref" in value:
-        logical_id = str(value["Ref"])
-    if logical_id is None:
-        return value if isinstance(value, str) else str(value)
-    for node in stack.node.find_all():
-        if isinstance(node, CfnElement) and stack.resolve(node.logical_id) == logical_id:
-            path = node.node.path
-            return path[: -len("/Resource")] if path.endswith("/Resource") else path
-    return logical_id
+    element = referenced_element(stack, value)
+    if element is not None:
+        return construct_path(element)
+    return value if isinstance(value, str) else str(value)
 
 
 @jsii.implements(IAspect, IValidation)

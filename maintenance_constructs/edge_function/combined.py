@@ -9,11 +9,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import CfnElement, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from constructs import Construct
 
-from ..cfn import resolved_properties
+from ..cfn import construct_path, referenced_element, resolved_properties
 from ..errors import MaintenanceConfigError
 from ..shared import FUNCTION_METADATA_TYPE
 from .code_writer import MAX_FUNCTION_CODE_BYTES, function_code
@@ -24,25 +24,10 @@ __all__ = ["CombinedFunctions", "app_function"]
 
 
 def app_function(stack: Stack, arn: Any) -> cloudfront.CfnFunction | None:
-    """The app's CfnFunction an association's ``FunctionARN`` refers to, in ``stack``."""
-    if isinstance(arn, dict) and "Fn::GetAtt" in arn:
-        logical_id = arn["Fn::GetAtt"][0]
-    elif isinstance(arn, dict) and "Ref" in arn:  # a CloudFront Function's Ref is its ARN
-        logical_id = arn["Ref"]
-    else:
-        return None
-    for node in stack.node.find_all():
-        if (
-            isinstance(node, cloudfront.CfnFunction)
-            and stack.resolve(node.logical_id) == logical_id
-        ):
-            return node
-    return None
-
-
-def _path(node: CfnElement) -> str:
-    path = node.node.path
-    return path[: -len("/Resource")] if path.endswith("/Resource") else path
+    """The app's CfnFunction an association's ``FunctionARN`` refers to, in ``stack`` (by
+    ``Fn::GetAtt``, or ``Ref``: a CloudFront Function's Ref is its ARN)."""
+    element = referenced_element(stack, arn)
+    return element if isinstance(element, cloudfront.CfnFunction) else None
 
 
 class CombinedFunctions:
@@ -62,7 +47,7 @@ class CombinedFunctions:
     def arn_for(self, app: cloudfront.CfnFunction) -> Any:
         """The ARN (as the template writes it) of the function that runs maintenance, then
         ``app``'s code; refused (one line with the fix) when the two cannot be combined."""
-        name = _path(app)
+        name = construct_path(app)
         if name not in self.made:
             code = self._combined_code(app, name)
             function = cloudfront.Function(

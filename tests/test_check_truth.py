@@ -78,6 +78,18 @@ app.synth()
 )
 
 
+def _kept(server: ThreadingHTTPServer, servers: list[ThreadingHTTPServer]) -> str:
+    """A started server's URL, the server kept for ``_stop_all``."""
+    servers.append(server)
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def _stop_all(servers: list[ThreadingHTTPServer]) -> None:
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def edges(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LocalEdge]:
     """Both doors from one synthesis (off and on) of one app."""
@@ -142,13 +154,10 @@ def hand_written() -> Iterator[Callable[[HandWritten], str]]:
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
+        return _kept(server, servers)
 
     yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    _stop_all(servers)
 
 
 @pytest.fixture(scope="module")
@@ -394,13 +403,10 @@ def served() -> Iterator[Callable[..., str]]:
     def start(edge: LocalEdge, state: str = "on") -> str:
         server = make_server(edge, state=state, client_ip=OUTSIDE, port=0)
         serve_forever(server)
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
+        return _kept(server, servers)
 
     yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    _stop_all(servers)
 
 
 @pytest.mark.parametrize("forwarded", ["office", "", "203.0.113.999", "x" * 300])

@@ -20,6 +20,12 @@ from aws_cdk import aws_wafv2 as wafv2
 from maintenance_constructs import AlbMaintenance
 
 ROOT = Path(__file__).resolve().parent.parent
+JSII_CACHE = {
+    "JSII_RUNTIME_PACKAGE_CACHE_ROOT": os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT")
+    or str(Path.home() / ".cache" / "aws" / "jsii" / "package-cache")
+}
+"""The jsii runtime's package cache, kept where the test run's own synths put it: a process
+given a stand-in home folder would otherwise unpack aws-cdk-lib again (seconds per synth)."""
 W = wafv2.CfnWebACL
 LISTENER_ARN = (
     "arn:aws:elasticloadbalancing:eu-west-1:111111111111:"
@@ -141,7 +147,7 @@ def run_cdk(
     env = {**os.environ, "CDK_VALIDATION": "false"}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     if home is not None:
-        env["HOME"] = str(home)
+        env.update(HOME=str(home), **JSII_CACHE)
     return subprocess.run(
         [str(ROOT / "node_modules" / ".bin" / "cdk"), "--no-notices", *args],
         cwd=cwd,

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .edge_function.construct import CloudFrontFunctionMaintenance
     from .edge_function.windows import MaintenanceWindow
     from .response import DEFAULT_JSON_BODY, MaintenanceResponse
+    from .scope import READ_ONLY
     from .toggle import is_maintenance_enabled
     from .waf.cloudfront import WAF_MAX_BODY_BYTES, CloudFrontMaintenance
     from .waf.regional import RegionalMaintenance
@@ -31,6 +32,7 @@ __all__ = [
     "ALB_MAX_BODY_BYTES",
     "DEFAULT_JSON_BODY",
     "MAINTENANCE_CONTEXT_KEY",
+    "READ_ONLY",
     "WAF_MAX_BODY_BYTES",
     "AlbMaintenance",
     "BypassTokenParameter",
@@ -54,6 +56,7 @@ _LAZY = {
     "CloudFrontMaintenance": ".waf.cloudfront",
     "DEFAULT_JSON_BODY": ".response",
     "MaintenanceResponse": ".response",
+    "READ_ONLY": ".scope",
     "RegionalMaintenance": ".waf.regional",
     "is_maintenance_enabled": ".toggle",
 }

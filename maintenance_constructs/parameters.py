@@ -128,6 +128,40 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
         },
     ),
     SharedParameter(
+        "methods",
+        "The HTTP methods turned away during maintenance: ``READ_ONLY`` (POST, PUT, PATCH, "
+        "DELETE) keeps the app readable; other requests reach the app as with maintenance "
+        "off. Upper-case names from GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; ``HEAD`` and "
+        "``OPTIONS`` (CORS preflight) are turned away only when named. Default: None, every "
+        "method.",
+        {
+            "alb": "An ``http-request-method`` condition on the 503 rules (and the browser and "
+            "traversal guard rules); its values count toward the 5 per rule, so the rules are "
+            "split when hosts, methods and paths do not fit one.",
+            "waf": "A method match in the rule (one statement per method, counted in the web "
+            "ACL's capacity).",
+            "function": "Compared with ``request.method``; the store switch and every window "
+            "turn away the same methods.",
+        },
+    ),
+    SharedParameter(
+        "paths",
+        "The paths under maintenance, as exact paths (``/cart``) or prefixes ending in ``*`` "
+        "(``/checkout/*``: every path that starts with ``/checkout/``), case-sensitive; "
+        "requests for other paths reach the app as with maintenance off. With ``methods``, "
+        "only those methods on those paths. Default: None, every path.",
+        {
+            "alb": "A ``path-pattern`` condition on the 503 rules; ALB patterns may also use "
+            "``*`` and ``?`` anywhere. A path with a ``..`` segment counts as in scope (a "
+            "guard rule), since the app may resolve it into a scoped path.",
+            "waf": "Compared with the decoded, normalized path (``/a/../checkout/x`` is "
+            "``/checkout/x``); only exact paths and trailing ``*`` prefixes.",
+            "function": "Compared with the path as the viewer sent it; a path with a dot "
+            "segment or an encoded dot, slash or backslash counts as in scope. Only exact "
+            "paths and trailing ``*`` prefixes.",
+        },
+    ),
+    SharedParameter(
         "priority",
         "Where the maintenance rules go among the front door's own rules.",
         {

@@ -18,6 +18,7 @@ __all__ = [
     "BYPASS_TOKEN_LENGTHS",
     "EVERY_PATH",
     "FUNCTION_METADATA_TYPE",
+    "SCOPE_METADATA_TYPE",
     "STATE_METADATA_TYPE",
     "STORE_METADATA_TYPE",
     "TOKEN_PARAMETER_METADATA_TYPE",
@@ -27,6 +28,7 @@ __all__ = [
     "bypass_cookie",
     "check_link_path",
     "cookie_from_pattern",
+    "path_problem",
 ]
 
 BYPASS_HEADER = "X-Maintenance-Bypass"
@@ -51,11 +53,31 @@ before a wildcard bypass pattern (``/static/*``) could forward ``/static/../admi
 
 STATE_METADATA_TYPE = "maintenance-constructs:state"
 """Construct metadata: whether a maintenance construct is on (read by status and preview)."""
+SCOPE_METADATA_TYPE = "maintenance-constructs:scope"
+"""Construct metadata: what a maintenance construct turns away, ``{"methods": [...] or null,
+"paths": [...] or null}`` (null: every one), read by preview, serve and check."""
 WAF_RULES_METADATA_TYPE = "maintenance-constructs:waf-rules"
 """Construct metadata: the web ACL rules a WAF construct owns."""
 TOKEN_PARAMETER_METADATA_TYPE = "maintenance-constructs:token-parameter"
 """Construct metadata naming the CloudFormation parameter a construct adds while on (the
 bypass token's SSM parameter), so the tools count it as part of the toggle."""
+
+
+MAX_PATTERN_LENGTH = 128
+"""The longest host or path pattern an ALB condition value takes."""
+_PATH = re.compile(r"[A-Za-z0-9_\-.$/~\"'@:+&*?]+")
+
+
+def path_problem(path: str) -> str | None:
+    """What makes ``path`` unusable as a path pattern on every front door (the characters an
+    ALB path pattern takes, its length, a leading ``/``), or None."""
+    if not path.startswith("/"):
+        return "must start with '/'"
+    if len(path) > MAX_PATTERN_LENGTH:
+        return f"must be at most {MAX_PATTERN_LENGTH} characters (it has {len(path)})"
+    if not _PATH.fullmatch(path):
+        return "may hold only A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?"
+    return None
 
 
 def bypass_cookie(token: str) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from aws_cdk import Token
 
 from .errors import MaintenanceConfigError
+from .shared import MAX_PATTERN_LENGTH, path_problem
 
 __all__ = [
     "IpNetwork",
@@ -25,8 +26,6 @@ IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _HOST = re.compile(r"[A-Za-z0-9\-_.*?]+")
 _LAST_LABEL = re.compile(r"\.[A-Za-z]+\Z")
-_PATH = re.compile(r"[A-Za-z0-9_\-.$/~\"'@:+&*?]+")
-MAX_PATTERN_LENGTH = 128
 
 
 def _literal_list(values: object, parameter: str) -> list[str]:
@@ -163,13 +162,9 @@ def normalize_paths(
     and drop duplicates."""
     paths: list[str] = []
     for path in _literal_list(values, parameter):
-        problem = None
-        if not path.startswith("/"):
-            problem = "must start with '/'"
-        elif len(path) > MAX_PATTERN_LENGTH:
-            problem = f"must be at most {MAX_PATTERN_LENGTH} characters (it has {len(path)})"
-        elif not _PATH.fullmatch(path):
-            problem = "may hold only A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?"
+        problem = path_problem(path)
+        if problem:
+            pass  # a path no front door takes
         elif not wildcards and ("*" in path or "?" in path):
             problem = "is a prefix here, so wildcards would match literally"
         elif _matches_every_path(path, wildcards=wildcards):

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MaintenanceConfigError
+from ...scope import EVERY_REQUEST, MaintenanceScope, scope_from_metadata
 from ...shared import (
     FUNCTION_METADATA_TYPE,
+    SCOPE_METADATA_TYPE,
     STATE_METADATA_TYPE,
     TOKEN_PARAMETER_METADATA_TYPE,
     WAF_RULES_METADATA_TYPE,
@@ -161,6 +163,8 @@ class ConstructState:
     """CloudFormation parameters the construct adds while on (the bypass token's)."""
     functions: tuple[str, ...] = ()
     """The logical ids of the construct's CloudFront Function (CloudFrontFunctionMaintenance)."""
+    scope: MaintenanceScope = EVERY_REQUEST
+    """What the construct turns away while on (``methods=`` and ``paths=``)."""
 
 
 def metadata_entries(outdir: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -179,6 +183,7 @@ def read_states(outdir: Path) -> list[ConstructState]:
     rules: dict[str, tuple[str, ...]] = {}
     parameters: dict[str, list[str]] = {}
     functions: dict[str, list[str]] = {}
+    scopes: dict[str, MaintenanceScope] = {}
     for path, item in metadata_entries(outdir):
         data = item.get("data") or {}
         if item.get("type") == STATE_METADATA_TYPE:
@@ -189,6 +194,8 @@ def read_states(outdir: Path) -> list[ConstructState]:
             parameters.setdefault(path.lstrip("/"), []).append(str(data.get("logicalId")))
         elif item.get("type") == FUNCTION_METADATA_TYPE:
             functions.setdefault(path.lstrip("/"), []).append(str(data.get("function")))
+        elif item.get("type") == SCOPE_METADATA_TYPE:
+            scopes[path.lstrip("/")] = scope_from_metadata(data)
     return [
         ConstructState(
             path=path,
@@ -197,6 +204,7 @@ def read_states(outdir: Path) -> list[ConstructState]:
             waf_rules=rules.get(path, ()),
             parameters=tuple(parameters.get(path, ())),
             functions=tuple(functions.get(path, ())),
+            scope=scopes.get(path, EVERY_REQUEST),
         )
         for path, data in sorted(states.items())
     ]

@@ -169,7 +169,7 @@ def _sequence(values: object, parameter: str, example: str) -> list[object]:
         )
     if not values:
         raise MaintenanceConfigError(
-            f"{parameter}: received an empty list, which would turn nothing away while "
+            f"{parameter}: received {values!r}, an empty list, which would turn nothing away while "
             f"maintenance is on; pass the ones to turn away (e.g. {example}), None for every "
             "one, or enabled=False to leave maintenance off."
         )

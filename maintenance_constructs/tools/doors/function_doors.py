@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...edge_function.config import FunctionConfig
+from ...scope import MaintenanceScope
 from ...shared import BYPASS_COOKIE, BYPASS_HEADER
 from ..app.resource_types import FUNCTION, readable_names
 from ..evaluate.function_code import (
@@ -104,7 +105,12 @@ def _case(request: Request) -> dict[str, Any]:
         elif isinstance(value, str):
             headers[name.lower()] = value
     return viewer_request(
-        ip=request.ip, uri=request.path, headers=headers, cookies=cookies, now=clock()
+        ip=request.ip,
+        uri=request.path,
+        method=request.method,
+        headers=headers,
+        cookies=cookies,
+        now=clock(),
     )
 
 
@@ -152,6 +158,7 @@ def _rows(
     config: FunctionConfig,
     requests: Sequence[Request] | None,
     behaviors: Behaviors | None,
+    scopes: Sequence[MaintenanceScope] = (),
 ) -> tuple[Row, ...]:
     """Rows from the sample requests (or ``requests``), each state's code run once on Node
     (paths whose behavior does not run the function reach the origin)."""
@@ -177,6 +184,7 @@ def _rows(
             [*config.paths, *_behavior_paths(behaviors)],
             record,
             carriers,
+            scopes,
         )
     )
     passed = [_uncovered(behaviors, request) for request in asked]
@@ -215,6 +223,7 @@ def function_doors(
     requests: Sequence[Request] | None,
     *,
     only: str | None = None,
+    scopes: Sequence[MaintenanceScope] = (),
 ) -> list[FrontDoor]:
     """The function doors of a stack whose code the toggle changes (or the one named
     ``only``), each function run once per state for all ``requests``."""
@@ -237,7 +246,7 @@ def function_doors(
                 DoorKind.FUNCTION,
                 names.get(logical_id, logical_id),
                 stack,
-                _rows(off_code, on_code, config, requests, behaviors),
+                _rows(off_code, on_code, config, requests, behaviors, scopes),
                 (
                     "Answers come from running the function on Node, now, with no store key: "
                     "the deploy-time state and the scheduled windows decide. `switch "

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ...errors import MaintenanceConfigError
+from ...scope import MaintenanceScope
 from ...shared import BYPASS_HEADER, EVERY_PATH, TRAVERSAL_PATTERNS, cookie_from_pattern
 from ..app.resource_types import LISTENER_RULE, is_maintenance_rule, readable_names
 from ..evaluate.listener_evaluator import condition_values, evaluate_listener, host_matches
@@ -94,6 +95,7 @@ def _listener_door(
     on: Mapping[str, Any],
     mine: Sequence[Mapping[str, Any]],
     requests: Sequence[Request] | None,
+    scopes: Sequence[MaintenanceScope],
 ) -> FrontDoor:
     arn = repr(reference)
     names = {**readable_names(off), **readable_names(on)}
@@ -122,7 +124,7 @@ def _listener_door(
         )
         paths = [p for p in paths if p != EVERY_PATH and p not in TRAVERSAL_PATTERNS]
         rows = sample_rows(
-            [concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine)
+            [concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine), scopes
         )
         seen = {repr((row.request, row.client)) for row in rows}
         rows += tuple(
@@ -139,6 +141,7 @@ def listener_doors(
     on: Mapping[str, Any],
     constructs: Sequence[str],
     requests: Sequence[Request] | None,
+    scopes: Sequence[MaintenanceScope] = (),
 ) -> list[FrontDoor]:
     """The listeners that carry maintenance rules, from resources of every stack (see
     :func:`~maintenance_constructs.tools.app.assembly.qualified`): a listener in one stack may
@@ -151,6 +154,6 @@ def listener_doors(
             by_listener.setdefault(repr(reference), []).append(resource["Properties"])
             references[repr(reference)] = (reference, qualified_id.rsplit("/", 1)[0])
     return [
-        _listener_door(references[key][1], references[key][0], off, on, mine, requests)
+        _listener_door(references[key][1], references[key][0], off, on, mine, requests, scopes)
         for key, mine in sorted(by_listener.items())
     ]

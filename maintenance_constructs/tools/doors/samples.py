@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from ...scope import MaintenanceScope
 from ...shared import BYPASS_HEADER
 from ..evaluate.listener_evaluator import condition_values
 from ..model import Answer, ClientKind, Request, Row
@@ -21,6 +22,7 @@ __all__ = [
     "parse_request",
     "sample_clients",
     "sample_rows",
+    "scope_requests",
 ]
 
 # Documentation ranges first (RFC 5737, RFC 3849): recognisable, and never a real client.
@@ -157,10 +159,12 @@ def sample_rows(
     paths: Sequence[str],
     answer: Callable[[Request], tuple[Answer, Answer]],
     token: TokenCarriers | None = None,
+    scopes: Sequence[MaintenanceScope] = (),
 ) -> tuple[Row, ...]:
     """Each host x an allow-listed and an outside client per family x ``/`` and each bypass
     path x a browser and an API client; with a bypass token, an outside client that sends it
-    (as the cookie from a browser, as the header from an API client)."""
+    (as the cookie from a browser, as the header from an API client). With partial ``scopes``,
+    each client also sends a write and a path in scope (:func:`scope_requests`)."""
     rows = []
     samples = sample_clients(cidrs)
     for host in hosts:
@@ -170,6 +174,9 @@ def sample_rows(
                     request = Request(host=host, ip=ip, path=path, accept=accept)
                     off, on = answer(request)
                     rows.append(Row(request=request, client=client, off=off, on=on))
+            for method, path, accept in scope_requests(scopes):
+                request = Request(host=host, ip=ip, path=path, accept=accept, method=method)
+                rows.append(Row(request, client, *answer(request)))
         outside = next((ip for ip, client in samples if client.startswith("outside")), None)
         if token is not None and outside is not None:
             header, cookie = token
@@ -181,3 +188,20 @@ def sample_rows(
                 off, on = answer(request)
                 rows.append(Row(request=request, client="with bypass token", off=off, on=on))
     return tuple(rows)
+
+
+def scope_requests(scopes: Sequence[MaintenanceScope]) -> list[tuple[str, str, str]]:
+    """(method, path, accept) beyond the GET ``/`` rows, so the rows show each partial scope
+    from both sides: a path in scope read by a browser and an API client, and a write to it
+    (the first method a scope names, else POST). Out of scope: ``/`` read (the plain rows), and
+    a write to ``/`` when only some paths are in scope."""
+    wanted: dict[tuple[str, str, str], None] = {}
+    for scope in (s for s in scopes if s.partial):
+        write = next((m for m in scope.methods or () if m not in ("GET", "HEAD")), "POST")
+        inside = concrete(scope.paths[0]) if scope.paths else "/"
+        if inside != "/":
+            for accept in (ClientKind.BROWSER, ClientKind.API):
+                wanted[("GET", inside, accept)] = None
+            wanted[(write, "/", ClientKind.API)] = None
+        wanted[(write, inside, ClientKind.API)] = None
+    return list(wanted)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...scope import MaintenanceScope
 from ...shared import BYPASS_HEADER
 from ..app.resource_types import WEB_ACL, readable_names
 from ..evaluate.web_acl_evaluator import evaluate_web_acl
@@ -89,6 +90,7 @@ def web_acl_doors(
     off: Mapping[str, Any],
     on: Mapping[str, Any],
     requests: Sequence[Request] | None,
+    scopes: Sequence[MaintenanceScope] = (),
 ) -> list[FrontDoor]:
     doors = []
     names = readable_names(on)
@@ -119,6 +121,7 @@ def web_acl_doors(
                 list(dict.fromkeys(_prefixes(added))),
                 answer,
                 waf_token(added),
+                scopes,
             )
         )
         doors.append(

@@ -97,12 +97,14 @@ def _bad_answer(host: str, error: BaseException) -> MaintenanceConfigError:
 
 
 def fetch(url: str, request: Request) -> Received:
-    """Send ``request`` (path, Accept, further headers) to ``url``'s origin."""
+    """Send ``request`` (method, path, Accept, further headers) to ``url``'s origin; a
+    method that carries a body sends an empty one."""
     host = urllib.parse.urlsplit(url).hostname or url
     target = urllib.parse.urljoin(url, request.path)
     headers = {"Accept": request.accept, "User-Agent": "maintenance-constructs-check"}
     headers.update({name: str(value) for name, value in request.headers})
-    outgoing = urllib.request.Request(target, headers=headers, method="GET")
+    data = b"" if request.method in ("POST", "PUT", "PATCH") else None
+    outgoing = urllib.request.Request(target, data=data, headers=headers, method=request.method)
     try:
         try:
             with _OPENER.open(outgoing, timeout=TIMEOUT) as response:

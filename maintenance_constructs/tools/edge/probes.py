@@ -118,7 +118,40 @@ def _clients(edge: LocalEdge) -> dict[str, str]:
 def _name(request: Request) -> str:
     client = "browser" if request.accept == ClientKind.BROWSER else "API client"
     extra = ", ".join(name for name, _ in request.headers)
-    return f"{client} {request.path}" + (f" (with {extra})" if extra else "")
+    method = "" if request.method == "GET" else f"{request.method} "
+    return f"{client} {method}{request.path}" + (f" (with {extra})" if extra else "")
+
+
+NO_SUCH_PATH = "__maintenance-check-no-such-path"
+"""The last segment of the paths ``check`` sends writes to: no app has it, so a write that
+reaches the app (maintenance off, or out of scope) finds nothing to change."""
+_SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+def scope_probes(edge: LocalEdge) -> list[Request]:
+    """For each partial scope of the door's constructs, a request in scope that can do no
+    harm if it reaches the app: a write (``DELETE`` when the scope turns it away, else its
+    first write) to a path under the scope that cannot exist, and a read there when only paths
+    are scoped. An exact-path scope with writes has no such path: it gets only a read, and a
+    write to it is never sent."""
+    found: dict[str, Request] = {}
+    for scope in (state.scope for state in edge.constructs if state.scope.partial):
+        # An ALB pattern with a wildcard has paths no app has: its wildcards filled so.
+        wild = [p.replace("?", "x").replace("*", NO_SUCH_PATH) for p in scope.paths or ()]
+        exact = [p for p in scope.paths or () if "*" not in p and "?" not in p]
+        unlikely = [p for p in wild if p not in exact]
+        path = f"/{NO_SUCH_PATH}" if scope.paths is None else next(iter(unlikely), None)
+        methods = scope.methods or ("DELETE",)
+        write = "DELETE" if "DELETE" in methods else methods[0]
+        sent = [(write, path)] if path else []
+        if scope.paths is not None and (path or exact):
+            sent.append(("GET", path or exact[0]))
+        for method, where in sent:
+            if where is None or (method not in _SAFE and where in exact):
+                continue
+            request = Request(host=edge.host, ip="", path=where, method=method)
+            found.setdefault(repr(request), request)
+    return list(found.values())
 
 
 def _covered(edge: LocalEdge) -> tuple[list[Request], str]:
@@ -222,6 +255,7 @@ def probes(edge: LocalEdge, *, token: str | None) -> list[Probe]:
     can tell (a door without an allowlist has no allow-listed client); token probes only with
     a token."""
     requests, home = _covered(edge)
+    requests += scope_probes(edge)
     drafts = [(_name(r), r, r, False) for r in requests]
     if token is not None:
         drafts += _token_drafts(edge, token, home)

@@ -44,10 +44,12 @@ class BadRequest(ValueError):
     """A request the local edge answers with 400 (the text says why, in one line)."""
 
 
-def request_of(path: str, headers: Any, *, client_ip: str, host: str) -> Request:
+def request_of(
+    path: str, headers: Any, *, client_ip: str, host: str, method: str = "GET"
+) -> Request:
     """The request as the front door sees it: the door's host (requests reach this server by
     its own address), the client address from ``X-Forwarded-For`` (its first entry) or the
-    default."""
+    default, and the method as sent."""
     forwarded = headers.get("X-Forwarded-For")
     ip = forwarded.split(",")[0].strip() if forwarded is not None else client_ip
     try:
@@ -68,6 +70,7 @@ def request_of(path: str, headers: Any, *, client_ip: str, host: str) -> Request
         ip=ip,
         path=path.split("?", 1)[0] or "/",
         accept=headers.get("Accept") or "*/*",
+        method=method,
         headers=extra,
     )
 
@@ -101,7 +104,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         try:
-            request = request_of(self.path, self.headers, client_ip=self.client_ip, host=self.host)
+            request = request_of(
+                self.path,
+                self.headers,
+                client_ip=self.client_ip,
+                host=self.host,
+                method=self.command,
+            )
             if self.swap is not None:
                 request = _swapped(request, *self.swap)
             answer = self.edge.answer(request, state=self.state)
@@ -145,7 +154,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _answer
+    # Every method a scope can name (methods=): each is answered as the door answers it.
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _answer
 
     def log_message(self, format: str, *args: Any) -> None:
         return  # the requests carry tokens: nothing is logged

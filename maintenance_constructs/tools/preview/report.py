@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ...scope import MaintenanceScope
 from ..app.assembly import read_messages, read_states, read_templates
 from ..app.secrets import literal_tokens, masked
 from ..app.states import synthesize_states
@@ -53,6 +54,8 @@ class Preview:
     warnings: tuple[SynthWarning, ...] = ()
     secrets: tuple[str, ...] = ()
     """Literal bypass tokens of the templates: never shown (see :func:`masked`)."""
+    scopes: tuple[tuple[str, MaintenanceScope], ...] = ()
+    """(construct path, scope) of each construct that turns away only some requests."""
 
     @property
     def only_maintenance(self) -> bool:
@@ -69,6 +72,10 @@ class Preview:
             "only_maintenance_rules": self.only_maintenance,
             "changes": [asdict(c) for c in self.changes],
             "warnings": [asdict(w) for w in self.warnings],
+            "scopes": [
+                {**scope.metadata(), "construct": path, "words": scope.words}
+                for path, scope in self.scopes
+            ],
             "front_doors": [
                 {
                     "kind": door.kind,
@@ -131,6 +138,7 @@ def preview_assemblies(
         on_value=on_value,
         warnings=_warnings(off_dir, on_dir),
         secrets=literal_tokens(on),
+        scopes=tuple((s.path, s.scope) for s in states if s.scope.partial),
     )
 
 
@@ -149,11 +157,15 @@ def _change_line(change: Change) -> str:
 
 
 def _table(door: FrontDoor) -> list[str]:
-    header = ("host", "client", "path", "accept", "maintenance off", "maintenance on")
+    # The method column only where a row sends something else than GET (a partial scope).
+    methods = any(row.request.method != "GET" for row in door.rows)
+    header = ("host", "client", *(["method"] if methods else []), "path", "accept")
+    header += ("maintenance off", "maintenance on")
     table = [header] + [
         (
             row.request.host,
             f"{row.request.ip} ({row.client})",
+            *([row.request.method] if methods else []),
             row.request.path,
             "browser"
             if row.request.accept == ClientKind.BROWSER
@@ -197,6 +209,9 @@ def _text(preview: Preview) -> str:
     else:
         others = sum(not c.maintenance for c in preview.changes)
         lines.append(f"WARNING: {others} change(s) are not maintenance rules (exit code 3).")
+    if preview.scopes:
+        lines += ["", "What maintenance turns away (methods=, paths=):"]
+        lines += [f"  {path}: {scope.words}" for path, scope in preview.scopes]
     if preview.warnings:
         lines += ["", "Synth warnings (the states they appear in):"]
         lines += [

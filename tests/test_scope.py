@@ -1,0 +1,129 @@
+"""methods= and paths=: what maintenance turns away, one definition for every front door (pure,
+no synthesis). The doors' own conditions are tested beside each door; the refusals are rows
+of the bad-input table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from maintenance_constructs import DEFAULT_JSON_BODY, READ_ONLY, MaintenanceConfigError
+from maintenance_constructs.scope import (
+    EVERY_REQUEST,
+    MaintenanceScope,
+    default_response,
+    maintenance_scope,
+    scope_from_metadata,
+)
+
+WRITES = maintenance_scope(methods=READ_ONLY, paths=None, door="function")
+CHECKOUT = maintenance_scope(methods=None, paths=["/checkout/*", "/cart"], door="waf")
+BOTH = maintenance_scope(methods=["POST"], paths=["/checkout/*"], door="alb")
+
+
+@pytest.mark.parametrize(
+    ("scope", "method", "path", "covered"),
+    [
+        (WRITES, "POST", "/", True),
+        (WRITES, "DELETE", "/orders/1", True),
+        (WRITES, "GET", "/", False),
+        (WRITES, "HEAD", "/", False),
+        (WRITES, "OPTIONS", "/", False),  # CORS preflight is not a write
+        (CHECKOUT, "GET", "/checkout/pay", True),
+        (CHECKOUT, "GET", "/checkout", False),  # the prefix is '/checkout/'
+        (CHECKOUT, "GET", "/cart", True),
+        (CHECKOUT, "GET", "/cart/items", False),  # '/cart' is exact
+        (CHECKOUT, "GET", "/catalog", False),
+        (CHECKOUT, "GET", "/Checkout/pay", False),  # case-sensitive, as an ALB compares
+        (BOTH, "POST", "/checkout/pay", True),
+        (BOTH, "GET", "/checkout/pay", False),
+        (BOTH, "POST", "/catalog", False),
+        (EVERY_REQUEST, "GET", "/anything", True),
+    ],
+)
+def test_covers(scope: MaintenanceScope, method: str, path: str, covered: bool) -> None:
+    assert scope.covers(method, path) is covered
+
+
+def test_alb_patterns_keep_their_wildcards() -> None:
+    scope = maintenance_scope(methods=None, paths=["/api/v?/orders*"], door="alb")
+    assert scope.covers("GET", "/api/v2/orders/7")
+    assert not scope.covers("GET", "/api/v10/orders")
+
+
+def test_prefix_doors_read_patterns_as_exact_paths_and_prefixes() -> None:
+    assert [(p.value, p.prefix) for p in CHECKOUT.patterns()] == [
+        ("/checkout/", True),
+        ("/cart", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scope", "summary", "words"),
+    [
+        (WRITES, "writes", "writes turned away; reads reach the app"),
+        (
+            CHECKOUT,
+            "requests to /checkout/*, /cart",
+            "requests to /checkout/*, /cart turned away; other paths reach the app",
+        ),
+        (
+            BOTH,
+            "POST requests to /checkout/*",
+            "POST requests to /checkout/* turned away; every other request reaches the app",
+        ),
+        (EVERY_REQUEST, "every request", "every request is turned away"),
+    ],
+)
+def test_the_scope_in_words(scope: MaintenanceScope, summary: str, words: str) -> None:
+    assert (scope.summary, scope.words) == (summary, words)
+
+
+def test_the_default_body_names_a_partial_scope_only() -> None:
+    assert default_response(EVERY_REQUEST).body == json.dumps(
+        dict(DEFAULT_JSON_BODY), ensure_ascii=False, separators=(",", ":")
+    )
+    body = json.loads(default_response(WRITES).body)
+    assert body == {**DEFAULT_JSON_BODY, "scope": "writes"}
+    assert default_response(WRITES).status_code == 503
+
+
+@pytest.mark.parametrize("scope", [WRITES, CHECKOUT, BOTH, EVERY_REQUEST])
+def test_metadata_round_trip(scope: MaintenanceScope) -> None:
+    assert scope_from_metadata(json.loads(json.dumps(scope.metadata()))) == scope
+
+
+def test_no_record_reads_as_every_request() -> None:
+    assert scope_from_metadata(None) == EVERY_REQUEST
+
+
+@pytest.mark.parametrize(
+    ("methods", "paths", "door", "fragment"),
+    [
+        ([], None, "alb", "methods: received [], an empty list"),
+        ("POST", None, "alb", "methods: received 'POST', not a list"),
+        (["post"], None, "waf", "write 'POST'"),
+        (["CONNECT"], None, "alb", "methods: 'CONNECT' is not an HTTP method"),
+        (["GET", "GET"], None, "alb", "listed twice"),
+        (["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], None, "alb", "default"),
+        (None, [], "waf", "paths: received [], an empty list"),
+        (None, ["/*"], "alb", "matches every path"),
+        (None, ["checkout/*"], "alb", "must start with '/'"),
+        (None, ["/a b"], "function", "may hold only"),
+        (None, ["/a/*/b"], "waf", "a WAF rule cannot match exactly"),
+        (None, ["/a?"], "function", "the function cannot match exactly"),
+        (None, ["/cart", "/cart"], "alb", "listed twice"),
+        (None, [7], "alb", "is not a path pattern"),
+    ],
+)
+def test_refusals_name_the_parameter_and_the_fix(
+    methods: object, paths: object, door: str, fragment: str
+) -> None:
+    with pytest.raises(MaintenanceConfigError) as error:
+        maintenance_scope(methods=methods, paths=paths, door=door)  # type: ignore[arg-type]
+    assert fragment in str(error.value)
+
+
+def test_alb_takes_wildcards_the_prefix_doors_refuse() -> None:
+    assert maintenance_scope(methods=None, paths=["/a/*/b"], door="alb").paths == ("/a/*/b",)

@@ -13,7 +13,8 @@ from ..bypass_token import BypassTokenParameter, bypass_token_value
 from ..cfn import cloudformation_case
 from ..errors import MaintenanceConfigError
 from ..response import MaintenanceResponse, require_response
-from ..shared import WAF_RULES_METADATA_TYPE
+from ..scope import MaintenanceScope, default_response
+from ..shared import SCOPE_METADATA_TYPE, WAF_RULES_METADATA_TYPE
 from ..toggle import resolve_enabled
 from ..values import IpNetwork, normalize_cidrs, normalize_paths
 from .checks import AclChecks, register_on
@@ -31,6 +32,7 @@ from .rules import (
     maintenance_rule,
     visibility,
 )
+from .scoped import scope_for_waf
 from .statements import block_statement, path_is
 from .wcu import Capacity, rules_capacity
 
@@ -60,6 +62,8 @@ class WafMaintenance(Construct):
         browser_response: MaintenanceResponse | None,
         bypass_paths: Sequence[str],
         bypass_token: str | BypassTokenParameter | None,
+        methods: Sequence[str] | None,
+        paths: Sequence[str] | None,
         bypass_link_prefix: str,
         web_acl: wafv2.CfnWebACL | None,
         priority: int,
@@ -72,8 +76,14 @@ class WafMaintenance(Construct):
         self.waf_scope = waf_scope
         self._check_location()
         check_name(rule_name)
-        self.response = require_response("response", response) or MaintenanceResponse.json()
-        """The answer for blocked requests."""
+        self.maintenance_scope: MaintenanceScope = scope_for_waf(methods=methods, paths=paths)
+        """The requests the rule(s) turn away (``methods`` on ``paths``); the others reach the
+        app as with maintenance off."""
+        self.response = require_response("response", response) or default_response(
+            self.maintenance_scope
+        )
+        """The answer for blocked requests (by default a JSON 503 that names a partial
+        scope)."""
         self.browser_response = require_response("browser_response", browser_response)
         """The answer for blocked browsers, if any."""
         token = bypass_token_value(self, bypass_token, enabled=self.enabled)
@@ -98,7 +108,7 @@ class WafMaintenance(Construct):
         planned = self._planned_rules(token, normalize_paths(bypass_paths, wildcards=False))
         self.wcu: Capacity = rules_capacity(cloudformation_case(Stack.of(self).resolve(planned)))
         """The estimated web ACL capacity (WCU) the maintenance rules use while on."""
-        check_capacity(self.wcu)
+        check_capacity(self.wcu, self.maintenance_scope)
         self.web_acl: wafv2.CfnWebACL = self._put_rules(web_acl, planned if self.enabled else [])
         """The web ACL that carries the rule(s), created or given."""
         self.web_acl_arn: str = self.web_acl.attr_arn
@@ -106,6 +116,7 @@ class WafMaintenance(Construct):
         self.node.add_validation(AclChecks(self, register_on(self.web_acl, self)))
         # Read by `maintenance-constructs preview`: which web ACL rules are this construct's.
         self.node.add_metadata(WAF_RULES_METADATA_TYPE, {"rules": self.rule_names})
+        self.node.add_metadata(SCOPE_METADATA_TYPE, self.maintenance_scope.metadata())
 
     @property
     def _answers(self) -> dict[str, MaintenanceResponse]:
@@ -168,6 +179,7 @@ class WafMaintenance(Construct):
                 bypass_paths=paths,
                 browser=rule.kind == "browser",
                 bypass_token=token,
+                scope=self.maintenance_scope,
             )
             rules.append(
                 maintenance_rule(

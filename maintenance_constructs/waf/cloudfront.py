@@ -33,6 +33,8 @@ class CloudFrontMaintenance(WafMaintenance):
     {browser_response}
     {bypass_paths}
     {bypass_token}
+    {methods}
+    {paths}
     :param bypass_link_prefix: with a token, visiting ``<prefix><token>`` answers a 302 to
         ``/`` that sets the bypass cookie (Secure, HttpOnly, SameSite=Lax, 12 hours), so a
         tester opens one link on a phone. Default ``"/__maintenance/"``.
@@ -54,6 +56,8 @@ class CloudFrontMaintenance(WafMaintenance):
         browser_response: MaintenanceResponse | None = None,
         bypass_paths: Sequence[str] = (),
         bypass_token: str | BypassTokenParameter | None = None,
+        methods: Sequence[str] | None = None,
+        paths: Sequence[str] | None = None,
         bypass_link_prefix: str = "/__maintenance/",
         web_acl: wafv2.CfnWebACL | None = None,
         priority: int = 10,
@@ -69,6 +73,8 @@ class CloudFrontMaintenance(WafMaintenance):
             browser_response=browser_response,
             bypass_paths=bypass_paths,
             bypass_token=bypass_token,
+            methods=methods,
+            paths=paths,
             bypass_link_prefix=bypass_link_prefix,
             web_acl=web_acl,
             priority=priority,

@@ -12,6 +12,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from ..bypass_token import BYPASS_TOKEN_LENGTHS
 from ..errors import MaintenanceConfigError
 from ..response import MaintenanceResponse
+from ..scope import EVERY_REQUEST, MaintenanceScope
 from ..shared import bypass_cookie, check_link_path
 from ..values import check_literal_number
 from .plan import BROWSER_SUFFIX, LINK_SUFFIX
@@ -160,15 +161,22 @@ WAF_STATUS_CODES = frozenset(
 "Supported status codes for custom responses")."""
 
 
-def check_capacity(capacity: Capacity) -> None:
+def check_capacity(capacity: Capacity, scope: MaintenanceScope = EVERY_REQUEST) -> None:
     """Refuse maintenance rules that alone need more capacity than a web ACL has."""
-    if capacity.wcu > MAX_WEB_ACL_WCU:
-        raise MaintenanceConfigError(
-            f"bypass_paths/allowed_cidrs: the maintenance rules need about {capacity.wcu} WCU "
-            f"(web ACL capacity units; each bypass prefix 22, an IP set 1, the token 12), over "
-            f"the {MAX_WEB_ACL_WCU} a web ACL has, so turning maintenance on would fail. Use "
-            "fewer bypass prefixes (one prefix covers every path under it)."
-        )
+    if capacity.wcu <= MAX_WEB_ACL_WCU:
+        return
+    parameters, costs, fewer = "bypass_paths/allowed_cidrs", "", "bypass prefixes"
+    if scope.paths is not None:
+        parameters, fewer = "paths/" + parameters, "paths or bypass prefixes"
+        costs += ", each path 22"
+    if scope.methods is not None:
+        costs += ", each method 2"
+    raise MaintenanceConfigError(
+        f"{parameters}: the maintenance rules need about {capacity.wcu} WCU (web ACL capacity "
+        f"units; each bypass prefix 22, an IP set 1, the token 12{costs}), over the "
+        f"{MAX_WEB_ACL_WCU} a web ACL has, so turning maintenance on would fail. Use fewer "
+        f"{fewer} (one prefix covers every path under it)."
+    )
 
 
 def check_priority(priority: object, rules: int) -> None:

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 
 from aws_cdk import aws_wafv2 as wafv2
 
+from ..scope import EVERY_REQUEST, MaintenanceScope
 from ..shared import BYPASS_HEADER, bypass_cookie
 
-__all__ = ["NORMALIZED_PATH", "block_statement", "carries_token", "path_is"]
+__all__ = ["NORMALIZED_PATH", "block_statement", "carries_token", "in_scope", "path_is"]
 
 WebAcl = wafv2.CfnWebACL
 _NO_TRANSFORMATION = [WebAcl.TextTransformationProperty(priority=0, type="NONE")]
@@ -54,6 +55,29 @@ def _path_starts_with(prefix: str) -> WebAcl.StatementProperty:
     return _byte_match(
         WebAcl.FieldToMatchProperty(uri_path={}), "STARTS_WITH", prefix, NORMALIZED_PATH
     )
+
+
+def _method_is(method: str) -> WebAcl.StatementProperty:
+    return _byte_match(
+        WebAcl.FieldToMatchProperty(method={}), "EXACTLY", method, _NO_TRANSFORMATION
+    )
+
+
+def in_scope(scope: MaintenanceScope) -> list[WebAcl.StatementProperty]:
+    """What a request must match to be under maintenance: one of ``scope``'s methods, and one
+    of its paths (exactly, or by prefix) compared as the bypass paths are, after decoding and
+    normalizing (``/a/../checkout/x`` is under ``/checkout/*``). Empty for every request."""
+    parts = []
+    if scope.methods is not None:
+        parts.append(_any_of([_method_is(m) for m in scope.methods]))
+    path = WebAcl.FieldToMatchProperty(uri_path={})
+    patterns = [
+        _byte_match(path, "STARTS_WITH" if p.prefix else "EXACTLY", p.value, NORMALIZED_PATH)
+        for p in scope.patterns()
+    ]
+    if patterns:
+        parts.append(_any_of(patterns))
+    return parts
 
 
 def _accepts_html() -> WebAcl.StatementProperty:
@@ -107,10 +131,11 @@ def block_statement(
     bypass_paths: Sequence[str],
     browser: bool,
     bypass_token: str | None = None,
+    scope: MaintenanceScope = EVERY_REQUEST,
 ) -> WebAcl.StatementProperty:
     """Matches requests from outside every IP set, outside every bypass prefix and without the
     bypass token; with ``browser``, only those whose ``Accept`` header contains
-    ``text/html``."""
+    ``text/html``; of those, only the ones in ``scope`` (default: every request)."""
     parts: list[WebAcl.StatementProperty] = []
     if ip_set_arns:
         refs = [
@@ -126,6 +151,7 @@ def block_statement(
         parts.append(_not(carries_token(bypass_token)))
     if browser:
         parts.append(_accepts_html())
+    parts += in_scope(scope)
     if not parts:
         return _every_request()
     if len(parts) == 1:

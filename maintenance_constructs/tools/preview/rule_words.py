@@ -86,6 +86,8 @@ def _byte_match(statement: Mapping[str, Any]) -> str:
         return f"the path {constraint} {needle}"
     if "SingleHeader" in field:
         return f"header {field['SingleHeader'].get('Name')} {constraint} {needle}"
+    if "Method" in field:
+        return f"the method {constraint} {needle}"
     return f"{next(iter(field), 'a field')} {constraint} {needle}"
 
 
@@ -100,6 +102,9 @@ def _statement(statement: Mapping[str, Any], names: Names) -> str:
         if all("IPSetReferenceStatement" in p for p in parts):  # "in AllowedIpv4/AllowedIpv6"
             sets = [reference_name(p["IPSetReferenceStatement"].get("Arn"), names) for p in parts]
             return "the client IP is in " + "/".join(n.rsplit("/", 1)[-1] for n in sets)
+        if all(_is_method(p) for p in parts):  # a scope's methods: "the method is POST/PUT"
+            methods = [text_of(p["ByteMatchStatement"].get("SearchString")) for p in parts]
+            return "the method is " + "/".join(methods)
         return " or ".join(_statement(s, names) for s in parts)
     if "IPSetReferenceStatement" in statement:
         ip_set = reference_name(statement["IPSetReferenceStatement"].get("Arn"), names)
@@ -114,6 +119,12 @@ def _statement(statement: Mapping[str, Any], names: Names) -> str:
     return next(iter(statement), "a statement").removesuffix("Statement")
 
 
+def _is_method(statement: Mapping[str, Any]) -> bool:
+    match = statement.get("ByteMatchStatement") or {}
+    exact = match.get("PositionalConstraint") == "EXACTLY"
+    return exact and "Method" in (match.get("FieldToMatch") or {})
+
+
 def _condition(statement: Mapping[str, Any], names: Names) -> str:
     """``when X``, ``unless Y`` or ``when X, unless Y`` for a statement whose negated parts
     read best as exceptions (the maintenance rule's shape)."""
@@ -122,7 +133,10 @@ def _condition(statement: Mapping[str, Any], names: Names) -> str:
     positives = [p for p in parts if "NotStatement" not in p]
     words = []
     if positives:
-        words.append("when " + " and ".join(_statement(p, names) for p in positives))
+        said = [_statement(p, names) for p in positives]
+        if len(said) > 1:  # "when A and (B or C)": a scope's paths read as one condition
+            said = [f"({s})" if " or " in s else s for s in said]
+        words.append("when " + " and ".join(said))
     if exceptions:
         words.append("unless " + " or ".join(_statement(e, names) for e in exceptions))
     return ", ".join(words) or "for every request"

@@ -12,8 +12,10 @@ from importlib import resources
 from typing import Any
 
 from ..response import MaintenanceResponse
+from ..scope import EVERY_REQUEST, MaintenanceScope
 from ..shared import BYPASS_COOKIE, BYPASS_HEADER, BYPASS_TOKEN_CHARACTERS, BYPASS_TOKEN_LENGTHS
 from .allowlist import DIGITS, compile_allowlist
+from .config import scope_json
 from .end_marker import END_TIME_MARKER, end_cuts
 from .store_value import STORE_KEY, VALUE_PATTERN
 from .windows import MaintenanceWindow
@@ -21,6 +23,7 @@ from .windows import MaintenanceWindow
 __all__ = [
     "END_TIME_MARKER",
     "MAX_FUNCTION_CODE_BYTES",
+    "SCOPE_CHECK_BYTES",
     "STORE_ID_LENGTH",
     "STORE_KEY",
     "TOKEN_PATTERN",
@@ -39,7 +42,19 @@ TOKEN_PATTERN = (
 )
 """A well-formed bypass token, as the function checks every candidate and the deploy-time
 token itself."""
-_PATTERNS = {"/__VALUE_PATTERN__/": VALUE_PATTERN, "/__TOKEN_PATTERN__/": TOKEN_PATTERN}
+UNCLEAR_PATTERN = r"(^|/)\.|//|;|\\|%(2e|2f|5c|25|3b|u|c0|c1)"
+"""A path an origin could read as another path (compared ignoring case): a segment that starts
+with a dot, an empty segment, ``;`` (Tomcat's path parameters), a backslash, or an escaped dot,
+slash, backslash, percent sign or semicolon (also as ``%u`` and overlong UTF-8). Under a
+``paths=`` scope such a path counts as in scope, whatever it looks like."""
+_PATTERNS = {
+    "/__VALUE_PATTERN__/": VALUE_PATTERN,
+    "/__TOKEN_PATTERN__/": TOKEN_PATTERN,
+    "/__UNCLEAR_PATTERN__/": UNCLEAR_PATTERN,
+}
+_SCOPE_BLOCK = re.compile(r"^[ \t]*// <scope>.*?// </scope>\n", re.M | re.S)
+"""The parts of handler.js that only a partial scope needs (``CONFIG.scope``): left out
+otherwise, so the code of a construct without ``methods``/``paths`` is what it always was."""
 _CONFIG = "__CONFIG__"
 """Where handler.js takes its configuration (after ``config.CONFIG_PREFIX``)."""
 _TRAILING_COMMENT = re.compile(r"\s+//\s.*$")
@@ -92,10 +107,13 @@ def _squeezed(line: str) -> str:
 
 
 @cache
-def _handler_source() -> str:
+def _handler_source(scoped: bool) -> str:
     """handler.js without comments and indentation (bytes count against the 10 KB), with the
-    constant patterns written in as regular expression literals. Read once."""
+    constant patterns written in as regular expression literals, and the scope check only when
+    ``scoped``. Read once for each."""
     text = resources.files(__package__).joinpath("handler.js").read_text(encoding="utf-8")
+    if not scoped:
+        text = _SCOPE_BLOCK.sub("", text)
     lines = (_without_comment(line) for line in text.splitlines())
     kept = ("import ", "const ")  # read back as written (the imports, `const CONFIG = `)
     code = (
@@ -105,6 +123,12 @@ def _handler_source() -> str:
     for placeholder, pattern in _PATTERNS.items():
         code = code.replace(placeholder, "/" + pattern.replace("/", "\\/") + "/")
     return code.replace("__DIGITS__", DIGITS)
+
+
+SCOPE_CHECK_BYTES = len(_handler_source(True).encode("utf-8")) - len(
+    _handler_source(False).encode("utf-8")
+)
+"""The bytes of code a partial scope adds to the function, its data aside."""
 
 
 def literal_token(token: str) -> dict[str, str]:
@@ -142,11 +166,13 @@ def function_config(
     browser_response: MaintenanceResponse | None,
     windows: Sequence[MaintenanceWindow],
     store: str,
+    scope: MaintenanceScope = EVERY_REQUEST,
 ) -> dict[str, Any]:
     """What the function decides with, as it reads it (``CONFIG`` in handler.js). ``cidrs``
     are normalized networks (``ipaddress``); ``token`` is :func:`literal_token` or
-    :func:`deploy_time_token` (or None)."""
-    return {
+    :func:`deploy_time_token` (or None); ``scope`` adds ``CONFIG.scope`` (and the code that
+    reads it) only when partial."""
+    written = {
         "enabled": enabled,
         "store": store,
         "key": STORE_KEY,
@@ -161,6 +187,8 @@ def function_config(
         "response": _answer(response),
         "browser": None if browser_response is None else _answer(browser_response),
     }
+    scoped = scope_json(scope)
+    return written if scoped is None else {**written, "scope": scoped}
 
 
 def config_json(config: Mapping[str, Any]) -> str:
@@ -172,4 +200,4 @@ def config_json(config: Mapping[str, Any]) -> str:
 
 def function_code(config: Mapping[str, Any]) -> str:
     """The function's code with ``config`` written in."""
-    return _handler_source().replace(_CONFIG, config_json(config))
+    return _handler_source("scope" in config).replace(_CONFIG, config_json(config))

@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..scope import EVERY_REQUEST, MaintenanceScope
 from .allowlist import TABLES, allowlist_of
 
-__all__ = ["CONFIG_PREFIX", "FunctionConfig"]
+__all__ = ["CONFIG_PREFIX", "FunctionConfig", "scope_json", "scope_of_json"]
 
 CONFIG_PREFIX = "const CONFIG = "
 """What precedes the configuration's JSON in the code (handler.js writes ``__CONFIG__`` there)."""
@@ -40,6 +41,9 @@ class FunctionConfig:
     windows: tuple[tuple[int, int], ...]
     response: Mapping[str, Any]
     browser: Mapping[str, Any] | None
+    scope: MaintenanceScope = EVERY_REQUEST
+    """What maintenance turns away (``methods=``, ``paths=``); the code holds it as
+    :func:`scope_json`, and holds nothing for the default scope (every request)."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FunctionConfig:
@@ -58,11 +62,12 @@ class FunctionConfig:
             windows=tuple((int(s), int(e)) for s, e in data["windows"]),
             response=dict(data["response"]),
             browser=None if data["browser"] is None else dict(data["browser"]),
+            scope=scope_of_json(data.get("scope")),
         )
 
     def to_json(self) -> dict[str, Any]:
         """The configuration as the code holds it: the keys handler.js reads."""
-        return {
+        written = {
             "enabled": self.enabled,
             "store": self.store,
             "key": self.key,
@@ -77,6 +82,8 @@ class FunctionConfig:
             "response": dict(self.response),
             "browser": None if self.browser is None else dict(self.browser),
         }
+        scope = scope_json(self.scope)
+        return written if scope is None else {**written, "scope": scope}
 
     @classmethod
     def read(cls, code: str) -> tuple[FunctionConfig, int, int] | None:
@@ -99,3 +106,31 @@ class FunctionConfig:
 
     def with_token(self, token: Mapping[str, str]) -> FunctionConfig:
         return replace(self, token=dict(token))
+
+
+def scope_json(scope: MaintenanceScope) -> dict[str, list[str] | None] | None:
+    """The scope as the code holds it (``CONFIG.scope``): the methods, the exact paths and the
+    path prefixes, each a list, or null for every one; None (no ``scope`` key, and no scope
+    check in the code) for the default scope."""
+    if not scope.partial:
+        return None
+    patterns = scope.patterns()
+    every_path = scope.paths is None
+    return {
+        "methods": None if scope.methods is None else list(scope.methods),
+        "exact": None if every_path else [p.value for p in patterns if not p.prefix],
+        "prefixes": None if every_path else [p.value for p in patterns if p.prefix],
+    }
+
+
+def scope_of_json(data: Any) -> MaintenanceScope:
+    """The scope :func:`scope_json` wrote (exact paths first, then prefixes as ``/x/*``);
+    every request when the code holds none."""
+    if not isinstance(data, Mapping):
+        return EVERY_REQUEST
+    methods, exact, prefixes = data.get("methods"), data.get("exact"), data.get("prefixes")
+    paths = None if exact is None else [*exact, *(f"{p}*" for p in prefixes or ())]
+    return MaintenanceScope(
+        methods=None if methods is None else tuple(str(m) for m in methods),
+        paths=None if paths is None else tuple(str(p) for p in paths),
+    )

@@ -13,8 +13,10 @@ from ..bypass_token import BypassTokenParameter, check_bypass_token, token_param
 from ..errors import MaintenanceConfigError
 from ..parameters import document_shared_parameters
 from ..response import MaintenanceResponse, require_response
+from ..scope import MaintenanceScope, default_response, maintenance_scope
 from ..shared import (
     FUNCTION_METADATA_TYPE,
+    SCOPE_METADATA_TYPE,
     STORE_METADATA_TYPE,
     check_link_path,
 )
@@ -47,8 +49,9 @@ class CloudFrontFunctionMaintenance(Construct):
     rewrite, redirects) gets a combined function instead: the maintenance code first, then the
     app's code for every request that passes. The app's function resource stays.
 
-    While on, allow-listed viewers, bypass paths and the bypass token pass unchanged; the
-    bypass link sets the token's cookie (302 to ``/``); everyone else gets ``response`` (or
+    While on, allow-listed viewers, bypass paths, the bypass token and requests outside the
+    scope (``methods``, ``paths``) pass unchanged; the bypass link sets the token's cookie
+    (302 to ``/``); everyone else gets ``response`` (or
     ``browser_response`` when ``Accept`` contains ``text/html``), with ``Retry-After``
     counting down to the end of a window. ``__MAINTENANCE_END__`` in a body becomes the
     window's end (ISO 8601, UTC); without a known end, the HTML paragraph that holds it is left
@@ -66,6 +69,8 @@ class CloudFrontFunctionMaintenance(Construct):
     :param bypass_link_prefix: with a token, visiting ``<prefix><token>`` answers a 302 to
         ``/`` that sets the bypass cookie (Secure, HttpOnly, SameSite=Lax, 12 hours). Default
         ``"/__maintenance/"``.
+    {methods}
+    {paths}
     :param windows: :class:`MaintenanceWindow` periods (aware datetimes) during which
         maintenance is on, written into the function's code. Default: none.
     :param store: an existing KeyValueStore to keep the ``maintenance`` key in: the app's own
@@ -88,6 +93,8 @@ class CloudFrontFunctionMaintenance(Construct):
         bypass_paths: Sequence[str] = (),
         bypass_token: str | BypassTokenParameter | None = None,
         bypass_link_prefix: str = "/__maintenance/",
+        methods: Sequence[str] | None = None,
+        paths: Sequence[str] | None = None,
         windows: Sequence[MaintenanceWindow] = (),
         store: cloudfront.IKeyValueStore | None = None,
         enabled: bool | None = None,
@@ -96,7 +103,14 @@ class CloudFrontFunctionMaintenance(Construct):
         resource = _distribution_resource(distribution)
         self.enabled: bool = resolve_enabled(self, enabled)
         """The deploy-time state written into the function's code."""
-        self.response = require_response("response", response) or MaintenanceResponse.json()
+        self.maintenance_scope: MaintenanceScope = maintenance_scope(
+            methods=methods, paths=paths, door="function"
+        )
+        """What maintenance turns away, whatever turns it on (the deploy-time state, the store,
+        a window): written into the function's code as data."""
+        self.response = require_response("response", response) or default_response(
+            self.maintenance_scope
+        )
         """The answer for viewers that are turned away."""
         self.browser_response = require_response("browser_response", browser_response)
         """The answer for turned-away browsers, if any."""
@@ -116,6 +130,7 @@ class CloudFrontFunctionMaintenance(Construct):
             browser_response=self.browser_response,
             windows=self.windows,
             store=self.store.key_value_store_id,
+            scope=self.maintenance_scope,
         )
         self.code_bytes: int = check_code_size(config)
         """The function's code size at deploy time, in bytes (at most 10,240)."""
@@ -182,6 +197,7 @@ class CloudFrontFunctionMaintenance(Construct):
                 "region": None if Token.is_unresolved(stack.region) else stack.region,
             },
         )
+        self.node.add_metadata(SCOPE_METADATA_TYPE, self.maintenance_scope.metadata())
         function = self.function.node.default_child
         assert isinstance(function, cloudfront.CfnFunction)
         self.node.add_metadata(

@@ -10,6 +10,9 @@ const TOKEN = /__TOKEN_PATTERN__/;
 const SPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DIGITS = '__DIGITS__';
+// <scope> (written only for a partial scope: CONFIG.scope)
+const UNCLEAR = /__UNCLEAR_PATTERN__/i;
+// </scope>
 
 // An IPv4 address as its two 16-bit groups, or null.
 function groups4(text) {
@@ -191,6 +194,23 @@ function bypassed(request) {
     return false;
 }
 
+// <scope>
+// Whether the request is outside the maintenance scope (CONFIG.scope, null lists meaning
+// every one): its method is not listed, or its path is none of the exact paths and starts
+// with none of the prefixes. A path an origin could read as another (UNCLEAR: a segment that
+// starts with a dot, an empty segment, ';', a backslash, an escaped dot, slash, backslash,
+// percent sign or semicolon) counts as in scope.
+function outside(request) {
+    var scope = CONFIG.scope, uri = request.uri;
+    if (scope.methods !== null && scope.methods.indexOf(request.method) < 0) return true;
+    if (scope.exact === null || UNCLEAR.test(uri) || scope.exact.indexOf(uri) >= 0) return false;
+    for (var i = 0; i < scope.prefixes.length; i++) {
+        if (uri.indexOf(scope.prefixes[i]) === 0) return false;
+    }
+    return true;
+}
+// </scope>
+
 // The maintenance answer. The end of maintenance replaces CONFIG.mark in the body; without a
 // known end, the ranges CONFIG gives for it (the HTML elements that hold it) are left out.
 function answer(request, until, now) {
@@ -241,6 +261,9 @@ async function handler(event) {
             return request;
         }
     }
+    // <scope>
+    if (outside(request)) return request;
+    // </scope>
     if (bypassed(request) || allowed(event.viewer.ip)) return request;
     return answer(request, current.until, now);
 }

@@ -11,7 +11,12 @@ from typing import Any
 from ..errors import MaintenanceConfigError
 from ..shared import BYPASS_TOKEN_LENGTHS
 from .allowlist import RECORD_WIDTHS
-from .code_writer import MAX_FUNCTION_CODE_BYTES, STORE_ID_LENGTH, function_code
+from .code_writer import (
+    MAX_FUNCTION_CODE_BYTES,
+    SCOPE_CHECK_BYTES,
+    STORE_ID_LENGTH,
+    function_code,
+)
 
 __all__ = ["DEPLOY_TIME_TOKEN_BYTES", "check_code_size", "deploy_time_config"]
 
@@ -25,13 +30,19 @@ def _bytes(value: Any) -> int:
 
 
 def _parts(config: Mapping[str, Any]) -> dict[str, int]:
-    """Bytes of each part the user chooses, by the parameter that sets it."""
+    """Bytes of each part the user chooses, by the parameter that sets it; a partial scope
+    counts its data and the code that reads it (with ``paths`` when given)."""
+    scope = config.get("scope") or {}
+    paths = [*(scope.get("exact") or ()), *(scope.get("prefixes") or ())]
+    check = SCOPE_CHECK_BYTES if scope else 0
     return {
         "allowed_cidrs": sum(len(config[table]) for table in RECORD_WIDTHS),
         "windows": _bytes(config["windows"]),
         "bypass_paths": _bytes(config["paths"]),
         "response": _bytes(config["response"]),
         "browser_response": _bytes(config["browser"]) if config["browser"] else 0,
+        "methods": (_bytes(scope["methods"]) + (0 if paths else check)) if scope else 0,
+        "paths": (_bytes(paths) + check) if paths else 0,
     }
 
 
@@ -52,6 +63,12 @@ def _fix(part: str, config: Mapping[str, Any], size: int, part_bytes: int) -> st
         return (
             f"Keep the next few of the {len(config['windows'])} windows and switch later ones "
             "at run time (maintenance-constructs switch window START END)."
+        )
+    if part == "paths":
+        count = len(config["scope"]["exact"]) + len(config["scope"]["prefixes"])
+        return (
+            f"List the common prefixes of the {count} scope paths instead (e.g. "
+            "'/checkout/*' for every path under it)."
         )
     if part == "bypass_paths":
         return (

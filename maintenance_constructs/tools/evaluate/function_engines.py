@@ -44,7 +44,7 @@ function prepare(c) {
     for (var key in c.keys || {}) KVS.store[key] = c.keys[key];
     if (c.stored !== null && c.stored !== undefined) KVS.store[CONFIG.key] = c.stored;
     Date.now = function () { return c.now * 1000; };
-    var request = { method: 'GET', uri: c.uri, querystring: {}, headers: c.headers,
+    var request = { method: c.method || 'GET', uri: c.uri, querystring: {}, headers: c.headers,
         cookies: c.cookies };
     return { version: '1.0', context: {}, viewer: { ip: c.ip }, request: request };
 }
@@ -190,6 +190,7 @@ def viewer_request(
     *,
     ip: str,
     uri: str = "/",
+    method: str = "GET",
     headers: Mapping[str, str] | None = None,
     cookies: Mapping[str, str] | None = None,
     stored: str | None = None,
@@ -202,6 +203,7 @@ def viewer_request(
         "keys": dict(keys or {}),
         "ip": ip,
         "uri": uri,
+        "method": method,
         "headers": {k.lower(): {"value": v} for k, v in (headers or {}).items()},
         "cookies": {k: {"value": v} for k, v in (cookies or {}).items()},
         "stored": stored,

@@ -315,6 +315,7 @@ def test_the_scope_counts_in_the_10_kb() -> None:
     message = str(raised.value)
     assert message.startswith("paths: the function's code would be")
     assert "List the common prefixes of the 400 scope paths" in message
+    assert "methods" not in message  # every method: no bytes
 
 
 # The construct in a stack: one app per state, each with the scope given or edited.

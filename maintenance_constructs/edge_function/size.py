@@ -35,13 +35,14 @@ def _parts(config: Mapping[str, Any]) -> dict[str, int]:
     scope = config.get("scope") or {}
     paths = [*(scope.get("exact") or ()), *(scope.get("prefixes") or ())]
     check = SCOPE_CHECK_BYTES if scope else 0
+    not_every = scope.get("methods") is not None
     return {
         "allowed_cidrs": sum(len(config[table]) for table in RECORD_WIDTHS),
         "windows": _bytes(config["windows"]),
         "bypass_paths": _bytes(config["paths"]),
         "response": _bytes(config["response"]),
         "browser_response": _bytes(config["browser"]) if config["browser"] else 0,
-        "methods": (_bytes(scope["methods"]) + (0 if paths else check)) if scope else 0,
+        "methods": (_bytes(scope["methods"]) + (0 if paths else check)) if not_every else 0,
         "paths": (_bytes(paths) + check) if paths else 0,
     }
 

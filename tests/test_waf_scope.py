@@ -342,9 +342,11 @@ Make = Callable[..., Built]
     [
         (["/a/*/b"], "wildcard that a WAF rule cannot match"),
         (["/a?"], "wildcard that a WAF rule cannot match"),
-        (["/shop/../checkout/*"], "'.' or '..' segment"),
-        (["/a/./b"], "'.' or '..' segment"),
-        (["/a//b"], "a repeated slash"),
+        (["/shop/../checkout/*"], "'.' or '..' segment, which a WAF rule never sees"),
+        (["/shop/../checkout/*"], "Write it as it resolves: '/checkout/*'."),
+        (["/a/./b"], "as it resolves: '/a/b'."),
+        (["/a//b/"], "a repeated slash, which a WAF rule never sees"),
+        (["/a//b/"], "as it resolves: '/a/b/'."),
     ],
 )
 def test_patterns_a_waf_rule_cannot_match_are_refused(

@@ -29,10 +29,29 @@ def scope_for_waf(
             raise MaintenanceConfigError(
                 f"paths: {pattern.text!r} has {problem}, which a WAF rule never sees: it "
                 "compares the decoded, normalized path (dot segments resolved, repeated "
-                "slashes merged), so the pattern would match no request. Write the path as it "
-                "resolves, e.g. '/checkout/*' for '/shop/../checkout/*'."
+                f"slashes merged), so the pattern would match no request. Write it as it "
+                f"resolves: {_resolved(pattern)!r}."
             )
     return scope
+
+
+def _resolved(pattern: PathPattern) -> str:
+    """``pattern`` with its dot segments and repeated slashes resolved, as NORMALIZE_PATH
+    resolves a request's path (a prefix keeps its open last segment and its ``*``)."""
+    segments = pattern.value.split("/")[1:]
+    kept: list[str] = []
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if last and pattern.prefix:
+            kept.append(segment)
+        elif segment in ("", ".", ".."):
+            if segment == ".." and kept:
+                kept.pop()
+            if last:  # a trailing slash stays: "/a/.." resolves to "/", "/a/b/." to "/a/b/"
+                kept.append("")
+        else:
+            kept.append(segment)
+    return "/" + "/".join(kept) + ("*" if pattern.prefix else "")
 
 
 def _never_normalized(pattern: PathPattern) -> str:

@@ -46,7 +46,9 @@ diff: setup
 # The checks run two at a time (2 cores): a cold mypy over aws-cdk-lib's types takes a minute.
 # The static checks run niced, so the suite's workers get the cores first and the checks fill
 # the gaps while the suite waits on synth subprocesses.
-test: setup
+# The Python and Node installs run side by side too (npm ci waits on the network, uv on disk).
+test:
+	$(MAKE) --no-print-directory -j2 setup
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck docs pytest
 	@tail -n 1 .pytest-summary  # pytest's closing line, last, after the parallel checks
 

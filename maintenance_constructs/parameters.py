@@ -157,8 +157,9 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
             "waf": "Compared with the decoded, normalized path (``/a/../checkout/x`` is "
             "``/checkout/x``); only exact paths and trailing ``*`` prefixes.",
             "function": "Compared with the path as the viewer sent it; a path with a dot "
-            "segment or an encoded dot, slash or backslash counts as in scope. Only exact "
-            "paths and trailing ``*`` prefixes.",
+            "segment, an empty segment, ``;``, a backslash, or an escaped dot, slash, "
+            "backslash, percent sign or semicolon counts as in scope. Only exact paths and "
+            "trailing ``*`` prefixes.",
         },
     ),
     SharedParameter(

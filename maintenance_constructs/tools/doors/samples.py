@@ -176,7 +176,8 @@ def sample_rows(
                     rows.append(Row(request=request, client=client, off=off, on=on))
             for method, path, accept in scope_requests(scopes):
                 request = Request(host=host, ip=ip, path=path, accept=accept, method=method)
-                rows.append(Row(request, client, *answer(request)))
+                off, on = answer(request)
+                rows.append(Row(request=request, client=client, off=off, on=on))
         outside = next((ip for ip, client in samples if client.startswith("outside")), None)
         if token is not None and outside is not None:
             header, cookie = token

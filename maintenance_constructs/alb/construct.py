@@ -12,6 +12,8 @@ from ..bypass_token import BypassTokenParameter, bypass_token_value
 from ..errors import MaintenanceConfigError
 from ..parameters import document_shared_parameters
 from ..response import MaintenanceResponse, require_response
+from ..scope import MaintenanceScope, default_response, maintenance_scope
+from ..shared import SCOPE_METADATA_TYPE
 from ..toggle import resolve_enabled
 from ..values import (
     check_literal_number,
@@ -52,8 +54,11 @@ class AlbMaintenance(Construct):
     IP, forwarded), bypass token rules (host + the token's header or cookie, forwarded), an
     optional browser rule (host + ``Accept: *text/html*``, answered with ``browser_response``)
     and the maintenance rule(s) (host, answered with ``response``). Requests for other hosts
-    fall through to the listener's default action. While off, the construct creates nothing,
-    and the rest of the app's templates are the same in both states.
+    fall through to the listener's default action. With ``methods`` or ``paths``, the guard,
+    browser and maintenance rules carry those conditions too (split into several rules when
+    hosts, methods and paths do not fit one), so requests outside the scope fall through to
+    the app's own rules, exactly as with maintenance off. While off, the construct creates
+    nothing, and the rest of the app's templates are the same in both states.
 
     :param listener: the Application Load Balancer listener to add the rules to, created or
         imported.
@@ -69,6 +74,8 @@ class AlbMaintenance(Construct):
     {browser_response}
     {bypass_paths}
     {bypass_token}
+    {methods}
+    {paths}
     {enabled}
     """
 
@@ -87,6 +94,8 @@ class AlbMaintenance(Construct):
         browser_response: MaintenanceResponse | None = None,
         bypass_paths: Sequence[str] = (),
         bypass_token: str | BypassTokenParameter | None = None,
+        methods: Sequence[str] | None = None,
+        paths: Sequence[str] | None = None,
         enabled: bool | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -95,8 +104,16 @@ class AlbMaintenance(Construct):
         """The listener the rules are planned for."""
         self.enabled: bool = resolve_enabled(self, enabled)
         """Whether the maintenance rules exist in this synthesis."""
-        self.response = require_response("response", response) or MaintenanceResponse.json()
-        """The answer for requests that are turned away."""
+        self.maintenance_scope: MaintenanceScope = maintenance_scope(
+            methods=methods, paths=paths, door="alb"
+        )
+        """The requests the rules turn away (``methods`` on ``paths``); the others reach the
+        app's own rules as with maintenance off."""
+        self.response = require_response("response", response) or default_response(
+            self.maintenance_scope
+        )
+        """The answer for requests that are turned away (by default a JSON 503 that names a
+        partial scope)."""
         self.browser_response = require_response("browser_response", browser_response)
         """The answer for turned-away browsers, if any."""
         # Another stack's listener or target groups are imported through exports that exist in
@@ -115,8 +132,11 @@ class AlbMaintenance(Construct):
             bypass_paths=normalize_paths(bypass_paths),
             browser=browser_response is not None,
             bypass_token=bypass_token_value(self, bypass_token, enabled=self.enabled),
+            methods=self.maintenance_scope.methods,
+            paths=self.maintenance_scope.paths,
         )
-        """The normalised allowlist, bypass paths and token the rules are planned from."""
+        """The normalised allowlist, bypass paths, token and scope the rules are planned
+        from."""
         self._init_window(priority)
         self.follows_app_routing = forward is None
         """Whether allowed requests are routed as the app's rules route them (neither
@@ -130,6 +150,8 @@ class AlbMaintenance(Construct):
         self._plan_or_defer(forward)
         register_peer(self)
         self.node.add_validation(ListenerChecks(self, forward))
+        # Read by the tools (preview, serve, check): what maintenance turns away.
+        self.node.add_metadata(SCOPE_METADATA_TYPE, self.maintenance_scope.metadata())
 
     def _init_window(self, priority: int | None) -> None:
         self.automatic_priority = priority is None

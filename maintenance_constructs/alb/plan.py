@@ -29,6 +29,7 @@ from .cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE, block_count, pac
 from .plan_checks import band_overflow, check_band_floor, check_rule_limits, check_wildcards
 from .planned_rule import PlannedRule
 from .routes import AppRoute, RuleFields, routed_groups
+from .scope_rules import ANSWERING_KINDS, scope_overflow, scoped_groups
 from .window import (
     BANDS,
     MAX_PRIORITY,
@@ -73,6 +74,8 @@ def plan_rules(
     bypass_token: str | None = None,
     routes: Sequence[AppRoute] | None = None,
     window_size: int = PRIORITY_WINDOW,
+    methods: Sequence[str] | None = None,
+    paths: Sequence[str] | None = None,
 ) -> list[PlannedRule]:
     """Plan the maintenance rules in evaluation order, each kind in its band of the window.
 
@@ -87,6 +90,11 @@ def plan_rules(
     ``routes`` (the app's rules on the listener in priority order, then its default action)
     makes the bypass, allow and token rules copies of the routes that overlap ``hosts`` (see
     :mod:`maintenance_constructs.alb.routes`); None forwards them all with one action.
+
+    ``methods`` and ``paths`` (a partial scope; None: every method, every path) narrow the
+    answering rules (guard, browser, maintenance) to hosts x methods x paths, split within the
+    per-rule limits (see :mod:`maintenance_constructs.alb.scope_rules`); with ``paths`` a
+    traversal guard answers ``..`` paths. The forwarding rules are unchanged.
     """
     last = first_priority + window_size - 1
     if last > MAX_PRIORITY:
@@ -96,9 +104,30 @@ def plan_rules(
             f"pass priority={MAX_PRIORITY - PRIORITY_WINDOW + 1} or lower."
         )
     groups = _groups(hosts, cidrs, bypass_paths, browser, bypass_token, routes)
+    partial = methods is not None or paths is not None
+    if partial:
+        headers = [("Accept", BROWSER_ACCEPT_PATTERN)] if browser else []
+        groups.update(
+            scoped_groups(
+                hosts=hosts,
+                methods=methods,
+                paths=paths,
+                bypass_paths=bypass_paths,
+                headers=headers,
+            )
+        )
     rules = []
     for band in bands(window_size):
         planned = groups[band.kind]
+        if len(planned) > band.size and partial and band.kind in ANSWERING_KINDS:
+            raise scope_overflow(
+                band,
+                len(planned),
+                hosts=hosts,
+                methods=methods,
+                paths=paths,
+                first_priority=first_priority,
+            )
         if len(planned) > band.size:
             raise band_overflow(band, planned, hosts, cidrs, bypass_paths, first_priority, routes)
         for number, fields in enumerate(planned, start=1):

@@ -22,6 +22,8 @@ class PlannedRule:
     number: int = 1
     source_ips: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    """The ``http-request-method`` values (a partial scope's methods); empty: every method."""
     header_name: str = ""
     header_values: tuple[str, ...] = ()
     route: int | None = None
@@ -52,7 +54,7 @@ class PlannedRule:
     @property
     def value_count(self) -> int:
         """Condition values the rule spends of :data:`MAX_VALUES_PER_RULE`."""
-        values = (self.hosts, self.source_ips, self.paths, self.header_values)
+        values = (self.hosts, self.source_ips, self.paths, self.methods, self.header_values)
         return sum(len(v) for v in values) + self.extra_values
 
     @property

@@ -75,6 +75,7 @@ def _condition_properties(planned: PlannedRule) -> list[dict[str, Any]]:
     fields = (
         ("host-header", "HostHeaderConfig", planned.hosts),
         ("path-pattern", "PathPatternConfig", planned.paths),
+        ("http-request-method", "HttpRequestMethodConfig", planned.methods),
         ("source-ip", "SourceIpConfig", planned.source_ips),
     )
     conditions: list[dict[str, Any]] = [
@@ -94,6 +95,8 @@ def _conditions(planned: PlannedRule) -> list[elbv2.ListenerCondition]:
         conditions.append(elbv2.ListenerCondition.host_headers(list(planned.hosts)))
     if planned.paths:
         conditions.append(elbv2.ListenerCondition.path_patterns(list(planned.paths)))
+    if planned.methods:
+        conditions.append(elbv2.ListenerCondition.http_request_methods(list(planned.methods)))
     if planned.source_ips:
         conditions.append(elbv2.ListenerCondition.source_ips(list(planned.source_ips)))
     if planned.header_name:

@@ -25,6 +25,10 @@ class PlanInputs:
     bypass_paths: list[str]
     browser: bool
     bypass_token: str | None
+    methods: tuple[str, ...] | None = None
+    """The scope's methods (None: every method)."""
+    paths: tuple[str, ...] | None = None
+    """The scope's paths (None: every path)."""
 
 
 class AlbView(IConstruct, Protocol):
@@ -57,4 +61,6 @@ def replan(view: AlbView, routes: Sequence[AppRoute] | None) -> None:
         bypass_token=inputs.bypass_token,
         routes=routes,
         window_size=len(view.priority_window),
+        methods=inputs.methods,
+        paths=inputs.paths,
     )

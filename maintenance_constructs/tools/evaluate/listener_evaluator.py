@@ -4,8 +4,8 @@
 
 ALB rules in ascending priority, every condition of a rule must match and any value of a
 condition may match (host headers and header values case-insensitive with ``*``/``?``
-wildcards, paths case-sensitive and compared as sent, source IPs by CIDR), the default action
-last.
+wildcards, paths case-sensitive and compared as sent, source IPs by CIDR, methods exactly and
+case-sensitive, as the ALB compares them), the default action last.
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def _condition_matches(condition: Mapping[str, Any], request: Request) -> bool:
         patterns = config.get("Values") or []
         return value is not None and any(_matches(p, value, False) for p in patterns)
     if field_name == "http-request-method":
-        values = (condition.get("HttpRequestMethodConfig") or {}).get("Values", [])
-        return request.method.upper() in values
+        # Compared as sent: the ALB's method match is case-sensitive and takes no wildcards.
+        return request.method in condition_values(condition)
     return False  # query-string and unknown conditions: the request carries none
 
 

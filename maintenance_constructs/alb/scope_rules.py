@@ -1,0 +1,178 @@
+"""The rules that answer (traversal guard, browser, maintenance) when ``methods=`` or
+``paths=`` narrow maintenance: every host x method x path of the scope, in the fewest listener
+rules within the ALB's per-rule limits. Pure, no CDK.
+
+The conditions of one rule are ANDed and the values of one condition ORed, so a rule covers a
+box: some hosts x some methods x some paths, their values adding up to at most
+:data:`MAX_VALUES_PER_RULE` (wildcards at most :data:`MAX_WILDCARDS_PER_RULE`). :func:`cover`
+tries every chunk size of each list (and every split of the wildcards between hosts and paths)
+and keeps the fewest boxes. Requests outside the scope match none of these rules and fall
+through to the app's own rules, exactly as with maintenance off.
+
+A path with a ``..`` segment counts as in scope when ``paths`` is given: rules for the
+``TRAVERSAL_PATTERNS`` answer it (for the scope's methods), so that an app that resolves dot
+segments cannot turn ``/catalog/../checkout/pay`` into a scoped path the ALB never compared.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+from ..errors import MaintenanceConfigError
+from ..shared import TRAVERSAL_PATTERNS
+from ..values import wildcard_count
+from .cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE, pack
+from .routes import RuleFields
+from .window import PriorityBand, RuleKind
+
+__all__ = ["ANSWERING_KINDS", "Box", "cover", "scope_overflow", "scoped_groups"]
+
+ANSWERING_KINDS: tuple[RuleKind, ...] = ("guard", "browser", "maintenance")
+"""The kinds of rule a scope narrows; the forwarding rules (bypass, allow, token) stay as they
+are, so allow-listed clients reach the app for every request."""
+
+Box = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""One rule's hosts, methods and paths (an empty one: no such condition)."""
+
+
+def cover(
+    hosts: Sequence[str],
+    methods: Sequence[str],
+    paths: Sequence[str],
+    *,
+    max_values: int = MAX_VALUES_PER_RULE,
+    max_wildcards: int = MAX_WILDCARDS_PER_RULE,
+    parameter: str = "host_headers/paths",
+) -> list[Box]:
+    """The fewest boxes that cover every host x method x path (an empty list is no condition),
+    each within ``max_values`` values and ``max_wildcards`` wildcards; refuses a host and a
+    path whose wildcards cannot share a rule, naming ``parameter``."""
+    _check_pairs(hosts, paths, max_wildcards, parameter)
+    lists = (tuple(hosts), tuple(methods), tuple(paths))
+    present = [i for i, values in enumerate(lists) if values]
+    best: list[list[tuple[str, ...]]] | None = None
+    for sizes in itertools.product(range(1, max_values + 1), repeat=len(present)):
+        if sum(sizes) > max_values:
+            continue
+        size = dict(zip(present, sizes, strict=True))
+        for host_wildcards in range(max_wildcards + 1):
+            budgets = (host_wildcards, 0, max_wildcards - host_wildcards)
+            groups = [_chunks(values, size.get(i, 0), budgets[i]) for i, values in enumerate(lists)]
+            if any(g is None for g in groups):
+                continue
+            found = [g for g in groups if g is not None]
+            if best is None or math.prod(map(len, found)) < math.prod(map(len, best)):
+                best = found
+    assert best is not None  # sizes of 1, the hosts' widest wildcards: always within limits
+    host_groups, method_groups, path_groups = best
+    return [(h, m, p) for h in host_groups for p in path_groups for m in method_groups]
+
+
+def _chunks(values: tuple[str, ...], size: int, wildcards: int) -> list[tuple[str, ...]] | None:
+    """``values`` in groups of at most ``size`` values and ``wildcards`` wildcards; ``[()]``
+    for no values; None when a value alone is over ``wildcards``."""
+    if not values:
+        return [()]
+    groups = pack(values, max_values=size, max_wildcards=wildcards)
+    if any(sum(map(wildcard_count, g)) > wildcards for g in groups):
+        return None
+    return [tuple(g) for g in groups]
+
+
+def _check_pairs(hosts: Sequence[str], paths: Sequence[str], limit: int, parameter: str) -> None:
+    for host, path in itertools.product(hosts or ("",), paths or ("",)):
+        total = wildcard_count(host) + wildcard_count(path)
+        if total > limit:
+            together = " and ".join(repr(v) for v in (host, path) if v)
+            raise MaintenanceConfigError(
+                f"{parameter}: {together} must share a listener rule, and have {total} "
+                f"wildcards ('*' and '?'), over the {limit} it can hold beside its other "
+                "conditions. Use fewer wildcards: list the host names, or shorter path "
+                "patterns (a trailing '*' is one wildcard)."
+            )
+
+
+def scoped_groups(
+    *,
+    hosts: Sequence[str] | None,
+    methods: Sequence[str] | None,
+    paths: Sequence[str] | None,
+    bypass_paths: Sequence[str],
+    headers: Sequence[tuple[str, str]],
+) -> dict[RuleKind, list[RuleFields]]:
+    """The guard, browser and maintenance rules of a partial scope as PlannedRule fields:
+    ``headers`` are the browser rule's (``Accept``) conditions, each beside hosts x methods x
+    paths. A ``..`` path is answered for the scope's methods: by the guard rules when a bypass
+    path has ``*`` (they must come before the bypass rules, as without a scope), else, when
+    ``paths`` is given, by maintenance rules after the path rules (after the allow and token
+    rules too, so allow-listed clients still reach the app for every request)."""
+    host_list, method_list, path_list = tuple(hosts or ()), tuple(methods or ()), tuple(paths or ())
+    traversal = [
+        _fields(box)
+        for box in cover(
+            host_list, method_list, TRAVERSAL_PATTERNS, parameter="host_headers/paths (guard)"
+        )
+    ]
+    guarded = any("*" in p for p in bypass_paths)
+    browser = [
+        {**_fields(box), "header_name": name, "header_values": (value,)}
+        for name, value in headers
+        for box in cover(
+            host_list,
+            method_list,
+            path_list,
+            max_values=MAX_VALUES_PER_RULE - 1,
+            max_wildcards=MAX_WILDCARDS_PER_RULE - wildcard_count(value),
+            parameter="host_headers/paths/browser_response",
+        )
+    ]
+    maintenance = [_fields(box) for box in cover(host_list, method_list, path_list)]
+    if paths is not None and not guarded:
+        maintenance += traversal
+    return {
+        "guard": traversal if guarded else [],
+        "browser": browser,
+        "maintenance": maintenance,
+    }
+
+
+def _fields(box: Box) -> RuleFields:
+    hosts, methods, paths = box
+    return {"hosts": hosts, "methods": methods, "paths": paths, "header_name": ""}
+
+
+def scope_overflow(
+    band: PriorityBand,
+    count: int,
+    *,
+    hosts: Sequence[str] | None,
+    methods: Sequence[str] | None,
+    paths: Sequence[str] | None,
+    first_priority: int,
+) -> MaintenanceConfigError:
+    """The refusal when a partial scope needs more rules of ``band``'s kind than it holds."""
+    what = [
+        "every host" if hosts is None else f"{len(hosts)} hosts",
+        "every method" if methods is None else f"{len(methods)} methods",
+        "every path" if paths is None else f"{len(paths)} paths",
+    ]
+    first = first_priority + band.offset
+    beside = {
+        "guard": " beside the 2 '..' patterns",
+        "browser": " beside the Accept header",
+        "maintenance": "; the rules for '..' paths included" if paths is not None else "",
+    }[band.kind]
+    fixes = ["fewer paths (one prefix such as '/checkout/*' covers many)"]
+    if hosts is not None:
+        fixes.insert(0, "fewer hosts (or host_headers=None for every host)")
+    if methods is not None and paths is not None:
+        fixes.append("methods=READ_ONLY without paths, or paths without methods")
+    return MaintenanceConfigError(
+        f"methods/paths: {', '.join(what[:2])} and {what[2]} need {count} {band.kind} rules "
+        f"(an ALB rule holds {MAX_VALUES_PER_RULE} condition values: hosts, methods and paths "
+        f"together{beside}); the {band.kind} band holds {band.size} (priorities {first}.."
+        f"{first + band.size - 1}), so that the rules never move onto each other's priorities "
+        f"when the scope changes. Use {'; or '.join(fixes)}."
+    )

@@ -34,6 +34,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
 from maintenance_constructs import (
+    READ_ONLY,
     AlbMaintenance,
     BypassTokenParameter,
     CloudFrontFunctionMaintenance,
@@ -415,7 +416,12 @@ class RegionalExampleStack(cdk.Stack):
                 "Maintenance",
                 resource_arns=[api.deployment_stage.stage_arn],
                 allowed_cidrs=office_cidrs(self),
-                response=MaintenanceResponse.json(MAINTENANCE_BODY, retry_after=600),
+                # Read-only maintenance (a database migration): reads keep working, writes get
+                # the 503, and the body says that only writes are unavailable.
+                methods=READ_ONLY,
+                response=MaintenanceResponse.json(
+                    {**MAINTENANCE_BODY, "scope": "writes"}, retry_after=600
+                ),
                 # The execute-api URL carries the stage name in the path.
                 bypass_paths=["/prod/health"],
             )

@@ -105,7 +105,11 @@ class MaintenanceScope:
             what = "writes"
         else:
             what = "/".join(self.methods) + " requests"
-        return what if self.paths is None else f"{what} to {', '.join(self.paths)}"
+        if self.paths is None:
+            return what
+        shown = ", ".join(self.paths[:_SHOWN_PATHS])
+        more = len(self.paths) - _SHOWN_PATHS
+        return f"{what} to {shown}" + (f" and {more} more paths" if more > 0 else "")
 
     @property
     def words(self) -> str:
@@ -123,6 +127,8 @@ class MaintenanceScope:
         return f"{self.summary} turned away; {kept}"
 
 
+_SHOWN_PATHS = 3
+"""Paths the summary names before it counts the rest (the body stays small)."""
 EVERY_REQUEST = MaintenanceScope()
 """The default scope: every request is turned away."""
 

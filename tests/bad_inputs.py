@@ -31,6 +31,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).
 from builders import AlbEnv, existing_acl, imported_listener  # noqa: E402
 
 from maintenance_constructs import (  # noqa: E402
+    READ_ONLY,
     AlbMaintenance,
     BypassTokenParameter,
     CloudFrontFunctionMaintenance,
@@ -1353,6 +1354,39 @@ CASES: list[Case] = [
         "resource_arns",
         "'arn:${AWS::Partition}:apigateway:eu-west-1::/apis/a1b2c3/stages/x'",
         regional_joined_http_api,
+    ),
+    # methods= and paths= (read-only and partial maintenance): one definition, every door.
+    Case("CloudFront", "methods", "[]", cloudfront(methods=[])),
+    Case("CloudFront", "methods", "'POST'", cloudfront(methods="POST")),
+    Case("CloudFront Function", "methods", "'post'", edge_function(methods=["post"])),
+    Case("Regional", "methods", "'CONNECT'", regional(methods=["CONNECT"])),
+    Case("CloudFront Function", "methods", "'GET'", edge_function(methods=["GET", "GET"])),
+    Case(
+        "Regional",
+        "methods",
+        "['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']",
+        regional(methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
+    ),
+    Case("Regional", "paths", "[]", regional(paths=[])),
+    Case("CloudFront", "paths", "'/*'", cloudfront(paths=["/*"])),
+    Case("CloudFront Function", "paths", "'checkout/*'", edge_function(paths=["checkout/*"])),
+    Case("CloudFront", "paths", "'/a/*/b'", cloudfront(paths=["/a/*/b"])),
+    Case("Regional", "paths", "'/a?'", regional(paths=["/a?"])),
+    Case("CloudFront Function", "paths", "'/item-?'", edge_function(paths=["/item-?"])),
+    Case("CloudFront", "paths", "'/shop/../checkout/*'", cloudfront(paths=["/shop/../checkout/*"])),
+    Case("Regional", "paths", "'/a//b'", regional(paths=["/a//b"])),
+    Case("CloudFront Function", "paths", "'/cart'", edge_function(paths=["/cart", "/cart"])),
+    Case(
+        "CloudFront",
+        "paths",
+        "5068 WCU",
+        cloudfront(methods=READ_ONLY, paths=[f"/p{i}" for i in range(230)]),
+    ),
+    Case(
+        "CloudFront Function",
+        "paths",
+        "400 scope paths",
+        edge_function(paths=[f"/area-{i:03d}/section/*" for i in range(400)]),
     ),
 ]
 

@@ -127,3 +127,9 @@ def test_refusals_name_the_parameter_and_the_fix(
 
 def test_alb_takes_wildcards_the_prefix_doors_refuse() -> None:
     assert maintenance_scope(methods=None, paths=["/a/*/b"], door="alb").paths == ("/a/*/b",)
+
+
+def test_a_long_list_of_paths_is_counted_not_spelled_out_in_the_body() -> None:
+    scope = maintenance_scope(methods=None, paths=[f"/p{i}/*" for i in range(400)], door="waf")
+    assert scope.summary == "requests to /p0/*, /p1/*, /p2/* and 397 more paths"
+    assert len(default_response(scope).body) < 200

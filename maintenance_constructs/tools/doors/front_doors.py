@@ -27,17 +27,16 @@ def front_doors(
     answers to ``requests`` (None: the sample requests), off and on. Each kind is worked out
     only when asked for, and a function door only when it is one asked for (it runs Node)."""
     doors: list[FrontDoor] = []
-    # The constructs' partial scopes add sample requests (a write, a path in scope) to every
-    # door: a door answers them by its own rules, whichever construct asked for them.
-    scopes = [state.scope for state in states if state.scope.partial]
+    # A construct's partial scope adds sample requests (a write, a path in scope) to its doors.
+    scoped = [state for state in states if state.scope.partial]
     if DoorKind.LISTENER in kinds:
         constructs = [state.path for state in states]
-        doors += listener_doors(qualified(off), qualified(on), constructs, requests, scopes)
+        doors += listener_doors(qualified(off), qualified(on), constructs, requests, scoped)
     off_by_name = {s.name: s.template.get("Resources", {}) for s in off}
     for stack in on:
         before, after = off_by_name.get(stack.name, {}), stack.template.get("Resources", {})
         if DoorKind.WEB_ACL in kinds:
-            doors += web_acl_doors(stack.name, before, after, requests, scopes)
+            doors += web_acl_doors(stack.name, before, after, requests, scoped)
         if DoorKind.FUNCTION in kinds:
-            doors += function_doors(stack.name, before, after, requests, only=only, scopes=scopes)
+            doors += function_doors(stack.name, before, after, requests, only=only, scoped=scoped)
     return [door for door in doors if only is None or door.name == only]

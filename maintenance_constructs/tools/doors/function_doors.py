@@ -12,7 +12,8 @@ from typing import Any
 from ...edge_function.config import FunctionConfig
 from ...scope import MaintenanceScope
 from ...shared import BYPASS_COOKIE, BYPASS_HEADER
-from ..app.resource_types import FUNCTION, readable_names
+from ..app.assembly import ConstructState
+from ..app.resource_types import FUNCTION, construct_path, readable_names
 from ..evaluate.function_code import (
     PREVIEW_TOKEN,
     function_code_text,
@@ -223,7 +224,7 @@ def function_doors(
     requests: Sequence[Request] | None,
     *,
     only: str | None = None,
-    scopes: Sequence[MaintenanceScope] = (),
+    scoped: Sequence[ConstructState] = (),
 ) -> list[FrontDoor]:
     """The function doors of a stack whose code the toggle changes (or the one named
     ``only``), each function run once per state for all ``requests``."""
@@ -246,7 +247,14 @@ def function_doors(
                 DoorKind.FUNCTION,
                 names.get(logical_id, logical_id),
                 stack,
-                _rows(off_code, on_code, config, requests, behaviors, scopes),
+                _rows(
+                    off_code,
+                    on_code,
+                    config,
+                    requests,
+                    behaviors,
+                    [s.scope for s in scoped if construct_path(resource).startswith(s.path + "/")],
+                ),
                 (
                     "Answers come from running the function on Node, now, with no store key: "
                     "the deploy-time state and the scheduled windows decide. `switch "

@@ -9,7 +9,8 @@ from typing import Any
 from ...errors import MaintenanceConfigError
 from ...scope import MaintenanceScope
 from ...shared import BYPASS_HEADER, EVERY_PATH, TRAVERSAL_PATTERNS, cookie_from_pattern
-from ..app.resource_types import LISTENER_RULE, is_maintenance_rule, readable_names
+from ..app.assembly import ConstructState
+from ..app.resource_types import LISTENER_RULE, construct_path, is_maintenance_rule, readable_names
 from ..evaluate.listener_evaluator import condition_values, evaluate_listener, host_matches
 from ..model import ANY_HOST, Answer, DoorKind, FrontDoor, Request, Row
 from .door_notes import behind_cloudfront
@@ -141,19 +142,29 @@ def listener_doors(
     on: Mapping[str, Any],
     constructs: Sequence[str],
     requests: Sequence[Request] | None,
-    scopes: Sequence[MaintenanceScope] = (),
+    scoped: Sequence[ConstructState] = (),
 ) -> list[FrontDoor]:
     """The listeners that carry maintenance rules, from resources of every stack (see
     :func:`~maintenance_constructs.tools.app.assembly.qualified`): a listener in one stack may
     get its rules from another."""
     by_listener: dict[str, list[Mapping[str, Any]]] = {}
     references: dict[str, tuple[Any, str]] = {}
+    owners: dict[str, list[str]] = {}
     for qualified_id, resource in on.items():
         if is_maintenance_rule(resource, constructs):
             reference = resource["Properties"]["ListenerArn"]
             by_listener.setdefault(repr(reference), []).append(resource["Properties"])
+            owners.setdefault(repr(reference), []).append(construct_path(resource))
             references[repr(reference)] = (reference, qualified_id.rsplit("/", 1)[0])
     return [
-        _listener_door(references[key][1], references[key][0], off, on, mine, requests, scopes)
+        _listener_door(
+            references[key][1],
+            references[key][0],
+            off,
+            on,
+            mine,
+            requests,
+            [s.scope for s in scoped if any(p.startswith(s.path + "/") for p in owners[key])],
+        )
         for key, mine in sorted(by_listener.items())
     ]

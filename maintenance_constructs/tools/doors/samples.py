@@ -174,8 +174,8 @@ def sample_rows(
                     request = Request(host=host, ip=ip, path=path, accept=accept)
                     off, on = answer(request)
                     rows.append(Row(request=request, client=client, off=off, on=on))
-            for method, path, accept in scope_requests(scopes):
-                request = Request(host=host, ip=ip, path=path, accept=accept, method=method)
+            for method, path, kind in scope_requests(scopes):
+                request = Request(host=host, ip=ip, path=path, accept=kind, method=method)
                 off, on = answer(request)
                 rows.append(Row(request=request, client=client, off=off, on=on))
         outside = next((ip for ip, client in samples if client.startswith("outside")), None)

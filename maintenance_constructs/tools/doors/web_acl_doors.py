@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...scope import MaintenanceScope
 from ...shared import BYPASS_HEADER
+from ..app.assembly import ConstructState
 from ..app.resource_types import WEB_ACL, readable_names
 from ..evaluate.web_acl_evaluator import evaluate_web_acl
 from ..model import ANY_HOST, Answer, DoorKind, FrontDoor, Request, Row
@@ -90,7 +90,7 @@ def web_acl_doors(
     off: Mapping[str, Any],
     on: Mapping[str, Any],
     requests: Sequence[Request] | None,
-    scopes: Sequence[MaintenanceScope] = (),
+    scoped: Sequence[ConstructState] = (),
 ) -> list[FrontDoor]:
     doors = []
     names = readable_names(on)
@@ -112,6 +112,13 @@ def web_acl_doors(
 
         added = [r for r in acl_on.get("Rules", []) if r not in (acl_off.get("Rules") or [])]
         cidrs = allowlist(added, sets_on)
+        names_added = {str(rule.get("Name")) for rule in added}
+        # Rule names repeat across stacks (every construct's main rule is "Maintenance").
+        scopes = [
+            s.scope
+            for s in scoped
+            if s.path.startswith(stack + "/") and names_added & set(s.waf_rules)
+        ]
         rows = (
             tuple(Row(r, "requested", *answer(r)) for r in requests)
             if requests is not None

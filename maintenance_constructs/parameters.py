@@ -155,7 +155,8 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
             "``*`` and ``?`` anywhere. A path with a ``..`` segment counts as in scope (a "
             "guard rule), since the app may resolve it into a scoped path.",
             "waf": "Compared with the decoded, normalized path (``/a/../checkout/x`` is "
-            "``/checkout/x``); only exact paths and trailing ``*`` prefixes.",
+            "``/checkout/x``); only exact paths and trailing ``*`` prefixes, and none with a "
+            "``.`` or ``..`` segment or a repeated slash (a normalized path never holds one).",
             "function": "Compared with the path as the viewer sent it; a path with a dot "
             "segment, an empty segment, ``;``, a backslash, or an escaped dot, slash, "
             "backslash, percent sign or semicolon counts as in scope. Only exact paths and "

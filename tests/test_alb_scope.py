@@ -593,3 +593,23 @@ def test_a_scope_that_does_not_fit_a_small_window_says_how_to_make_room() -> Non
     env.maintenance(host_headers=HOSTS[:6], methods=READ_ONLY, target_groups=None)
     with pytest.raises(Exception, match="Renumber the app's rules"):
         Template.from_stack(env.stack)
+
+
+def test_the_scopes_rules_count_toward_the_rules_per_load_balancer() -> None:
+    """96 app rules and 2 of ours fit the 100; the path and '..' rules of a paths scope make
+    it 101."""
+
+    def errors(**overrides: Any) -> list[str]:
+        env = AlbEnv()
+        for i in range(96):
+            env.other_rule(f"App{i}", 100 + i, elbv2.ListenerCondition.path_patterns([f"/a{i}"]))
+        env.maintenance(priority=1, allowed_cidrs=[OFFICE], methods=READ_ONLY, **overrides)
+        try:
+            Template.from_stack(env.stack)
+        except Exception as error:  # the validation errors of the synthesis
+            return [str(error)]
+        return []
+
+    assert errors() == []  # allow + 1 host x 4 methods: 2 rules of ours
+    (message,) = errors(paths=CHECKOUT)  # allow, 2 path rules, 2 for '..' paths
+    assert "would hold 101 listener rules with maintenance on (96 of the app" in message

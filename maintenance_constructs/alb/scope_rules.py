@@ -154,9 +154,8 @@ def scope_overflow(
 ) -> MaintenanceConfigError:
     """The refusal when a partial scope needs more rules of ``band``'s kind than it holds."""
     what = [
-        "every host" if hosts is None else f"{len(hosts)} hosts",
-        "every method" if methods is None else f"{len(methods)} methods",
-        "every path" if paths is None else f"{len(paths)} paths",
+        f"every {noun}" if values is None else _count(len(values), noun)
+        for values, noun in ((hosts, "host"), (methods, "method"), (paths, "path"))
     ]
     first = first_priority + band.offset
     beside = {
@@ -164,9 +163,11 @@ def scope_overflow(
         "browser": " beside the Accept header",
         "maintenance": "; the rules for '..' paths included" if paths is not None else "",
     }[band.kind]
-    fixes = ["fewer paths (one prefix such as '/checkout/*' covers many)"]
+    fixes = []
     if hosts is not None:
-        fixes.insert(0, "fewer hosts (or host_headers=None for every host)")
+        fixes.append("fewer hosts (or host_headers=None for every host)")
+    if paths is not None:
+        fixes.append("fewer paths (one prefix such as '/checkout/*' covers many)")
     if methods is not None and paths is not None:
         fixes.append("methods=READ_ONLY without paths, or paths without methods")
     return MaintenanceConfigError(
@@ -176,3 +177,7 @@ def scope_overflow(
         f"{first + band.size - 1}), so that the rules never move onto each other's priorities "
         f"when the scope changes. Use {'; or '.join(fixes)}."
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

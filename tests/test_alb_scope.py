@@ -488,6 +488,16 @@ def assemblies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path
                 "host_headers": HOSTS[:2],
             },
         ),
+        "on, every request": ("true", {}),
+        "on, wildcard bypass": (
+            "true",
+            {
+                "methods": READ_ONLY,
+                "paths": CHECKOUT,
+                "bypass_paths": ["/static/*"],
+                "browser_response": PAGE,
+            },
+        ),
     }
     found = {}
     for name, (state, overrides) in cases.items():
@@ -509,15 +519,22 @@ def _priorities(template: Mapping[str, Any]) -> dict[str, int]:
     return {k: p["Priority"] for k, p in _ours(template)}
 
 
+EDITS = ["on, every request", "on", "on, edited", "on, wildcard bypass", "on, every request"]
+
+
 def test_an_edited_scope_never_takes_a_priority_another_rule_holds(
     assemblies: dict[str, tuple[Path, dict[str, Any]]],
 ) -> None:
-    before, after = _priorities(assemblies["on"][1]), _priorities(assemblies["on, edited"][1])
-    assert before != after
-    for old, new in ((before, after), (after, before)):
-        holders = {priority: logical_id for logical_id, priority in old.items()}
-        moved = [k for k, p in new.items() if holders.get(p, k) != k]
-        assert moved == [], (old, new)
+    """Scoping, editing and dropping the scope while on: each an update in which no rule is
+    created or moved onto a priority another rule holds (either way round)."""
+    for first, second in itertools.pairwise(EDITS):
+        before = _priorities(assemblies[first][1])
+        after = _priorities(assemblies[second][1])
+        assert before != after, (first, second)
+        for old, new in ((before, after), (after, before)):
+            holders = {priority: logical_id for logical_id, priority in old.items()}
+            moved = [k for k, p in new.items() if holders.get(p, k) != k]
+            assert moved == [], (first, second, old, new)
 
 
 def test_the_scope_is_recorded_for_the_tools_in_both_states(

@@ -93,8 +93,9 @@ def plan_rules(
 
     ``methods`` and ``paths`` (a partial scope; None: every method, every path) narrow the
     answering rules (guard, browser, maintenance) to hosts x methods x paths, split within the
-    per-rule limits (see :mod:`maintenance_constructs.alb.scope_rules`); with ``paths`` a
-    traversal guard answers ``..`` paths. The forwarding rules are unchanged.
+    per-rule limits (see :mod:`maintenance_constructs.alb.scope_rules`); with ``paths``, rules
+    for ``..`` paths follow the maintenance rules (the guard rules answer them when a bypass
+    pattern has ``*``). The forwarding rules are unchanged.
     """
     last = first_priority + window_size - 1
     if last > MAX_PRIORITY:
@@ -107,26 +108,16 @@ def plan_rules(
     partial = methods is not None or paths is not None
     if partial:
         headers = [("Accept", BROWSER_ACCEPT_PATTERN)] if browser else []
-        groups.update(
-            scoped_groups(
-                hosts=hosts,
-                methods=methods,
-                paths=paths,
-                bypass_paths=bypass_paths,
-                headers=headers,
-            )
+        scoped = scoped_groups(
+            hosts=hosts, methods=methods, paths=paths, bypass_paths=bypass_paths, headers=headers
         )
+        groups.update(scoped)
     rules = []
     for band in bands(window_size):
         planned = groups[band.kind]
         if len(planned) > band.size and partial and band.kind in ANSWERING_KINDS:
             raise scope_overflow(
-                band,
-                len(planned),
-                hosts=hosts,
-                methods=methods,
-                paths=paths,
-                first_priority=first_priority,
+                band, len(planned), hosts=hosts, methods=methods, paths=paths, first=first_priority
             )
         if len(planned) > band.size:
             raise band_overflow(band, planned, hosts, cidrs, bypass_paths, first_priority, routes)

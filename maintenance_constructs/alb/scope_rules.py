@@ -150,14 +150,15 @@ def scope_overflow(
     hosts: Sequence[str] | None,
     methods: Sequence[str] | None,
     paths: Sequence[str] | None,
-    first_priority: int,
+    first: int,
 ) -> MaintenanceConfigError:
-    """The refusal when a partial scope needs more rules of ``band``'s kind than it holds."""
+    """The refusal when a partial scope needs more rules of ``band``'s kind than it holds
+    (``first``: the window's first priority)."""
     what = [
         f"every {noun}" if values is None else _count(len(values), noun)
         for values, noun in ((hosts, "host"), (methods, "method"), (paths, "path"))
     ]
-    first = first_priority + band.offset
+    first += band.offset
     beside = {
         "guard": " beside the 2 '..' patterns",
         "browser": " beside the Accept header",

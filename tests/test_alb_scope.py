@@ -593,6 +593,20 @@ def test_the_preview_answers_by_the_scope(
             {"host_headers": ["*.*.*.example.com"], "paths": ["/a*/b*/c*"]},
             "host_headers/paths: '*.*.*.example.com' and '/a*/b*/c*' must share",
         ),
+        (
+            {"host_headers": ["*.*.*.*.example.com"], "paths": ["/cart"]},
+            "host_headers/paths: '*.*.*.*.example.com' and '*/../*' must share a listener "
+            "rule, and have 6 wildcards",
+        ),
+        (
+            {"host_headers": ["*.*.example.com"], "paths": ["/a*/b*"], "browser_response": PAGE},
+            "host_headers/paths/browser_response: '*.*.example.com' and '/a*/b*' must share",
+        ),
+        (
+            {"host_headers": HOSTS[:10], "methods": READ_ONLY, "bypass_paths": ["/static/*"]},
+            "need 20 guard rules (an ALB rule holds 5 condition values: hosts, methods and "
+            "paths together, beside the 2 '..' patterns); the guard band holds 5",
+        ),
     ],
 )
 def test_refusals_name_the_parameter_the_value_and_the_fix(

@@ -86,11 +86,15 @@ def _check_pairs(hosts: Sequence[str], paths: Sequence[str], limit: int, paramet
         total = wildcard_count(host) + wildcard_count(path)
         if total > limit:
             together = " and ".join(repr(v) for v in (host, path) if v)
+            fix = (
+                "list the host names (the rules for '..' paths need 2 wildcards)"
+                if path in TRAVERSAL_PATTERNS
+                else "list the host names, or shorter path patterns (a trailing '*' is one)"
+            )
             raise MaintenanceConfigError(
                 f"{parameter}: {together} must share a listener rule, and have {total} "
                 f"wildcards ('*' and '?'), over the {limit} it can hold beside its other "
-                "conditions. Use fewer wildcards: list the host names, or shorter path "
-                "patterns (a trailing '*' is one wildcard)."
+                f"conditions. Use fewer wildcards: {fix}."
             )
 
 
@@ -111,9 +115,7 @@ def scoped_groups(
     host_list, method_list, path_list = tuple(hosts or ()), tuple(methods or ()), tuple(paths or ())
     traversal = [
         _fields(box)
-        for box in cover(
-            host_list, method_list, TRAVERSAL_PATTERNS, parameter="host_headers/paths (guard)"
-        )
+        for box in cover(host_list, method_list, TRAVERSAL_PATTERNS, parameter="host_headers/paths")
     ]
     guarded = any("*" in p for p in bypass_paths)
     browser = [
@@ -160,8 +162,8 @@ def scope_overflow(
     ]
     first += band.offset
     beside = {
-        "guard": " beside the 2 '..' patterns",
-        "browser": " beside the Accept header",
+        "guard": ", beside the 2 '..' patterns",
+        "browser": ", beside the Accept header",
         "maintenance": "; the rules for '..' paths included" if paths is not None else "",
     }[band.kind]
     fixes = []
@@ -169,7 +171,9 @@ def scope_overflow(
         fixes.append("fewer hosts (or host_headers=None for every host)")
     if paths is not None:
         fixes.append("fewer paths (one prefix such as '/checkout/*' covers many)")
-    if methods is not None and paths is not None:
+    if band.kind == "guard":
+        fixes.append("exact bypass paths (no '*': their '..' rules are not needed)")
+    elif methods is not None and paths is not None:
         fixes.append("methods=READ_ONLY without paths, or paths without methods")
     return MaintenanceConfigError(
         f"methods/paths: {', '.join(what[:2])} and {what[2]} need {count} {band.kind} rules "

@@ -1356,6 +1356,35 @@ CASES: list[Case] = [
         regional_joined_http_api,
     ),
     # methods= and paths= (read-only and partial maintenance): one definition, every door.
+    Case(
+        "ALB",
+        "methods/paths",
+        "16 hosts",
+        alb(host_headers=[f"h{i}.example.com" for i in range(16)], methods=READ_ONLY),
+    ),
+    Case(
+        "ALB",
+        "methods/paths",
+        "22 maintenance rules",
+        alb(methods=READ_ONLY, paths=[f"/p{i}" for i in range(20)]),
+    ),
+    Case(
+        "ALB",
+        "methods/paths",
+        "20 guard rules",
+        alb(
+            host_headers=[f"h{i}.example.com" for i in range(10)],
+            methods=READ_ONLY,
+            bypass_paths=["/static/*"],
+        ),
+    ),
+    Case(
+        "ALB",
+        "host_headers/paths",
+        "'*.*.*.example.com'",
+        alb(host_headers=["*.*.*.example.com"], paths=["/a*/b*/c*"]),
+    ),
+    Case("ALB", "methods", "'patch'", alb(methods=["patch"])),
     Case("CloudFront", "methods", "[]", cloudfront(methods=[])),
     Case("CloudFront", "methods", "'POST'", cloudfront(methods="POST")),
     Case("CloudFront Function", "methods", "'post'", edge_function(methods=["post"])),

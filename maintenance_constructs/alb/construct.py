@@ -104,14 +104,11 @@ class AlbMaintenance(Construct):
         """The listener the rules are planned for."""
         self.enabled: bool = resolve_enabled(self, enabled)
         """Whether the maintenance rules exist in this synthesis."""
-        self.maintenance_scope: MaintenanceScope = maintenance_scope(
-            methods=methods, paths=paths, door="alb"
-        )
+        turned_away = maintenance_scope(methods=methods, paths=paths, door="alb")
+        self.maintenance_scope: MaintenanceScope = turned_away
         """The requests the rules turn away (``methods`` on ``paths``); the others reach the
         app's own rules as with maintenance off."""
-        self.response = require_response("response", response) or default_response(
-            self.maintenance_scope
-        )
+        self.response = require_response("response", response) or default_response(turned_away)
         """The answer for requests that are turned away (by default a JSON 503 that names a
         partial scope)."""
         self.browser_response = require_response("browser_response", browser_response)
@@ -138,6 +135,11 @@ class AlbMaintenance(Construct):
         """The normalised allowlist, bypass paths, token and scope the rules are planned
         from."""
         self._init_window(priority)
+        self._init_rules(forward)
+        # Read by the tools (preview, serve, check): what maintenance turns away.
+        self.node.add_metadata(SCOPE_METADATA_TYPE, self.maintenance_scope.metadata())
+
+    def _init_rules(self, forward: elbv2.ListenerAction | None) -> None:
         self.follows_app_routing = forward is None
         """Whether allowed requests are routed as the app's rules route them (neither
         ``target_groups`` nor ``action`` given) rather than with one action."""
@@ -150,8 +152,6 @@ class AlbMaintenance(Construct):
         self._plan_or_defer(forward)
         register_peer(self)
         self.node.add_validation(ListenerChecks(self, forward))
-        # Read by the tools (preview, serve, check): what maintenance turns away.
-        self.node.add_metadata(SCOPE_METADATA_TYPE, self.maintenance_scope.metadata())
 
     def _init_window(self, priority: int | None) -> None:
         self.automatic_priority = priority is None

@@ -91,19 +91,11 @@ def plan_rules(
     makes the bypass, allow and token rules copies of the routes that overlap ``hosts`` (see
     :mod:`maintenance_constructs.alb.routes`); None forwards them all with one action.
 
-    ``methods`` and ``paths`` (a partial scope; None: every method, every path) narrow the
-    answering rules (guard, browser, maintenance) to hosts x methods x paths, split within the
-    per-rule limits (see :mod:`maintenance_constructs.alb.scope_rules`); with ``paths``, rules
-    for ``..`` paths follow the maintenance rules (the guard rules answer them when a bypass
-    pattern has ``*``). The forwarding rules are unchanged.
+    ``methods`` and ``paths`` (a partial scope; None: every one) narrow the answering rules to
+    hosts x methods x paths within the per-rule limits (:mod:`.scope_rules`); with ``paths``,
+    rules for ``..`` paths follow the maintenance rules (or the guard, with a ``*`` bypass).
     """
-    last = first_priority + window_size - 1
-    if last > MAX_PRIORITY:
-        raise MaintenanceConfigError(
-            f"priority: {first_priority} reserves {first_priority}..{last} ({window_size} "
-            f"priorities) for the maintenance rules, above the ALB's maximum {MAX_PRIORITY}; "
-            f"pass priority={MAX_PRIORITY - PRIORITY_WINDOW + 1} or lower."
-        )
+    _check_window_end(first_priority, window_size)
     groups = _groups(hosts, cidrs, bypass_paths, browser, bypass_token, routes)
     partial = methods is not None or paths is not None
     if partial:
@@ -131,6 +123,16 @@ def plan_rules(
             check_rule_limits(rule, routes)
             rules.append(rule)
     return rules
+
+
+def _check_window_end(first_priority: int, window_size: int) -> None:
+    last = first_priority + window_size - 1
+    if last > MAX_PRIORITY:
+        raise MaintenanceConfigError(
+            f"priority: {first_priority} reserves {first_priority}..{last} ({window_size} "
+            f"priorities) for the maintenance rules, above the ALB's maximum {MAX_PRIORITY}; "
+            f"pass priority={MAX_PRIORITY - PRIORITY_WINDOW + 1} or lower."
+        )
 
 
 _OTHERS_FIELD: dict[RuleKind, str] = {

@@ -3,7 +3,8 @@ switched at run time in seconds, or by the context toggle, or by scheduled windo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from aws_cdk import AspectPriority, Aspects, CfnOutput, Fn, Stack, Token
 from aws_cdk import aws_cloudfront as cloudfront
@@ -103,14 +104,11 @@ class CloudFrontFunctionMaintenance(Construct):
         resource = _distribution_resource(distribution)
         self.enabled: bool = resolve_enabled(self, enabled)
         """The deploy-time state written into the function's code."""
-        self.maintenance_scope: MaintenanceScope = maintenance_scope(
-            methods=methods, paths=paths, door="function"
-        )
+        turned_away = maintenance_scope(methods=methods, paths=paths, door="function")
+        self.maintenance_scope: MaintenanceScope = turned_away
         """What maintenance turns away, whatever turns it on (the deploy-time state, the store,
         a window): written into the function's code as data."""
-        self.response = require_response("response", response) or default_response(
-            self.maintenance_scope
-        )
+        self.response = require_response("response", response) or default_response(turned_away)
         """The answer for viewers that are turned away."""
         self.browser_response = require_response("browser_response", browser_response)
         """The answer for turned-away browsers, if any."""
@@ -134,7 +132,16 @@ class CloudFrontFunctionMaintenance(Construct):
         )
         self.code_bytes: int = check_code_size(config)
         """The function's code size at deploy time, in bytes (at most 10,240)."""
-        self.function = cloudfront.Function(
+        self.function: cloudfront.Function = self._function(config)
+        """The viewer-request CloudFront Function."""
+        self.combined = CombinedFunctions(self, config, self.store)
+        """Functions that run the maintenance code and then an app's own viewer-request
+        function, made at synthesis for the behaviors that have one."""
+        self._associate(resource, behaviors)
+        self._describe()
+
+    def _function(self, config: Mapping[str, Any]) -> cloudfront.Function:
+        return cloudfront.Function(
             self,
             "Function",
             code=cloudfront.FunctionCode.from_inline(function_code(config)),
@@ -142,12 +149,6 @@ class CloudFrontFunctionMaintenance(Construct):
             key_value_store=self.store,
             comment="maintenance-constructs: maintenance answers at the edge",
         )
-        """The viewer-request CloudFront Function."""
-        self.combined = CombinedFunctions(self, config, self.store)
-        """Functions that run the maintenance code and then an app's own viewer-request
-        function, made at synthesis for the behaviors that have one."""
-        self._associate(resource, behaviors)
-        self._describe()
 
     def _token(self, token: str | BypassTokenParameter | None) -> dict[str, str] | None:
         """The token as the code holds it, in every deploy-time state (the store or a window

@@ -105,7 +105,17 @@ class WafMaintenance(Construct):
         """The maintenance rules' priorities in evaluation order (planned even while off)."""
         self.rule_names: list[str] = plan.names
         """The maintenance rules' names, in evaluation order (the bypass link's first)."""
-        planned = self._planned_rules(token, normalize_paths(bypass_paths, wildcards=False))
+        self._init_web_acl(
+            web_acl, self._planned_rules(token, normalize_paths(bypass_paths, wildcards=False))
+        )
+        # Read by the tools: which web ACL rules are this construct's, what they turn away.
+        self.node.add_metadata(WAF_RULES_METADATA_TYPE, {"rules": self.rule_names})
+        self.node.add_metadata(SCOPE_METADATA_TYPE, self.maintenance_scope.metadata())
+
+    def _init_web_acl(
+        self, web_acl: wafv2.CfnWebACL | None, planned: list[WebAcl.RuleProperty]
+    ) -> None:
+        """Estimate the rules' capacity, and put them in the web ACL (created or given)."""
         self.wcu: Capacity = rules_capacity(cloudformation_case(Stack.of(self).resolve(planned)))
         """The estimated web ACL capacity (WCU) the maintenance rules use while on."""
         check_capacity(self.wcu, self.maintenance_scope)
@@ -114,9 +124,6 @@ class WafMaintenance(Construct):
         self.web_acl_arn: str = self.web_acl.attr_arn
         """The web ACL's ARN."""
         self.node.add_validation(AclChecks(self, register_on(self.web_acl, self)))
-        # Read by `maintenance-constructs preview`: which web ACL rules are this construct's.
-        self.node.add_metadata(WAF_RULES_METADATA_TYPE, {"rules": self.rule_names})
-        self.node.add_metadata(SCOPE_METADATA_TYPE, self.maintenance_scope.metadata())
 
     @property
     def _answers(self) -> dict[str, MaintenanceResponse]:

@@ -29,10 +29,9 @@ def _conditions(props: Mapping[str, Any], field: str) -> list[str]:
 
 def _is_bypass(props: Mapping[str, Any]) -> bool:
     """Whether a maintenance rule opens its paths to everyone: no client address, token or
-    ``Accept`` condition (the path patterns of allow and token rules are the app rules' own),
-    and an action that reaches the app (a scoped 503 rule has paths too)."""
-    if any(action.get("Type") == "fixed-response" for action in props.get("Actions") or []):
-        return False
+    ``Accept`` condition (the path patterns of allow and token rules are the app rules' own).
+    A 503 rule of a path scope reads as one too: its paths are sampled, which the scope's own
+    rows do anyway."""
     for condition in props.get("Conditions") or []:
         if condition.get("Field") in ("source-ip", "http-header"):
             return False

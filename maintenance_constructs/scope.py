@@ -17,6 +17,7 @@ from typing import Literal
 
 from .errors import MaintenanceConfigError
 from .response import DEFAULT_JSON_BODY, MaintenanceResponse
+from .scope_paths import check_scope_path, check_scope_under_bypass
 from .shared import path_problem
 
 __all__ = [
@@ -138,13 +139,17 @@ def maintenance_scope(
     methods: Sequence[str] | None,
     paths: Sequence[str] | None,
     door: ScopeDoor,
+    bypass_paths: Sequence[str] = (),
 ) -> MaintenanceScope:
-    """``methods=`` and ``paths=`` checked for one kind of front door; a clear error naming the
-    parameter, the value and the fix for anything the door cannot express exactly."""
-    return MaintenanceScope(
+    """``methods=`` and ``paths=`` checked for one kind of front door (and against its
+    ``bypass_paths``); a clear error naming the parameter, the value and the fix for anything
+    the door cannot express exactly, or that would turn nothing away."""
+    scope = MaintenanceScope(
         methods=None if methods is None else _methods(methods),
         paths=None if paths is None else _paths(paths, door),
     )
+    check_scope_under_bypass(scope.paths or (), bypass_paths, door)
+    return scope
 
 
 def scope_from_metadata(data: object) -> MaintenanceScope:
@@ -198,6 +203,13 @@ def _methods(values: Sequence[str]) -> tuple[str, ...]:
                 f"methods: {method!r} is listed twice in {list(values)!r}; list each method once."
             )
         methods.append(method)
+    if ("GET" in methods) != ("HEAD" in methods):
+        named, other = ("GET", "HEAD") if "GET" in methods else ("HEAD", "GET")
+        raise MaintenanceConfigError(
+            f"methods: {list(values)!r} names {named} but not {other}; a HEAD is a GET without "
+            f"the body, and a door that turns one away should turn away both: add {other!r}, "
+            f"or drop {named!r}."
+        )
     if set(methods) == set(EVERY_METHOD):
         raise MaintenanceConfigError(
             f"methods: {list(values)!r} names every method, which is the default; leave "
@@ -213,12 +225,6 @@ def _paths(values: Sequence[str], door: ScopeDoor) -> tuple[str, ...]:
         raise MaintenanceConfigError(
             f"paths: {bad!r} is not a path pattern; pass strings such as '/checkout/*'."
         )
-    for path in given:
-        if isinstance(path, str) and path.startswith("/") and not path.strip("/*?"):
-            raise MaintenanceConfigError(
-                f"paths: {path!r} matches every path, which is the default; leave paths=None, "
-                "or list only the paths to turn away (e.g. '/checkout/*')."
-            )
     paths: list[str] = []
     for path in (str(p) for p in given):
         problem = path_problem(path)
@@ -227,6 +233,7 @@ def _paths(values: Sequence[str], door: ScopeDoor) -> tuple[str, ...]:
                 f"paths: {path!r} {problem}. Write a URL path such as '/cart' or a prefix such "
                 "as '/checkout/*'."
             )
+        check_scope_path(path)
         if path in paths:
             raise MaintenanceConfigError(
                 f"paths: {path!r} is listed twice in {list(values)!r}; list each pattern once."

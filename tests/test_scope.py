@@ -109,6 +109,12 @@ def test_no_record_reads_as_every_request() -> None:
         (["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], None, "alb", "default"),
         (None, [], "waf", "paths: received [], an empty list"),
         (None, ["/*"], "alb", "matches every path"),
+        (None, ["/**"], "alb", "matches every path"),
+        (["GET"], None, "alb", "names GET but not HEAD"),
+        (["HEAD", "POST"], None, "waf", "names HEAD but not GET"),
+        (None, ["/shop/../checkout/*"], "alb", "Write it as it resolves: '/checkout/*'"),
+        (None, ["/a/./b"], "function", "Write it as it resolves: '/a/b'"),
+        (None, ["/a//b/*"], "function", "a repeated slash"),
         (None, ["checkout/*"], "alb", "must start with '/'"),
         (None, ["/a b"], "function", "may hold only"),
         (None, ["/a/*/b"], "waf", "a WAF rule cannot match exactly"),
@@ -133,3 +139,38 @@ def test_a_long_list_of_paths_is_counted_not_spelled_out_in_the_body() -> None:
     scope = maintenance_scope(methods=None, paths=[f"/p{i}/*" for i in range(400)], door="waf")
     assert scope.summary == "requests to /p0/*, /p1/*, /p2/* and 397 more paths"
     assert len(default_response(scope).body) < 200
+
+
+@pytest.mark.parametrize(
+    ("door", "path"),
+    [("alb", "/"), ("waf", "/"), ("alb", "/?"), ("alb", "/*/*"), ("function", "/cart/")],
+)
+def test_patterns_that_leave_paths_out_are_not_read_as_every_path(door: str, path: str) -> None:
+    assert maintenance_scope(methods=None, paths=[path], door=door).paths == (path,)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("door", "paths", "bypass", "under"),
+    [
+        ("waf", ["/checkout/*"], ["/checkout"], True),  # a WAF bypass path is a prefix
+        ("function", ["/cart"], ["/cart"], True),
+        ("function", ["/cart"], ["/ca"], True),
+        ("alb", ["/checkout/*"], ["/checkout/*"], True),
+        ("alb", ["/checkout/*"], ["/check*"], True),
+        ("alb", ["/cart"], ["/c?rt"], True),
+        ("waf", ["/checkout/*"], ["/health"], False),
+        ("alb", ["/checkout/*"], ["/checkout/pay"], False),  # an ALB bypass path is exact
+        ("alb", ["/cart"], ["/cart/*"], False),
+        ("function", ["/checkout/*"], ["/checkout/pay"], False),  # only part of the scope
+    ],
+)
+def test_a_scope_under_a_bypass_path_is_refused(
+    door: str, paths: list[str], bypass: list[str], under: bool
+) -> None:
+    """Everyone gets through a bypass path: a scope under one would turn nothing away."""
+    if not under:
+        maintenance_scope(methods=None, paths=paths, door=door, bypass_paths=bypass)  # type: ignore[arg-type]
+        return
+    with pytest.raises(MaintenanceConfigError) as error:
+        maintenance_scope(methods=None, paths=paths, door=door, bypass_paths=bypass)  # type: ignore[arg-type]
+    assert f"lies under bypass_paths {bypass[0]!r}" in str(error.value)

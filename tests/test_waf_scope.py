@@ -342,10 +342,10 @@ Make = Callable[..., Built]
     [
         (["/a/*/b"], "wildcard that a WAF rule cannot match"),
         (["/a?"], "wildcard that a WAF rule cannot match"),
-        (["/shop/../checkout/*"], "'.' or '..' segment, which a WAF rule never sees"),
+        (["/shop/../checkout/*"], "'.' or '..' segment, which a request for that page never keeps"),
         (["/shop/../checkout/*"], "Write it as it resolves: '/checkout/*'."),
         (["/a/./b"], "as it resolves: '/a/b'."),
-        (["/a//b/"], "a repeated slash, which a WAF rule never sees"),
+        (["/a//b/"], "a repeated slash, which a request for that page never keeps"),
         (["/a//b/"], "as it resolves: '/a/b/'."),
     ],
 )

@@ -104,13 +104,14 @@ class AlbMaintenance(Construct):
         """The listener the rules are planned for."""
         self.enabled: bool = resolve_enabled(self, enabled)
         """Whether the maintenance rules exist in this synthesis."""
-        turned_away = maintenance_scope(methods=methods, paths=paths, door="alb")
+        turned_away = maintenance_scope(
+            methods=methods, paths=paths, door="alb", bypass_paths=bypass_paths
+        )
         self.maintenance_scope: MaintenanceScope = turned_away
         """The requests the rules turn away (``methods`` on ``paths``); the others reach the
         app's own rules as with maintenance off."""
         self.response = require_response("response", response) or default_response(turned_away)
-        """The answer for requests that are turned away (by default a JSON 503 that names a
-        partial scope)."""
+        """The answer for turned-away requests (by default a JSON 503 naming a partial scope)."""
         self.browser_response = require_response("browser_response", browser_response)
         """The answer for turned-away browsers, if any."""
         # Another stack's listener or target groups are imported through exports that exist in

@@ -104,7 +104,9 @@ class CloudFrontFunctionMaintenance(Construct):
         resource = _distribution_resource(distribution)
         self.enabled: bool = resolve_enabled(self, enabled)
         """The deploy-time state written into the function's code."""
-        turned_away = maintenance_scope(methods=methods, paths=paths, door="function")
+        turned_away = maintenance_scope(
+            methods=methods, paths=paths, door="function", bypass_paths=bypass_paths
+        )
         self.maintenance_scope: MaintenanceScope = turned_away
         """What maintenance turns away, whatever turns it on (the deploy-time state, the store,
         a window): written into the function's code as data."""

@@ -13,7 +13,7 @@ from ..bypass_token import BypassTokenParameter, bypass_token_value
 from ..cfn import cloudformation_case
 from ..errors import MaintenanceConfigError
 from ..response import MaintenanceResponse, require_response
-from ..scope import MaintenanceScope, default_response
+from ..scope import MaintenanceScope, default_response, maintenance_scope
 from ..shared import SCOPE_METADATA_TYPE, WAF_RULES_METADATA_TYPE
 from ..toggle import resolve_enabled
 from ..values import IpNetwork, normalize_cidrs, normalize_paths
@@ -32,7 +32,6 @@ from .rules import (
     maintenance_rule,
     visibility,
 )
-from .scoped import scope_for_waf
 from .statements import block_statement, path_is
 from .wcu import Capacity, rules_capacity
 
@@ -76,14 +75,14 @@ class WafMaintenance(Construct):
         self.waf_scope = waf_scope
         self._check_location()
         check_name(rule_name)
-        self.maintenance_scope: MaintenanceScope = scope_for_waf(methods=methods, paths=paths)
+        self.maintenance_scope: MaintenanceScope = maintenance_scope(
+            methods=methods, paths=paths, door="waf", bypass_paths=bypass_paths
+        )
         """The requests the rule(s) turn away (``methods`` on ``paths``); the others reach the
         app as with maintenance off."""
-        self.response = require_response("response", response) or default_response(
-            self.maintenance_scope
-        )
-        """The answer for blocked requests (by default a JSON 503 that names a partial
-        scope)."""
+        answer = require_response("response", response)
+        self.response = answer or default_response(self.maintenance_scope)
+        """The answer for blocked requests (by default a JSON 503 naming a partial scope)."""
         self.browser_response = require_response("browser_response", browser_response)
         """The answer for blocked browsers, if any."""
         token = bypass_token_value(self, bypass_token, enabled=self.enabled)

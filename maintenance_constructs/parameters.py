@@ -158,10 +158,11 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
             "waf": "Compared with the decoded, normalized path (``/a/../checkout/x`` is "
             "``/checkout/x``); only exact paths and trailing ``*`` prefixes, and none with a "
             "``.`` or ``..`` segment or a repeated slash (a normalized path never holds one).",
-            "function": "Compared with the path as the viewer sent it; a path with a dot "
-            "segment, an empty segment, ``;``, a backslash, or an escaped dot, slash, "
-            "backslash, percent sign or semicolon counts as in scope. Only exact paths and "
-            "trailing ``*`` prefixes.",
+            "function": "Compared with the percent-decoded path (``/check%6Fut/pay`` is "
+            "``/checkout/pay``, as the origin reads it); a path that does not decode, or that "
+            "holds a dot segment, an empty segment, ``;``, a backslash, or an escaped dot, "
+            "slash, backslash, percent sign or semicolon, counts as in scope. Only exact paths "
+            "and trailing ``*`` prefixes.",
         },
     ),
     SharedParameter(

@@ -24,6 +24,8 @@ from maintenance_constructs import (
     MaintenanceResponse,
 )
 from maintenance_constructs.edge_function.code_writer import (
+    SCOPE_CHECK_BYTES,
+    config_json,
     function_code,
     function_config,
     literal_token,
@@ -51,6 +53,10 @@ PAGE = MaintenanceResponse.html("<h1>Maintenance</h1>")
 READS = maintenance_scope(methods=READ_ONLY, paths=None, door="function")
 CHECKOUT = maintenance_scope(methods=None, paths=["/checkout/*", "/cart"], door="function")
 WRITES_TO_CHECKOUT = maintenance_scope(methods=READ_ONLY, paths=["/checkout/*"], door="function")
+WRITES_TO_CART = maintenance_scope(
+    methods=READ_ONLY, paths=["/checkout/*", "/cart"], door="function"
+)
+QUOTED = maintenance_scope(methods=None, paths=['/a"b/*', "/a&b"], door="function")
 
 
 def _config(scope: MaintenanceScope, **raw: Any) -> dict[str, Any]:
@@ -142,7 +148,11 @@ CASES: dict[str, tuple[MaintenanceScope, dict[str, Any], Any]] = {
         503,
     ),
     "paths: a double-encoded dot": (CHECKOUT, _case("GET", "/%252e%252e/checkout/pay"), 503),
-    "paths: other escapes are plain paths": (CHECKOUT, _case("GET", "/catalog/caf%C3%A9"), "pass"),
+    "paths: an escape outside the scope reaches the app": (
+        CHECKOUT,
+        _case("GET", "/catalog/caf%C3%A9"),
+        "pass",
+    ),
     "paths: allow-listed on a scoped path": (
         CHECKOUT,
         _case("GET", "/checkout/pay", ip=OFFICE),
@@ -174,8 +184,95 @@ CASES: dict[str, tuple[MaintenanceScope, dict[str, Any], Any]] = {
         _case("GET", "/catalog/../checkout/pay"),
         "pass",
     ),
+    # An origin decodes an escaped letter (RFC 3986: the same path), as the WAF doors do.
+    "escapes: POST /check%6Fut/pay is POST /checkout/pay": (
+        WRITES_TO_CART,
+        _case("POST", "/check%6Fut/pay"),
+        503,
+    ),
+    "escapes: POST /ch%65ckout/pay": (WRITES_TO_CART, _case("POST", "/ch%65ckout/pay"), 503),
+    "escapes: lower-case hex, /check%6fut/pay": (
+        WRITES_TO_CART,
+        _case("POST", "/check%6fut/pay"),
+        503,
+    ),
+    "escapes: POST /%63art is the exact path /cart": (
+        WRITES_TO_CART,
+        _case("POST", "/%63art"),
+        503,
+    ),
+    "escapes: POST /car%74": (WRITES_TO_CART, _case("POST", "/car%74"), 503),
+    "escapes: every letter escaped": (
+        WRITES_TO_CART,
+        _case("POST", "/%63%61%72%74"),
+        503,
+    ),
+    "escapes: GET /check%6Fut/pay is a read": (
+        WRITES_TO_CART,
+        _case("GET", "/check%6Fut/pay"),
+        "pass",
+    ),
+    "escapes: /%43heckout/pay is /Checkout/pay (case-sensitive)": (
+        WRITES_TO_CART,
+        _case("POST", "/%43heckout/pay"),
+        "pass",
+    ),
+    "escapes: /catalog/%63heckout/pay is not under /checkout/": (
+        WRITES_TO_CART,
+        _case("POST", "/catalog/%63heckout/pay"),
+        "pass",
+    ),
+    "escapes: /car%74s is /carts": (WRITES_TO_CART, _case("POST", "/car%74s"), "pass"),
+    "escapes: UTF-8 outside the scope": (
+        WRITES_TO_CART,
+        _case("POST", "/catalog/caf%C3%A9"),
+        "pass",
+    ),
+    "escapes: invalid UTF-8 counts as in scope": (
+        WRITES_TO_CART,
+        _case("POST", "/catalog/caf%E9"),
+        503,
+    ),
+    "escapes: a cut UTF-8 sequence counts as in scope": (
+        WRITES_TO_CART,
+        _case("POST", "/catalog/caf%C3"),
+        503,
+    ),
+    "escapes: a % without two hex digits counts as in scope": (
+        WRITES_TO_CART,
+        _case("POST", "/catalog/100%zz"),
+        503,
+    ),
+    "escapes: a path that does not decode, read": (
+        WRITES_TO_CART,
+        _case("GET", "/catalog/caf%E9"),
+        "pass",
+    ),
+    "escapes: an escaped dot still counts as in scope": (
+        WRITES_TO_CART,
+        _case("POST", "/catalog/%2e%2e/check%6Fut/pay"),
+        503,
+    ),
+    "escapes: an allow-listed POST /check%6Fut/pay": (
+        WRITES_TO_CART,
+        _case("POST", "/check%6Fut/pay", ip=OFFICE),
+        "pass",
+    ),
+    # Browsers send '"' as %22 (and some clients '&' as %26): a pattern holding them matches.
+    'quotes: /a%22b/c is under /a"b/*': (QUOTED, _case("GET", "/a%22b/c"), 503),
+    'quotes: /a"b/c sent as written': (QUOTED, _case("GET", '/a"b/c'), 503),
+    "quotes: /a%26b is the exact path /a&b": (QUOTED, _case("GET", "/a%26b"), 503),
+    "quotes: /a&b sent as written": (QUOTED, _case("GET", "/a&b"), 503),
+    'quotes: /a%22bc is not under /a"b/*': (QUOTED, _case("GET", "/a%22bc"), "pass"),
+    "quotes: /a%26bc is not /a&b": (QUOTED, _case("GET", "/a%26bc"), "pass"),
 }
-SCOPES = {"reads": READS, "checkout": CHECKOUT, "writes to checkout": WRITES_TO_CHECKOUT}
+SCOPES = {
+    "reads": READS,
+    "checkout": CHECKOUT,
+    "writes to checkout": WRITES_TO_CHECKOUT,
+    "writes to checkout and cart": WRITES_TO_CART,
+    "quoted": QUOTED,
+}
 
 
 def _answers(engine: str, **raw: Any) -> dict[str, Any]:
@@ -300,10 +397,21 @@ def test_the_default_scope_leaves_the_code_as_it_was() -> None:
     code = function_code(config)
     assert code == function_code(plain)
     assert "outside(" not in code and "UNCLEAR" not in code
+    assert "decodeURIComponent" not in code
     assert "outside(" in function_code(_config(READS))
     found = FunctionConfig.read(code)
     assert found is not None and found[0].scope == EVERY_REQUEST
     assert found[0].to_json() == config
+
+
+def test_the_size_check_counts_the_scope_check_and_its_data() -> None:
+    """The bytes a scope adds are SCOPE_CHECK_BYTES (the decoding and matching code) and its
+    data, nothing else: the size check's share for ``paths`` is what the code grows by."""
+    scoped = _config(WRITES_TO_CART)
+    plain = {key: value for key, value in scoped.items() if key != "scope"}
+    data = len(b',"scope":' + config_json(scoped["scope"]).encode())
+    assert "decodeURIComponent" in function_code(scoped)
+    assert check_code_size(scoped) - check_code_size(plain) == SCOPE_CHECK_BYTES + data
 
 
 def test_the_scope_counts_in_the_10_kb() -> None:

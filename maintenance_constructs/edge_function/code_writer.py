@@ -46,7 +46,9 @@ UNCLEAR_PATTERN = r"(^|/)\.|//|;|\\|%(2e|2f|5c|25|3b|u|c0|c1)"
 """A path an origin could read as another path (compared ignoring case): a segment that starts
 with a dot, an empty segment, ``;`` (Tomcat's path parameters), a backslash, or an escaped dot,
 slash, backslash, percent sign or semicolon (also as ``%u`` and overlong UTF-8). Under a
-``paths=`` scope such a path counts as in scope, whatever it looks like."""
+``paths=`` scope such a path counts as in scope, whatever it looks like; it is looked for in the
+path as sent, and every other path is compared with the scope once percent-decoded (as is one
+that does not decode: in scope)."""
 _PATTERNS = {
     "/__VALUE_PATTERN__/": VALUE_PATTERN,
     "/__TOKEN_PATTERN__/": TOKEN_PATTERN,

@@ -195,17 +195,30 @@ function bypassed(request) {
 }
 
 // <scope>
+// The path as an origin reads it: percent-decoded ('/check%6Fut' is '/checkout', '%22' is
+// '"'), or null when it does not decode (a '%' without two hex digits, invalid UTF-8).
+function decoded(uri) {
+    try {
+        return decodeURIComponent(uri);
+    } catch (error) {
+        return null;
+    }
+}
+
 // Whether the request is outside the maintenance scope (CONFIG.scope, null lists meaning
-// every one): its method is not listed, or its path is none of the exact paths and starts
-// with none of the prefixes. A path an origin could read as another (UNCLEAR: a segment that
-// starts with a dot, an empty segment, ';', a backslash, an escaped dot, slash, backslash,
-// percent sign or semicolon) counts as in scope.
+// every one): its method is not listed, or its decoded path is none of the exact paths and
+// starts with none of the prefixes. A path an origin could read as another (UNCLEAR, in the
+// path as sent: a segment that starts with a dot, an empty segment, ';', a backslash, an
+// escaped dot, slash, backslash, percent sign or semicolon) or that does not decode counts as
+// in scope.
 function outside(request) {
     var scope = CONFIG.scope, uri = request.uri;
     if (scope.methods !== null && scope.methods.indexOf(request.method) < 0) return true;
-    if (scope.exact === null || UNCLEAR.test(uri) || scope.exact.indexOf(uri) >= 0) return false;
+    if (scope.exact === null || UNCLEAR.test(uri)) return false;
+    var path = decoded(uri);
+    if (path === null || scope.exact.indexOf(path) >= 0) return false;
     for (var i = 0; i < scope.prefixes.length; i++) {
-        if (uri.indexOf(scope.prefixes[i]) === 0) return false;
+        if (path.indexOf(scope.prefixes[i]) === 0) return false;
     }
     return true;
 }

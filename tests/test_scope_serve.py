@@ -67,6 +67,8 @@ for name, scope in SCOPES.items():
         resource_arns=[LB_ARN.format(name.lower())], allowed_cidrs=OFFICE, **scope)
     function(stack(f"Fn{name}"), **scope)
     alb(stack(f"Alb{name}", "eu-west-1"), **scope)
+# Writes to one exact path: no write check may send is harmless there.
+CloudFrontMaintenance(stack("WafCart"), "Maintenance", methods=READ_ONLY, paths=["/cart"])
 app.synth()
 """
 KINDS = ("Waf", "Regional", "Fn", "Alb")
@@ -78,7 +80,7 @@ def edges(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LocalEdge]:
     folder = tmp_path_factory.mktemp("scoped")
     (folder / "app.py").write_text(_HEAD)
     (folder / "cdk.json").write_text(json.dumps({"app": f"{sys.executable} app.py"}))
-    stacks = [f"{kind}{scope}" for scope in SCOPES for kind in KINDS]
+    stacks = [f"{kind}{scope}" for scope in SCOPES for kind in KINDS] + ["WafCart"]
     found = load_edges(f"{sys.executable} app.py", cwd=folder, context={}, doors=stacks)
     return dict(zip(stacks, found, strict=True))
 
@@ -177,3 +179,27 @@ def test_check_proves_the_scope_without_a_harmful_write(
     assert writes and all(NO_SUCH_PATH in p for p in writes), sorted(sent)
     off = run_check(served(f"{kind}{scope}", state="off") + "/", edge, state="on", token=None)
     assert not off.ok, render(off)
+
+
+def test_a_scope_check_cannot_probe_without_harm_says_so(
+    edges: dict[str, LocalEdge], served: Any
+) -> None:
+    """Writes to the exact path /cart: check sends no write there (it could do harm), so from
+    outside nothing it sends is turned away, and it says what would tell instead of advising
+    a machine outside the allowlist (it is one)."""
+    result = run_check(served("WafCart") + "/", edges["WafCart"], state="on", token=None)
+    assert result.verdict == "cannot tell", render(result)
+    assert "no probe check may send is turned away" in result.reason
+    assert "outside the allowlist" not in result.reason
+    sent = [o.probe for o in result.outcomes]
+    assert not [p for p in sent if any(f" {m} " in p for m in READ_ONLY)], sent
+    assert len(sent) == len(set(sent)), sent
+
+
+@pytest.mark.parametrize("door", ["WafCheckout", "AlbCheckout", "FnCheckout"])
+def test_the_rows_ask_each_request_once(edges: dict[str, LocalEdge], door: str) -> None:
+    asked = [(row.request, row.client) for row in edges[door].door.rows]
+    assert len(asked) == len({repr(a) for a in asked})
+    assert {("GET", "/checkout/x"), ("POST", "/checkout/x")} <= {
+        (r.method, r.path) for r, _ in asked
+    }

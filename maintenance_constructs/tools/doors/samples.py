@@ -169,13 +169,16 @@ def sample_rows(
     samples = sample_clients(cidrs)
     for host in hosts:
         for ip, client in samples:
-            for path in ["/", *(concrete(p) for p in paths)]:
-                for accept in (ClientKind.BROWSER, ClientKind.API):
-                    request = Request(host=host, ip=ip, path=path, accept=accept)
-                    off, on = answer(request)
-                    rows.append(Row(request=request, client=client, off=off, on=on))
-            for method, path, kind in scope_requests(scopes):
-                request = Request(host=host, ip=ip, path=path, accept=kind, method=method)
+            asked = [
+                Request(host=host, ip=ip, path=path, accept=accept)
+                for path in dict.fromkeys(["/", *(concrete(p) for p in paths)])
+                for accept in (ClientKind.BROWSER, ClientKind.API)
+            ]
+            asked += [
+                Request(host=host, ip=ip, path=path, accept=kind, method=method)
+                for method, path, kind in scope_requests(scopes)
+            ]
+            for request in dict.fromkeys(asked):  # a scope's path may be a sampled one too
                 off, on = answer(request)
                 rows.append(Row(request=request, client=client, off=off, on=on))
         outside = next((ip for ip, client in samples if client.startswith("outside")), None)

@@ -41,17 +41,23 @@ def waf_token(statement: Any) -> TokenCarriers | None:
     return (header, cookie) if header is not None and cookie is not None else None
 
 
-def _prefixes(statement: Any) -> list[str]:
+def _prefixes(statement: Any, *, excepted: bool = False) -> list[str]:
+    """The path prefixes the rules let through: STARTS_WITH matches under a NotStatement (the
+    bypass paths), not those of a scope, which the rules turn away."""
     if isinstance(statement, Mapping):
         found = []
         match = statement.get("ByteMatchStatement")
-        if isinstance(match, Mapping) and match.get("PositionalConstraint") == "STARTS_WITH":
+        if (
+            excepted
+            and isinstance(match, Mapping)
+            and match.get("PositionalConstraint") == "STARTS_WITH"
+        ):
             found.append(str(match.get("SearchString")))
-        for value in statement.values():
-            found += _prefixes(value)
+        for key, value in statement.items():
+            found += _prefixes(value, excepted=excepted or key == "NotStatement")
         return found
     if isinstance(statement, list):
-        return [p for item in statement for p in _prefixes(item)]
+        return [p for item in statement for p in _prefixes(item, excepted=excepted)]
     return []
 
 

@@ -108,17 +108,34 @@ def _machine_label(machines: Sequence[str]) -> str:
     return "allow-listed or outside (both kinds of client get these answers)"
 
 
-def _cannot_tell(expect: str, others: Sequence[Hypothesis], token: bool, link: bool) -> str:
+def _cannot_tell(
+    expect: str,
+    wanted: Sequence[Hypothesis],
+    others: Sequence[Hypothesis],
+    advice: tuple[bool, bool],
+) -> str:
+    token, link = advice
     other = "off" if expect == "on" else "on"
     clients = " or ".join(sorted({machine for _, machine in others})) or "any"
+    if "outside" in {m for _, m in others} & {m for _, m in wanted}:  # outside, either state
+        advice_text = (
+            "no probe check may send is turned away by this door while on (its scope leaves "
+            "them all to the app, and a write to an exact path could do harm, so check sends "
+            "none): scope a prefix such as '/cart/*' too"
+        )
+        advice_text += "" if not link or token else ", or pass the bypass token"
+        return (
+            f"cannot tell maintenance {expect} from {other}: the same client gets every "
+            f"answer in both states; {advice_text}"
+        )
     if link and not token:
-        advice = "pass the bypass token (MAINTENANCE_BYPASS_TOKEN or --token-ssm): the bypass "
-        advice += "link tells the two states apart"
+        advice_text = "pass the bypass token (MAINTENANCE_BYPASS_TOKEN or --token-ssm): the "
+        advice_text += "bypass link tells the two states apart"
     else:
-        advice = "run check from a machine outside the allowlist"
+        advice_text = "run check from a machine outside the allowlist"
     return (
         f"cannot tell maintenance {expect} from {other}: every answer is also what an "
-        f"{clients} client gets with maintenance {other}; {advice}"
+        f"{clients} client gets with maintenance {other}; {advice_text}"
     )
 
 
@@ -140,7 +157,7 @@ def _judge(
     others = [h for h in left if h[0] != expect]
     verdict, reason = MATCH, ""
     if wanted and others:
-        verdict, reason = CANNOT_TELL, _cannot_tell(expect, others, *advice)
+        verdict, reason = CANNOT_TELL, _cannot_tell(expect, wanted, others, advice)
         machine = "cannot tell"
     elif wanted:
         machine = _machine_label([m for _, m in wanted])

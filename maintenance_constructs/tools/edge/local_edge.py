@@ -124,12 +124,14 @@ def constructs_behind(
 ) -> tuple[ConstructState, ...]:
     """The maintenance constructs whose rules (or function) make up ``door``: found by the
     construct paths of its resources and the web ACL rules each construct owns, not by the
-    door's own path (a listener or web ACL of the app)."""
+    door's own path (a listener or web ACL of the app). Rule names repeat across stacks
+    (every construct's main rule is ``Maintenance``): a web ACL's are its own stack's."""
     paths, rules = _owned_paths(door, on)
     return tuple(
         state
         for state in states
-        if any(path.startswith(state.path + "/") for path in paths) or rules & set(state.waf_rules)
+        if any(path.startswith(state.path + "/") for path in paths)
+        or (state.path.startswith(door.stack + "/") and rules & set(state.waf_rules))
     )
 
 

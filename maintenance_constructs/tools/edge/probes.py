@@ -256,6 +256,7 @@ def probes(edge: LocalEdge, *, token: str | None) -> list[Probe]:
     a token."""
     requests, home = _covered(edge)
     requests += scope_probes(edge)
+    requests = list({repr(r): r for r in requests}.values())  # a scope path may be sampled too
     drafts = [(_name(r), r, r, False) for r in requests]
     if token is not None:
         drafts += _token_drafts(edge, token, home)

@@ -164,8 +164,11 @@ def test_the_default_body_names_the_scope(kind: str, served: Any) -> None:
     assert json.loads(error.value.read())["scope"] == "writes"
 
 
-@pytest.mark.parametrize("scope", SCOPES)
-@pytest.mark.parametrize("kind", KINDS)
+# The function door answers each request by running its code (seconds per probe round): its
+# path scope's probes are the same as the web ACL's, proven there.
+@pytest.mark.parametrize(
+    ("kind", "scope"), [(k, s) for s in SCOPES for k in KINDS if (k, s) != ("Fn", "Checkout")]
+)
 def test_check_proves_the_scope_without_a_harmful_write(
     kind: str, scope: str, edges: dict[str, LocalEdge], served: Any
 ) -> None:

@@ -16,9 +16,11 @@ __all__ = [
     "BYPASS_HEADER",
     "BYPASS_TOKEN_CHARACTERS",
     "BYPASS_TOKEN_LENGTHS",
+    "DOT_SEGMENT_PATTERNS",
     "EVERY_PATH",
     "FUNCTION_METADATA_TYPE",
     "SCOPE_METADATA_TYPE",
+    "SINGLE_DOT_PATTERNS",
     "STATE_METADATA_TYPE",
     "STORE_METADATA_TYPE",
     "TOKEN_PARAMETER_METADATA_TYPE",
@@ -50,6 +52,13 @@ condition; every request path starts with ``/``)."""
 TRAVERSAL_PATTERNS = ("*/../*", "*/..")
 """Paths with a ``..`` segment: an ALB guard rule answers them with the maintenance response
 before a wildcard bypass pattern (``/static/*``) could forward ``/static/../admin``."""
+SINGLE_DOT_PATTERNS = ("*/./*", "*/.")
+"""Paths with a ``.`` segment (``/./checkout/pay``, ``/cart/.``), which nginx, Tomcat and most
+origins drop: it cannot step out of a bypass prefix, but it can hide a scoped path from an ALB
+path pattern (``/checkout/*`` does not match ``/./checkout/pay``)."""
+DOT_SEGMENT_PATTERNS = TRAVERSAL_PATTERNS + SINGLE_DOT_PATTERNS
+"""Paths with a ``.`` or ``..`` segment: the rules of an ALB ``paths=`` scope answer them (for
+the scope's methods), since the app may resolve them into a scoped path."""
 
 STATE_METADATA_TYPE = "maintenance-constructs:state"
 """Construct metadata: whether a maintenance construct is on (read by status and preview)."""

@@ -22,6 +22,7 @@ from maintenance_constructs import READ_ONLY, MaintenanceConfigError, Maintenanc
 from maintenance_constructs.alb.plan import TRAVERSAL_PATTERNS, PlannedRule, plan_rules
 from maintenance_constructs.alb.scope_rules import cover
 from maintenance_constructs.scope import MaintenanceScope
+from maintenance_constructs.shared import DOT_SEGMENT_PATTERNS, SINGLE_DOT_PATTERNS, path_problem
 from maintenance_constructs.tools.app.assembly import read_states
 from maintenance_constructs.tools.evaluate.listener_evaluator import evaluate_listener
 from maintenance_constructs.tools.model import ClientKind, Request
@@ -33,6 +34,8 @@ OFFICE, OUTSIDE, OFFICE_IP = "203.0.113.0/24", "192.0.2.10", "203.0.113.10"
 HOSTS = [f"h{i}.example.com" for i in range(20)]
 CHECKOUT = ["/checkout/*"]
 PAGE = MaintenanceResponse.html("<h1>Back soon</h1>")
+SHOP, SHOP_PATHS = "shop.example.com", ["/checkout/*", "/cart"]
+ALB_DOC = (Path(__file__).resolve().parent.parent / "docs" / "alb.md").read_text(encoding="utf-8")
 
 
 # -- the plan, no CDK ------------------------------------------------------------------------
@@ -141,21 +144,22 @@ def test_every_host_rules_carry_the_scope_instead_of_every_path() -> None:
         READ_ONLY,
         tuple(CHECKOUT),
     )
-    assert {p for r in traversal for p in r.paths} == set(TRAVERSAL_PATTERNS)
+    assert {p for r in traversal for p in r.paths} == set(DOT_SEGMENT_PATTERNS)
     (writes,) = _kind(plan_rules(hosts=None, cidrs=[], methods=READ_ONLY), "maintenance")
     assert (writes.methods, writes.paths) == (READ_ONLY, ())  # no "/*": the methods suffice
 
 
 def test_paths_answer_dot_segments_after_the_allow_rules() -> None:
-    """For the scope's methods, after the path rules in the maintenance band: allow-listed
-    clients (and token holders) still reach the app for every request."""
+    """``.`` and ``..`` segments, for the scope's methods, after the path rules in the
+    maintenance band: allow-listed clients (and token holders) still reach the app for every
+    request."""
     rules = plan_rules(hosts=HOSTS[:2], cidrs=[OFFICE], methods=READ_ONLY, paths=CHECKOUT)
     assert _kind(rules, "guard") == []
     maintenance = _kind(rules, "maintenance")
     scoped = [r for r in maintenance if r.paths == tuple(CHECKOUT)]
     traversal = maintenance[len(scoped) :]
     assert scoped == maintenance[: len(scoped)] and traversal
-    wanted = {(h, m, p) for h in HOSTS[:2] for m in READ_ONLY for p in TRAVERSAL_PATTERNS}
+    wanted = {(h, m, p) for h in HOSTS[:2] for m in READ_ONLY for p in DOT_SEGMENT_PATTERNS}
     assert _covered([(r.hosts, r.methods, r.paths) for r in traversal]) == wanted
     assert all(r.value_count <= 5 and r.wildcards <= 5 for r in rules)
     allow = _kind(rules, "allow")
@@ -163,6 +167,8 @@ def test_paths_answer_dot_segments_after_the_allow_rules() -> None:
 
 
 def test_a_wildcard_bypass_keeps_its_guard_first_for_the_scopes_methods() -> None:
+    """The guard answers ``..`` before the bypass rules, as without a scope; a ``.`` segment
+    cannot step out of a bypass prefix, so its rules follow the path rules."""
     rules = plan_rules(
         hosts=HOSTS[:1], cidrs=[], bypass_paths=["/static/*"], methods=READ_ONLY, paths=CHECKOUT
     )
@@ -171,7 +177,12 @@ def test_a_wildcard_bypass_keeps_its_guard_first_for_the_scopes_methods() -> Non
     assert _covered([(r.hosts, r.methods, r.paths) for r in guard]) == {
         (HOSTS[0], m, p) for m in READ_ONLY for p in TRAVERSAL_PATTERNS
     }
-    assert all(r.paths == tuple(CHECKOUT) for r in _kind(rules, "maintenance"))
+    maintenance = _kind(rules, "maintenance")
+    scoped = [r for r in maintenance if r.paths == tuple(CHECKOUT)]
+    assert scoped == maintenance[: len(scoped)]
+    assert _covered([(r.hosts, r.methods, r.paths) for r in maintenance[len(scoped) :]]) == {
+        (HOSTS[0], m, p) for m in READ_ONLY for p in SINGLE_DOT_PATTERNS
+    }
 
 
 def test_the_browser_rule_takes_the_scope_beside_its_accept_header() -> None:
@@ -183,13 +194,71 @@ def test_the_browser_rule_takes_the_scope_beside_its_accept_header() -> None:
     assert all(r.accept == ("*text/html*",) and r.value_count <= 5 for r in browser)
 
 
+def test_the_reviewers_scope_answers_every_dot_segment_within_the_rule_limits() -> None:
+    """1 host x 4 methods x the 4 dot-segment patterns (6 wildcards, over the 5 of a rule):
+    the patterns in two rules' worth, the methods too."""
+    rules = plan_rules(hosts=[SHOP], cidrs=[OFFICE], methods=READ_ONLY, paths=SHOP_PATHS)
+    maintenance = _kind(rules, "maintenance")
+    scoped = [r for r in maintenance if set(r.paths) <= set(SHOP_PATHS)]
+    dots = maintenance[len(scoped) :]
+    assert scoped == maintenance[: len(scoped)]
+    assert _covered([(r.hosts, r.methods, r.paths) for r in dots]) == {
+        (SHOP, m, p) for m in READ_ONLY for p in DOT_SEGMENT_PATTERNS
+    }
+    assert len(dots) == 4
+    assert all(r.value_count <= 5 and r.wildcards <= 5 for r in rules)
+    assert [r.priority for r in maintenance] == list(range(90, 90 + len(maintenance)))
+
+
+@pytest.mark.parametrize("host", ["*.example.com", "*.*.example.com", "*.*.*.example.com"])
+def test_wildcard_hosts_share_the_dot_segment_rules_within_five_wildcards(host: str) -> None:
+    rules = plan_rules(hosts=[host], cidrs=[], methods=READ_ONLY, paths=SHOP_PATHS)
+    dots = [r for r in _kind(rules, "maintenance") if set(r.paths) & set(DOT_SEGMENT_PATTERNS)]
+    assert _covered([(r.hosts, r.methods, r.paths) for r in dots]) == {
+        (host, m, p) for m in READ_ONLY for p in DOT_SEGMENT_PATTERNS
+    }
+    assert all(r.wildcards <= 5 and r.value_count <= 5 for r in rules)
+
+
+def test_methods_alone_need_no_dot_segment_rules() -> None:
+    """Every path is in scope, so a dot segment hides nothing: a host too wildcarded to share
+    a rule with ``*/../*`` is fine."""
+    host = "*.*.*.*.example.com"
+    rules = plan_rules(hosts=[host], cidrs=[], methods=READ_ONLY)
+    assert [(r.hosts, r.methods, r.paths) for r in _kind(rules, "maintenance")] == [
+        ((host,), READ_ONLY, ())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bypass_paths", "patterns", "segments"),
+    [
+        ((), DOT_SEGMENT_PATTERNS, "'.' and '..' segments"),
+        (("/static/*",), SINGLE_DOT_PATTERNS, "'.' segments"),  # '..' is the guard's
+    ],
+)
+def test_a_maintenance_band_refusal_counts_the_dot_segment_rules(
+    bypass_paths: tuple[str, ...], patterns: tuple[str, ...], segments: str
+) -> None:
+    paths = [f"/p{i}" for i in range(13)]
+    count = len(cover([], READ_ONLY, paths)) + len(cover([], READ_ONLY, patterns))
+    assert len(cover([], READ_ONLY, paths)) == 10  # the path rules alone fill the band
+    with pytest.raises(MaintenanceConfigError) as raised:
+        plan_rules(hosts=None, cidrs=[], bypass_paths=bypass_paths, methods=READ_ONLY, paths=paths)
+    message = str(raised.value)
+    assert message.startswith(
+        f"methods/paths: every host, 4 methods and 13 paths need {count} maintenance rules "
+    )
+    assert f"the rules for {segments} included); the maintenance band holds 10" in message
+
+
 def test_a_band_that_overflows_is_refused_with_the_counts_and_the_fix() -> None:
     paths = [f"/p{i}" for i in range(6)]
     with pytest.raises(MaintenanceConfigError) as raised:
         plan_rules(hosts=HOSTS[:10], cidrs=[], methods=READ_ONLY, paths=paths)
     message = str(raised.value)
     assert message.startswith("methods/paths: 10 hosts, 4 methods and 6 paths need ")
-    assert "the rules for '..' paths included" in message
+    assert "the rules for '.' and '..' segments included" in message
     assert "the maintenance band holds 10 (priorities 90..99)" in message
     assert "fewer hosts (or host_headers=None for every host)" in message
     assert "methods=READ_ONLY without paths, or paths without methods" in message
@@ -224,12 +293,16 @@ STACKS: Mapping[str, Mapping[str, Any]] = {
 }
 
 
-def _env(context: Mapping[str, Any] | None = None, outdir: Path | None = None) -> AlbEnv:
+def _env(
+    context: Mapping[str, Any] | None = None,
+    outdir: Path | None = None,
+    host: str = "example.com",
+) -> AlbEnv:
     env = AlbEnv(context=dict(context or {}), outdir=outdir)
     env.listener.add_action(
         "Catalog",
         priority=100,
-        conditions=[elbv2.ListenerCondition.host_headers(["example.com"])],
+        conditions=[elbv2.ListenerCondition.host_headers([host])],
         action=elbv2.ListenerAction.forward([env.blue]),
     )
     return env
@@ -314,10 +387,11 @@ def test_paths_rules_match_the_patterns_and_guard_dot_segments(
     template.has_resource_properties(
         RULE, {"Priority": 90, "Conditions": [_host("example.com"), _paths(*CHECKOUT)]}
     )
-    template.has_resource_properties(
-        RULE, {"Priority": 91, "Conditions": [_host("example.com"), _paths(*TRAVERSAL_PATTERNS)]}
-    )
-    template.resource_count_is(RULE, 5)  # the app's, allow, browser, 503, 503 for '..' paths
+    for priority, patterns in ((91, ("*/../*", "*/./*")), (92, ("*/..", "*/."))):
+        template.has_resource_properties(
+            RULE, {"Priority": priority, "Conditions": [_host("example.com"), _paths(*patterns)]}
+        )
+    template.resource_count_is(RULE, 6)  # the app's, allow, browser, 503, 2 for dot segments
     template.has_resource_properties(
         RULE,
         {
@@ -344,8 +418,10 @@ def test_every_host_rules_have_only_the_scope(stacks: dict[str, dict[str, Any]])
     answering = [p["Conditions"] for _, p in ours if p["Priority"] >= 90]
     assert answering == [
         [_paths(*CHECKOUT), _methods(*READ_ONLY)],
-        [_paths(*TRAVERSAL_PATTERNS), _methods("POST", "PUT")],
-        [_paths(*TRAVERSAL_PATTERNS), _methods("PATCH", "DELETE")],
+        [_paths("*/../*", "*/./*"), _methods("POST", "PUT")],
+        [_paths("*/../*", "*/./*"), _methods("PATCH", "DELETE")],
+        [_paths("*/..", "*/."), _methods("POST", "PUT")],
+        [_paths("*/..", "*/."), _methods("PATCH", "DELETE")],
     ]
 
 
@@ -404,6 +480,9 @@ def _answer(
         ("both, every host", "POST", "/catalog", "app", "app"),
         ("both, every host", "POST", "/catalog/../checkout/pay", "503", "app"),
         ("both, every host", "GET", "/catalog/../checkout/pay", "app", "app"),
+        ("both, every host", "POST", "/./checkout/pay", "503", "app"),
+        ("both, every host", "GET", "/./checkout/pay", "app", "app"),
+        ("paths", "GET", "/checkout/./pay", "503", "app"),
         ("routed, both", "POST", "/checkout/pay", "503", "app"),
         ("routed, both", "GET", "/checkout/pay", "app", "app"),
         ("routed, both", "DELETE", "/catalog", "app", "app"),
@@ -416,6 +495,60 @@ def test_answers_inside_and_outside_the_scope(
     host = HOSTS[2] if case == "three hosts read only" else "example.com"
     assert _answer(stacks[case], method, path, host=host) == outside
     assert _answer(stacks[case], method, path, ip=OFFICE_IP, host=host) == office
+
+
+@pytest.fixture(scope="module")
+def shop() -> dict[str, Any]:
+    """Writes to /checkout/* and /cart on shop.example.com turned away, the app's rule for the
+    host behind."""
+    env = _env(host=SHOP)
+    env.maintenance(
+        host_headers=[SHOP], methods=READ_ONLY, paths=SHOP_PATHS, allowed_cidrs=[OFFICE]
+    )
+    return dict(Template.from_stack(env.stack).to_json())
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "outside"),
+    [
+        ("POST", "/checkout/pay", "503"),
+        ("DELETE", "/cart", "503"),
+        ("GET", "/checkout/pay", "app"),
+        ("POST", "/catalog", "app"),
+        # nginx and Tomcat drop '/./' segments: the app would serve its checkout
+        ("POST", "/./checkout/pay", "503"),
+        ("PUT", "/checkout/./pay", "503"),
+        ("PATCH", "/x/./cart", "503"),
+        ("POST", "/cart/.", "503"),
+        ("DELETE", "/checkout/.", "503"),
+        ("POST", "/x/../cart", "503"),
+        ("POST", "/checkout/pay/..", "503"),
+        ("POST", "/./catalog", "503"),  # a dot segment counts as in scope, whatever follows
+        ("GET", "/./checkout/pay", "app"),  # reads stay outside the methods
+        ("HEAD", "/x/../cart", "app"),
+    ],
+)
+def test_a_dot_segment_counts_as_in_scope(
+    shop: dict[str, Any], method: str, path: str, outside: str
+) -> None:
+    assert _answer(shop, method, path, host=SHOP) == outside
+    assert _answer(shop, method, path, ip=OFFICE_IP, host=SHOP) == "app"
+
+
+NOT_CAUGHT = ["/x/.%2e/checkout/pay", "/x/%2e%2e/cart", "/x/..;/checkout/pay", "/x\\..\\cart"]
+"""Dot segments an origin may resolve that no ALB path pattern can name (``%``, ``;`` and
+``\\`` are not pattern characters)."""
+
+
+@pytest.mark.parametrize("path", NOT_CAUGHT)
+def test_what_no_path_pattern_can_name_reaches_the_app_as_documented(
+    shop: dict[str, Any], path: str
+) -> None:
+    """The ALB forwards these writes (an origin that decodes ``%2e``, reads ``..;`` as ``..``
+    or ``\\`` as ``/`` serves them as its checkout or cart): docs/alb.md names each."""
+    assert path_problem(path) == "may hold only A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?"
+    assert _answer(shop, "POST", path, host=SHOP) == "app"
+    assert f"`POST {path}`" in ALB_DOC
 
 
 def test_outside_the_scope_is_answered_as_with_maintenance_off(
@@ -511,7 +644,8 @@ def test_only_the_constructs_rules_change_on_the_toggle(
 ) -> None:
     off, on = assemblies["off"][1], assemblies["on"][1]
     diff = assert_toggle_invariants(off, on)
-    assert set(diff.added.values()) == {RULE} and len(diff.added) == 5  # allow, 2 503, 2 for '..'
+    # allow, 2 path rules, 4 for '.' and '..' segments
+    assert set(diff.added.values()) == {RULE} and len(diff.added) == 7
     assert_toggle_invariants(on, off)
 
 
@@ -558,6 +692,7 @@ def test_the_preview_answers_by_the_scope(
             ("DELETE", "/checkout/x"),
             ("POST", "/catalog"),
             ("POST", "/catalog/../checkout/pay"),
+            ("POST", "/./checkout/pay"),
         )
     ] + [Request("example.com", OFFICE_IP, "/checkout/pay", method="POST")]
     preview = preview_assemblies(assemblies["off"][0], assemblies["on"][0], requests=requests)
@@ -573,8 +708,19 @@ def test_the_preview_answers_by_the_scope(
         ("DELETE", OUTSIDE, "/checkout/x", "forward", "fixed-response", 503),
         ("POST", OUTSIDE, "/catalog", "forward", "forward", None),
         ("POST", OUTSIDE, "/catalog/../checkout/pay", "forward", "fixed-response", 503),
+        ("POST", OUTSIDE, "/./checkout/pay", "forward", "fixed-response", 503),
         ("POST", OFFICE_IP, "/checkout/pay", "forward", "forward", None),
     ]
+
+
+def test_the_preview_samples_no_dot_segment_pattern_as_a_path(
+    assemblies: dict[str, tuple[Path, dict[str, Any]]],
+) -> None:
+    preview = preview_assemblies(assemblies["off"][0], assemblies["on"][0])
+    (door,) = preview.front_doors
+    paths = {row.request.path for row in door.rows}
+    assert "/checkout/x" in paths
+    assert all(p.startswith("/") and "*" not in p for p in paths), paths
 
 
 # -- refusals --------------------------------------------------------------------------------
@@ -627,8 +773,8 @@ def test_a_scope_that_does_not_fit_a_small_window_says_how_to_make_room() -> Non
 
 
 def test_the_scopes_rules_count_toward_the_rules_per_load_balancer() -> None:
-    """96 app rules and 2 of ours fit the 100; the path and '..' rules of a paths scope make
-    it 101."""
+    """96 app rules and 2 of ours fit the 100; the path and dot-segment rules of a paths scope
+    make it 103."""
 
     def errors(**overrides: Any) -> list[str]:
         env = AlbEnv()
@@ -642,5 +788,5 @@ def test_the_scopes_rules_count_toward_the_rules_per_load_balancer() -> None:
         return []
 
     assert errors() == []  # allow + 1 host x 4 methods: 2 rules of ours
-    (message,) = errors(paths=CHECKOUT)  # allow, 2 path rules, 2 for '..' paths
-    assert "would hold 101 listener rules with maintenance on (96 of the app" in message
+    (message,) = errors(paths=CHECKOUT)  # allow, 2 path rules, 4 for '.' and '..' segments
+    assert "would hold 103 listener rules with maintenance on (96 of the app" in message

@@ -93,36 +93,49 @@ def plan_rules(
 
     ``methods`` and ``paths`` (a partial scope; None: every one) narrow the answering rules to
     hosts x methods x paths within the per-rule limits (:mod:`.scope_rules`); with ``paths``,
-    rules for ``..`` paths follow the maintenance rules (or the guard, with a ``*`` bypass).
+    rules for ``.`` and ``..`` segments follow the path rules in the maintenance band (those
+    for ``..`` are the guard's instead, with a ``*`` bypass).
     """
     _check_window_end(first_priority, window_size)
     groups = _groups(hosts, cidrs, bypass_paths, browser, bypass_token, routes)
     partial = methods is not None or paths is not None
     if partial:
-        headers = [("Accept", BROWSER_ACCEPT_PATTERN)] if browser else []
-        scoped = scoped_groups(
-            hosts=hosts, methods=methods, paths=paths, bypass_paths=bypass_paths, headers=headers
-        )
-        groups.update(scoped)
+        groups.update(_scoped(hosts, methods, paths, bypass_paths, browser))
     rules = []
     for band in bands(window_size):
         planned = groups[band.kind]
         if len(planned) > band.size and partial and band.kind in ANSWERING_KINDS:
             raise scope_overflow(
-                band, len(planned), hosts=hosts, methods=methods, paths=paths, first=first_priority
+                band,
+                len(planned),
+                hosts=hosts,
+                methods=methods,
+                paths=paths,
+                bypass_paths=bypass_paths,
+                first=first_priority,
             )
         if len(planned) > band.size:
             raise band_overflow(band, planned, hosts, cidrs, bypass_paths, first_priority, routes)
         for number, fields in enumerate(planned, start=1):
-            rule = PlannedRule(
-                kind=band.kind,
-                priority=first_priority + band.offset + number - 1,
-                number=number,
-                **fields,
-            )
+            priority = first_priority + band.offset + number - 1
+            rule = PlannedRule(kind=band.kind, priority=priority, number=number, **fields)
             check_rule_limits(rule, routes)
             rules.append(rule)
     return rules
+
+
+def _scoped(
+    hosts: Sequence[str] | None,
+    methods: Sequence[str] | None,
+    paths: Sequence[str] | None,
+    bypass_paths: Sequence[str],
+    browser: bool,
+) -> dict[RuleKind, list[RuleFields]]:
+    """The answering rules of a partial scope (:func:`.scope_rules.scoped_groups`)."""
+    headers = [("Accept", BROWSER_ACCEPT_PATTERN)] if browser else []
+    return scoped_groups(
+        hosts=hosts, methods=methods, paths=paths, bypass_paths=bypass_paths, headers=headers
+    )
 
 
 def _check_window_end(first_priority: int, window_size: int) -> None:

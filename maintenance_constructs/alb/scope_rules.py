@@ -9,9 +9,12 @@ tries every chunk size of each list (and every split of the wildcards between ho
 and keeps the fewest boxes. Requests outside the scope match none of these rules and fall
 through to the app's own rules, exactly as with maintenance off.
 
-A path with a ``..`` segment counts as in scope when ``paths`` is given: rules for the
-``TRAVERSAL_PATTERNS`` answer it (for the scope's methods), so that an app that resolves dot
-segments cannot turn ``/catalog/../checkout/pay`` into a scoped path the ALB never compared.
+A path with a ``.`` or ``..`` segment counts as in scope when ``paths`` is given: rules for the
+``DOT_SEGMENT_PATTERNS`` answer it (for the scope's methods), so that an app that resolves dot
+segments cannot turn ``/catalog/../checkout/pay`` or ``/./checkout/pay`` into a scoped path the
+ALB never compared. The four patterns hold 6 wildcards, over the 5 of a rule, so they take two
+rules at least (:func:`cover` splits them). Dot segments an ALB pattern cannot name (``%2e``,
+``..;``, ``\\..\\``) are left to the app: see docs/alb.md.
 """
 
 from __future__ import annotations
@@ -21,13 +24,20 @@ import math
 from collections.abc import Sequence
 
 from ..errors import MaintenanceConfigError
-from ..shared import TRAVERSAL_PATTERNS
+from ..shared import DOT_SEGMENT_PATTERNS, SINGLE_DOT_PATTERNS, TRAVERSAL_PATTERNS
 from ..values import wildcard_count
 from .cover import MAX_VALUES_PER_RULE, MAX_WILDCARDS_PER_RULE, pack
 from .routes import RuleFields
 from .window import PriorityBand, RuleKind
 
-__all__ = ["ANSWERING_KINDS", "Box", "cover", "scope_overflow", "scoped_groups"]
+__all__ = [
+    "ANSWERING_KINDS",
+    "Box",
+    "cover",
+    "dot_patterns_after_paths",
+    "scope_overflow",
+    "scoped_groups",
+]
 
 ANSWERING_KINDS: tuple[RuleKind, ...] = ("guard", "browser", "maintenance")
 """The kinds of rule a scope narrows; the forwarding rules (bypass, allow, token) stay as they
@@ -87,8 +97,8 @@ def _check_pairs(hosts: Sequence[str], paths: Sequence[str], limit: int, paramet
         if total > limit:
             together = " and ".join(repr(v) for v in (host, path) if v)
             fix = (
-                "list the host names (the rules for '..' paths need 2 wildcards)"
-                if path in TRAVERSAL_PATTERNS
+                "list the host names (the rules for '.' and '..' segments need 2 wildcards)"
+                if path in DOT_SEGMENT_PATTERNS
                 else "list the host names, or shorter path patterns (a trailing '*' is one)"
             )
             raise MaintenanceConfigError(
@@ -96,6 +106,17 @@ def _check_pairs(hosts: Sequence[str], paths: Sequence[str], limit: int, paramet
                 f"wildcards ('*' and '?'), over the {limit} it can hold beside its other "
                 f"conditions. Use fewer wildcards: {fix}."
             )
+
+
+def dot_patterns_after_paths(bypass_paths: Sequence[str]) -> tuple[str, ...]:
+    """The dot-segment patterns a ``paths`` scope answers after its path rules: all of them,
+    or only ``.`` segments when a ``*`` bypass path has guard rules for ``..`` (a ``.``
+    segment cannot step out of a bypass prefix, so it needs no rule before the bypass)."""
+    return SINGLE_DOT_PATTERNS if _guarded(bypass_paths) else DOT_SEGMENT_PATTERNS
+
+
+def _guarded(bypass_paths: Sequence[str]) -> bool:
+    return any("*" in p for p in bypass_paths)
 
 
 def scoped_groups(
@@ -108,16 +129,13 @@ def scoped_groups(
 ) -> dict[RuleKind, list[RuleFields]]:
     """The guard, browser and maintenance rules of a partial scope as PlannedRule fields:
     ``headers`` are the browser rule's (``Accept``) conditions, each beside hosts x methods x
-    paths. A ``..`` path is answered for the scope's methods: by the guard rules when a bypass
-    path has ``*`` (they must come before the bypass rules, as without a scope), else, when
-    ``paths`` is given, by maintenance rules after the path rules (after the allow and token
-    rules too, so allow-listed clients still reach the app for every request)."""
+    paths. For the scope's methods, a ``..`` path is answered by the guard rules when a bypass
+    path has ``*`` (they must come before the bypass rules, as without a scope); with
+    ``paths``, the other dot segments (:func:`dot_patterns_after_paths`) by maintenance rules
+    after the path rules (after the allow and token rules too, so allow-listed clients still
+    reach the app for every request)."""
     host_list, method_list, path_list = tuple(hosts or ()), tuple(methods or ()), tuple(paths or ())
-    traversal = [
-        _fields(box)
-        for box in cover(host_list, method_list, TRAVERSAL_PATTERNS, parameter="host_headers/paths")
-    ]
-    guarded = any("*" in p for p in bypass_paths)
+    guard = _dot_rules(host_list, method_list, TRAVERSAL_PATTERNS) if _guarded(bypass_paths) else []
     browser = [
         {**_fields(box), "header_name": name, "header_values": (value,)}
         for name, value in headers
@@ -131,13 +149,16 @@ def scoped_groups(
         )
     ]
     maintenance = [_fields(box) for box in cover(host_list, method_list, path_list)]
-    if paths is not None and not guarded:
-        maintenance += traversal
-    return {
-        "guard": traversal if guarded else [],
-        "browser": browser,
-        "maintenance": maintenance,
-    }
+    if paths is not None:
+        maintenance += _dot_rules(host_list, method_list, dot_patterns_after_paths(bypass_paths))
+    return {"guard": guard, "browser": browser, "maintenance": maintenance}
+
+
+def _dot_rules(
+    hosts: tuple[str, ...], methods: tuple[str, ...], patterns: tuple[str, ...]
+) -> list[RuleFields]:
+    """The rules that answer ``patterns`` (dot segments) for ``hosts`` x ``methods``."""
+    return [_fields(box) for box in cover(hosts, methods, patterns, parameter="host_headers/paths")]
 
 
 def _fields(box: Box) -> RuleFields:
@@ -152,10 +173,12 @@ def scope_overflow(
     hosts: Sequence[str] | None,
     methods: Sequence[str] | None,
     paths: Sequence[str] | None,
+    bypass_paths: Sequence[str],
     first: int,
 ) -> MaintenanceConfigError:
     """The refusal when a partial scope needs more rules of ``band``'s kind than it holds
-    (``first``: the window's first priority)."""
+    (``first``: the window's first priority), saying which dot-segment rules ``count``
+    includes."""
     what = [
         f"every {noun}" if values is None else _count(len(values), noun)
         for values, noun in ((hosts, "host"), (methods, "method"), (paths, "path"))
@@ -164,7 +187,7 @@ def scope_overflow(
     beside = {
         "guard": ", beside the 2 '..' patterns",
         "browser": ", beside the Accept header",
-        "maintenance": "; the rules for '..' paths included" if paths is not None else "",
+        "maintenance": _dot_rules_included(paths, bypass_paths),
     }[band.kind]
     fixes = []
     if hosts is not None:
@@ -182,6 +205,17 @@ def scope_overflow(
         f"{first + band.size - 1}), so that the rules never move onto each other's priorities "
         f"when the scope changes. Use {'; or '.join(fixes)}."
     )
+
+
+def _dot_rules_included(paths: Sequence[str] | None, bypass_paths: Sequence[str]) -> str:
+    """What the maintenance rules count beside the path rules (nothing without ``paths``)."""
+    if paths is None:
+        return ""
+    patterns = dot_patterns_after_paths(bypass_paths)
+    segments = (
+        "'.' and '..' segments" if set(TRAVERSAL_PATTERNS) <= set(patterns) else "'.' segments"
+    )
+    return f"; the rules for {segments} included"
 
 
 def _count(number: int, noun: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...errors import MaintenanceConfigError
 from ...scope import MaintenanceScope
-from ...shared import BYPASS_HEADER, EVERY_PATH, TRAVERSAL_PATTERNS, cookie_from_pattern
+from ...shared import BYPASS_HEADER, DOT_SEGMENT_PATTERNS, EVERY_PATH, cookie_from_pattern
 from ..app.assembly import ConstructState
 from ..app.resource_types import LISTENER_RULE, construct_path, is_maintenance_rule, readable_names
 from ..evaluate.listener_evaluator import condition_values, evaluate_listener, host_matches
@@ -120,12 +120,12 @@ def _listener_door(
         # Rules without a host condition cover every host: sample one no rule names.
         hosts = hosts or [ANY_HOST]
         cidrs = list(dict.fromkeys(c for p in mine for c in _conditions(p, "source-ip")))
-        # Bypass paths (the catch-all "/*" of host-less rules and the traversal guard's
-        # patterns are covered by "/").
+        # Bypass paths (the catch-all "/*" of host-less rules, and the dot-segment patterns
+        # of the traversal guard and of a path scope, are covered by "/").
         paths = list(
             dict.fromkeys(c for p in mine if _is_bypass(p) for c in _conditions(p, "path-pattern"))
         )
-        paths = [p for p in paths if p != EVERY_PATH and p not in TRAVERSAL_PATTERNS]
+        paths = [p for p in paths if p != EVERY_PATH and p not in DOT_SEGMENT_PATTERNS]
         rows = sample_rows(
             [concrete(h) for h in hosts], cidrs, paths, answer, _listener_token(mine), scopes
         )

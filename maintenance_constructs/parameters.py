@@ -152,9 +152,9 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
         "only those methods on those paths. Default: None, every path.",
         {
             "alb": "A ``path-pattern`` condition on the 503 rules; ALB patterns may also use "
-            "``*`` and ``?`` anywhere. A path with a ``..`` segment counts as in scope (rules "
-            "for ``..`` paths, after the allow rules), since the app may resolve it into a "
-            "scoped path.",
+            "``*`` and ``?`` anywhere. A path with a ``.`` or ``..`` segment counts as in "
+            "scope (rules for dot segments, after the allow rules), since the app may resolve "
+            "it into a scoped path; escaped forms (``%2e``) cannot be named by an ALB pattern.",
             "waf": "Compared with the decoded, normalized path (``/a/../checkout/x`` is "
             "``/checkout/x``); only exact paths and trailing ``*`` prefixes, and none with a "
             "``.`` or ``..`` segment or a repeated slash (a normalized path never holds one).",

@@ -1365,7 +1365,7 @@ CASES: list[Case] = [
     Case(
         "ALB",
         "methods/paths",
-        "22 maintenance rules",
+        "24 maintenance rules",
         alb(methods=READ_ONLY, paths=[f"/p{i}" for i in range(20)]),
     ),
     Case(

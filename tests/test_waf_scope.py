@@ -26,9 +26,13 @@ from maintenance_constructs import (
 from maintenance_constructs.response import DEFAULT_JSON_BODY
 from maintenance_constructs.scope import READ_ONLY, MaintenanceScope, scope_from_metadata
 from maintenance_constructs.shared import SCOPE_METADATA_TYPE
-from maintenance_constructs.tools.evaluate.web_acl_evaluator import evaluate_web_acl
+from maintenance_constructs.tools.evaluate.web_acl_evaluator import (
+    evaluate_web_acl,
+    statement_value,
+)
 from maintenance_constructs.tools.model import Answer, Request
 from maintenance_constructs.tools.preview.rule_words import web_acl_rule_words
+from maintenance_constructs.waf.statements import READ_OTHERWISE_WCU
 from maintenance_constructs.waf.wcu import rules_capacity
 
 Match = assertions.Match
@@ -37,7 +41,11 @@ OFFICE = "203.0.113.0/24"
 OUTSIDE = "198.51.100.7"
 TOKEN = "a-bypass-token-0123456789abcdef"
 SCOPED_PATHS = ["/checkout/*", "/cart"]
-NORMALIZED = [{"Priority": 0, "Type": "URL_DECODE"}, {"Priority": 1, "Type": "NORMALIZE_PATH"}]
+NORMALIZED = [
+    {"Priority": 0, "Type": "URL_DECODE"},
+    {"Priority": 1, "Type": "NORMALIZE_PATH_WIN"},
+]
+DECODED = [{"Priority": 0, "Type": "URL_DECODE"}]
 
 
 def _method(name: str) -> dict[str, Any]:
@@ -51,20 +59,34 @@ def _method(name: str) -> dict[str, Any]:
     }
 
 
-def _path(constraint: str, value: str) -> dict[str, Any]:
+def _path(
+    constraint: str, value: str, transformations: list[dict[str, Any]] = NORMALIZED
+) -> dict[str, Any]:
     return {
         "ByteMatchStatement": {
             "FieldToMatch": {"UriPath": {}},
             "PositionalConstraint": constraint,
             "SearchString": value,
-            "TextTransformations": NORMALIZED,
+            "TextTransformations": transformations,
         }
     }
 
 
 WRITES = {"OrStatement": {"Statements": [_method(m) for m in READ_ONLY]}}
+# Paths an origin reads as another path: in scope whenever paths= is given.
+ORIGINS_READ_OTHERWISE = [
+    _path("CONTAINS", ";", DECODED),
+    _path("STARTS_WITH", "/../"),
+    _path("EXACTLY", "/.."),
+]
 CHECKOUT_OR_CART = {
-    "OrStatement": {"Statements": [_path("STARTS_WITH", "/checkout/"), _path("EXACTLY", "/cart")]}
+    "OrStatement": {
+        "Statements": [
+            _path("STARTS_WITH", "/checkout/"),
+            _path("EXACTLY", "/cart"),
+            *ORIGINS_READ_OTHERWISE,
+        ]
+    }
 }
 
 
@@ -270,16 +292,22 @@ def test_the_estimate_counts_the_scope(
 ) -> None:
     assert everything.construct.wcu.wcu == 1  # the IP set
     assert read_only.construct.wcu.wcu == 1 + 4 * 2  # four EXACTLY method matches
-    assert by_path.construct.wcu.wcu == 1 + 2 * 22  # two matches, two transformations each
+    # two matches, two transformations each; ';' (CONTAINS, decoded), '/../' and '/..'
+    otherwise = (10 + 10) + 22 + 22
+    assert otherwise == READ_OTHERWISE_WCU
+    assert by_path.construct.wcu.wcu == 1 + 2 * 22 + otherwise
     token, html = 2 + 10, 10 + 10  # the Not(token) header/cookie matches; Accept CONTAINS
-    rule = 1 + token + 8 + 44
+    rule = 1 + token + 8 + 44 + otherwise
     assert both.construct.wcu.wcu == 2 + (rule + html) + rule  # link, browser, maintenance
     assert rules_capacity(both.acl["Rules"]).wcu == both.construct.wcu.wcu
 
 
 def test_too_many_paths_are_refused_with_the_count() -> None:
-    with pytest.raises(MaintenanceConfigError, match=r"^paths/bypass_paths/allowed_cidrs: .*5061"):
+    with pytest.raises(
+        MaintenanceConfigError, match=r"^paths/bypass_paths/allowed_cidrs: .*5125"
+    ) as error:
         cloudfront(paths=[f"/p{i}" for i in range(230)])
+    assert "each path 22 plus 64 per rule for ';' and a leading '/..'" in str(error.value)
 
 
 # --- what the evaluator answers ------------------------------------------------------------
@@ -307,6 +335,25 @@ def test_read_only_lets_reads_through_and_turns_writes_away(read_only: Built) ->
         ("/catalog/%2e%2e/checkout/pay", True),
         ("//checkout//pay", True),
         ("/check%6Fut/pay", True),
+        # What an origin reads as another path is in scope (as on the function door).
+        ("/cart;jsessionid=1", True),
+        ("/cart%3Bjsessionid=1", True),
+        ("/catalog;v=2", True),
+        ("/..;/checkout/pay", True),
+        ("/checkout\\pay", True),
+        ("/checkout%5Cpay", True),
+        ("/catalog\\..\\checkout\\pay", True),
+        ("/../checkout/pay", True),
+        ("/../catalog", True),
+        ("/catalog/../../checkout/pay", True),
+        ("/..", True),
+        ("/%2e%2e", True),
+        ("/../", True),
+        # A segment that only starts with dots is a plain name; the exact path is exact.
+        ("/..catalog", False),
+        ("/catalog/..x", False),
+        ("/cart/", False),
+        ("/Cart", False),
     ],
 )
 def test_paths_compare_the_decoded_normalized_path(
@@ -314,6 +361,47 @@ def test_paths_compare_the_decoded_normalized_path(
 ) -> None:
     assert by_path.reaches_app("GET", path) is not in_scope
     assert by_path.reaches_app("GET", path, ip="203.0.113.9")
+
+
+SLIPPED_WRITES = [
+    "/checkout;jsessionid=1/pay",  # Tomcat, Spring and Jetty drop ';' path parameters
+    "/cart;jsessionid=1",
+    "/checkout\\pay",  # IIS reads a backslash as '/'
+    "/../checkout/pay",  # NORMALIZE_PATH keeps a leading '..'; origins resolve it to '/'
+]
+
+
+@pytest.mark.parametrize("door", ["both", "regional"])
+@pytest.mark.parametrize("path", SLIPPED_WRITES)
+def test_writes_an_origin_reads_as_a_scoped_path_are_turned_away(
+    request: pytest.FixtureRequest, door: str, path: str
+) -> None:
+    built: Built = request.getfixturevalue(door)
+    assert not built.reaches_app("POST", path)
+    assert built.reaches_app("GET", path)  # reads stay outside a read-only scope
+
+
+@pytest.mark.parametrize(
+    ("transformation", "path", "seen"),
+    [
+        ("NORMALIZE_PATH", "/a//b/./c/", "/a/b/c/"),
+        ("NORMALIZE_PATH", "/a/b/../c", "/a/c"),
+        ("NORMALIZE_PATH", "/a/..", "/"),
+        ("NORMALIZE_PATH", "/a/.", "/a/"),
+        ("NORMALIZE_PATH", "/../a", "/../a"),  # a back-reference at the beginning stays
+        ("NORMALIZE_PATH", "/..", "/.."),
+        ("NORMALIZE_PATH", "/a/../../b", "/b"),  # not at the beginning: removed
+        ("NORMALIZE_PATH", "/a\\..\\b", "/a\\..\\b"),
+        ("NORMALIZE_PATH_WIN", "/a\\..\\b", "/b"),  # backslashes to slashes, then normalized
+        ("NORMALIZE_PATH_WIN", "\\a\\\\b\\", "/a/b/"),
+    ],
+)
+def test_the_evaluator_transforms_the_path_as_aws_documents(
+    transformation: str, path: str, seen: str
+) -> None:
+    exactly = _path("EXACTLY", seen, [{"Priority": 0, "Type": transformation}])
+    request = Request(host="example.com", ip=OUTSIDE, path=path)
+    assert statement_value(exactly, request, {}) == (True, frozenset())
 
 
 def test_both_turn_away_only_writes_to_the_paths(both: Built) -> None:
@@ -387,9 +475,10 @@ def test_an_edited_scope_while_on_changes_the_rule_and_the_body_it_names(
     diff = diff_templates(by_path.template, edited.template)
     assert not (diff.added or diff.removed)
     assert list(diff.changed.values()) == [["CustomResponseBodies", "Rules"]]
-    assert edited.statements()[1]["OrStatement"]["Statements"][1] == _path(
-        "STARTS_WITH", "/account/"
-    )
+    assert edited.statements()[1]["OrStatement"]["Statements"][1:] == [
+        _path("STARTS_WITH", "/account/"),
+        *ORIGINS_READ_OTHERWISE,
+    ]
     assert edited.reaches_app("GET", "/cart") and not edited.reaches_app("GET", "/account/x")
 
 

@@ -31,6 +31,13 @@ def _prefix(path: str) -> dict[str, Any]:
     }
 
 
+def _match(constraint: str, *transformations: str) -> dict[str, Any]:
+    kinds = [{"Priority": i, "Type": kind} for i, kind in enumerate(transformations)]
+    return {
+        "ByteMatchStatement": {"PositionalConstraint": constraint, "TextTransformations": kinds}
+    }
+
+
 @pytest.mark.parametrize(
     ("statement", "wcu"),
     [
@@ -41,6 +48,8 @@ def _prefix(path: str) -> dict[str, Any]:
             10,
         ),
         ({"NotStatement": {"Statement": _prefix("/a")}}, 22),
+        (_match("EXACTLY", "URL_DECODE", "NORMALIZE_PATH_WIN"), 22),  # a scope's exact path
+        (_match("CONTAINS", "URL_DECODE"), 20),  # a scope's ';' anywhere in the decoded path
         ({"AndStatement": {"Statements": [_prefix("/a"), {"GeoMatchStatement": {}}]}}, 23),
         ({"RateBasedStatement": {"Limit": 100}}, 2),
         ({"ManagedRuleGroupStatement": {"Name": "AWSManagedRulesCommonRuleSet"}}, 700),

@@ -16,6 +16,7 @@ from ..scope import EVERY_REQUEST, MaintenanceScope
 from ..shared import bypass_cookie, check_link_path
 from ..values import check_literal_number
 from .plan import BROWSER_SUFFIX, LINK_SUFFIX
+from .statements import READ_OTHERWISE_WCU
 from .wcu import MAX_WEB_ACL_WCU, Capacity
 
 __all__ = [
@@ -168,7 +169,7 @@ def check_capacity(capacity: Capacity, scope: MaintenanceScope = EVERY_REQUEST) 
     parameters, costs, fewer = "bypass_paths/allowed_cidrs", "", "bypass prefixes"
     if scope.paths is not None:
         parameters, fewer = "paths/" + parameters, "paths or bypass prefixes"
-        costs += ", each path 22"
+        costs += f", each path 22 plus {READ_OTHERWISE_WCU} per rule for ';' and a leading '/..'"
     if scope.methods is not None:
         costs += ", each method 2"
     raise MaintenanceConfigError(

@@ -10,7 +10,15 @@ from aws_cdk import aws_wafv2 as wafv2
 from ..scope import EVERY_REQUEST, MaintenanceScope
 from ..shared import BYPASS_HEADER, bypass_cookie
 
-__all__ = ["NORMALIZED_PATH", "block_statement", "carries_token", "in_scope", "path_is"]
+__all__ = [
+    "NORMALIZED_PATH",
+    "READ_OTHERWISE_WCU",
+    "SCOPE_PATH",
+    "block_statement",
+    "carries_token",
+    "in_scope",
+    "path_is",
+]
 
 WebAcl = wafv2.CfnWebACL
 _NO_TRANSFORMATION = [WebAcl.TextTransformationProperty(priority=0, type="NONE")]
@@ -20,6 +28,13 @@ _NO_TRANSFORMATION = [WebAcl.TextTransformationProperty(priority=0, type="NONE")
 NORMALIZED_PATH = [
     WebAcl.TextTransformationProperty(priority=0, type="URL_DECODE"),
     WebAcl.TextTransformationProperty(priority=1, type="NORMALIZE_PATH"),
+]
+_DECODED_PATH = [WebAcl.TextTransformationProperty(priority=0, type="URL_DECODE")]
+# A scope's paths are compared as a Windows origin reads them too: NORMALIZE_PATH_WIN turns
+# backslashes into slashes before it normalizes, so "/checkout\pay" is "/checkout/pay".
+SCOPE_PATH = [
+    WebAcl.TextTransformationProperty(priority=0, type="URL_DECODE"),
+    WebAcl.TextTransformationProperty(priority=1, type="NORMALIZE_PATH_WIN"),
 ]
 
 
@@ -63,20 +78,49 @@ def _method_is(method: str) -> WebAcl.StatementProperty:
     )
 
 
+READ_OTHERWISE_WCU = (10 + 10) + 2 * (2 + 2 * 10)
+"""The capacity the checks of :func:`_read_otherwise` add to each rule with a scope's paths:
+a ``CONTAINS`` match (10) with one transformation (10), and two matches (2 each) with two
+transformations each (10 each)."""
+
+
+def _read_otherwise() -> list[WebAcl.StatementProperty]:
+    """Paths an origin may read as another path than the WAF sees, in scope whatever they
+    look like: a ``;`` anywhere in the decoded path (Tomcat, Spring and Jetty drop ``;`` path
+    parameters: ``/cart;jsessionid=1`` is ``/cart``), and a normalized path that still starts
+    with a back-reference (NORMALIZE_PATH keeps a ``..`` at the beginning of the input, where
+    origins resolve ``/../checkout/pay`` to ``/checkout/pay``)."""
+    path = WebAcl.FieldToMatchProperty(uri_path={})
+    return [
+        _byte_match(path, "CONTAINS", ";", _DECODED_PATH),
+        _byte_match(path, "STARTS_WITH", "/../", SCOPE_PATH),
+        _byte_match(path, "EXACTLY", "/..", SCOPE_PATH),
+    ]
+
+
+def _scope_paths(scope: MaintenanceScope) -> list[WebAcl.StatementProperty]:
+    """One match per pattern (``STARTS_WITH`` a prefix, ``EXACTLY`` an exact path) on the
+    decoded path normalized as on Windows, then the paths an origin reads otherwise; empty
+    when the scope covers every path."""
+    path = WebAcl.FieldToMatchProperty(uri_path={})
+    patterns = [
+        _byte_match(path, "STARTS_WITH" if p.prefix else "EXACTLY", p.value, SCOPE_PATH)
+        for p in scope.patterns()
+    ]
+    return patterns + _read_otherwise() if patterns else []
+
+
 def in_scope(scope: MaintenanceScope) -> list[WebAcl.StatementProperty]:
     """What a request must match to be under maintenance: one of ``scope``'s methods, and one
-    of its paths (exactly, or by prefix) compared as the bypass paths are, after decoding and
-    normalizing (``/a/../checkout/x`` is under ``/checkout/*``). Empty for every request."""
+    of its paths (exactly, or by prefix) after decoding and normalizing, backslashes read as
+    slashes (``/a/../checkout/x`` and ``/checkout\\x`` are under ``/checkout/*``), or a path
+    an origin reads otherwise (:func:`_read_otherwise`). Empty for every request."""
     parts = []
     if scope.methods is not None:
         parts.append(_any_of([_method_is(m) for m in scope.methods]))
-    path = WebAcl.FieldToMatchProperty(uri_path={})
-    patterns = [
-        _byte_match(path, "STARTS_WITH" if p.prefix else "EXACTLY", p.value, NORMALIZED_PATH)
-        for p in scope.patterns()
-    ]
-    if patterns:
-        parts.append(_any_of(patterns))
+    paths = _scope_paths(scope)
+    if paths:
+        parts.append(_any_of(paths))
     return parts
 
 

@@ -38,20 +38,36 @@ _UNDECIDABLE = {
 
 
 def _normalize_path(text: str) -> str:
-    """WAF's NORMALIZE_PATH: drop repeated slashes, ``.`` segments, and ``..`` segments with
-    what they go back over (a ``..`` at the beginning stays)."""
+    """WAF's NORMALIZE_PATH, as the AWS WAF developer guide documents it: multiple slashes,
+    directory self-references (``.``) and the directory back-references (``..``) that are not
+    at the beginning of the input are removed, a back-reference with the segment it goes back
+    over (none above the root). Back-references at the beginning stay: ``/../a`` and ``/..``
+    are unchanged. A path that ends in a directory keeps its trailing slash (``/a/.`` is
+    ``/a/``)."""
     segments: list[str] = []
+    leading = True  # only back-references, self-references and slashes read so far
+    directory = False  # whether the last segment read leaves the path at a directory
     for segment in text.split("/"):
-        if segment in ("", "."):
-            continue
-        if segment == ".." and segments and segments[-1] != "..":
-            segments.pop()
-            continue
-        segments.append(segment)
+        if segment == ".." and leading:
+            segments.append(segment)
+            directory = False
+        elif segment == "..":
+            if segments and segments[-1] != "..":
+                segments.pop()
+            directory = True
+        elif segment in ("", "."):
+            directory = True
+        else:
+            segments.append(segment)
+            leading = directory = False
     result = ("/" if text.startswith("/") else "") + "/".join(segments)
-    if segments and text.endswith(("/", "/.", "/..")) and not result.endswith("/"):
-        result += "/"
-    return result
+    return result + "/" if segments and directory else result
+
+
+def _normalize_path_win(text: str) -> str:
+    """WAF's NORMALIZE_PATH_WIN: backslashes converted to forward slashes, then
+    NORMALIZE_PATH."""
+    return _normalize_path(text.replace("\\", "/"))
 
 
 _TRANSFORMATIONS: Mapping[str, Callable[[str], str]] = {
@@ -59,6 +75,7 @@ _TRANSFORMATIONS: Mapping[str, Callable[[str], str]] = {
     "LOWERCASE": str.lower,
     "URL_DECODE": unquote,
     "NORMALIZE_PATH": _normalize_path,
+    "NORMALIZE_PATH_WIN": _normalize_path_win,
     "COMPRESS_WHITE_SPACE": lambda text: re.sub(r"\s+", " ", text),
 }
 

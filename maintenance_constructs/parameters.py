@@ -155,9 +155,9 @@ SHARED_PARAMETERS: tuple[SharedParameter, ...] = (
             "``*`` and ``?`` anywhere. A path with a ``.`` or ``..`` segment counts as in "
             "scope (rules for dot segments, after the allow rules), since the app may resolve "
             "it into a scoped path; escaped forms (``%2e``) cannot be named by an ALB pattern.",
-            "waf": "Compared with the decoded, normalized path (``/a/../checkout/x`` is "
-            "``/checkout/x``); only exact paths and trailing ``*`` prefixes, and none with a "
-            "``.`` or ``..`` segment or a repeated slash (a normalized path never holds one).",
+            "waf": "Compared with the decoded path normalized as Windows would (``\\`` is "
+            "``/``, ``/a/../checkout/x`` is ``/checkout/x``); a path with ``;`` or a leading "
+            "``/..`` counts as in scope. Only exact paths and trailing ``*`` prefixes.",
             "function": "Compared with the percent-decoded path (``/check%6Fut/pay`` is "
             "``/checkout/pay``, as the origin reads it); a path that does not decode, or that "
             "holds a dot segment, an empty segment, ``;``, a backslash, or an escaped dot, "

@@ -1417,7 +1417,7 @@ CASES: list[Case] = [
     Case(
         "CloudFront",
         "paths",
-        "5068 WCU",
+        "5132 WCU",
         cloudfront(methods=READ_ONLY, paths=[f"/p{i}" for i in range(230)]),
     ),
     Case(

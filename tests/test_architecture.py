@@ -209,3 +209,65 @@ def test_the_tools_start_without_the_cdk() -> None:
     code += f"print({cdk})"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def _cdk_modules(source: str) -> set[str]:
+    """The aws_cdk modules a file imports (``from aws_cdk import aws_ec2`` names a module;
+    ``from aws_cdk import Stack`` the root)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "aws_cdk"}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "aws_cdk":
+                found |= {
+                    f"aws_cdk.{a.name}" if a.name.islower() else "aws_cdk" for a in node.names
+                }
+            elif node.module.split(".")[0] == "aws_cdk":
+                found.add(node.module)
+    return found
+
+
+def _mypy_followed() -> tuple[list[Path], set[str]]:
+    """The files mypy checks, and the aws_cdk modules it reads (pyproject.toml)."""
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from 3.11")
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["mypy"]
+    files: list[Path] = []
+    for entry in config["files"]:
+        path = PACKAGE.parent / entry
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    followed = {
+        module
+        for override in config["overrides"]
+        if override.get("follow_imports") == "normal"
+        for module in override["module"]
+    }
+    return files, followed
+
+
+def test_the_cdk_module_reader_sees_every_import_form() -> None:
+    source = (
+        "import aws_cdk\nimport aws_cdk.aws_s3\nfrom aws_cdk import Stack, aws_iam as iam\n"
+        "from aws_cdk.aws_sqs import Queue\nfrom . import aws_sns\n"
+    )
+    assert _cdk_modules(source) == {
+        "aws_cdk",
+        "aws_cdk.aws_s3",
+        "aws_cdk.aws_iam",
+        "aws_cdk.aws_sqs",
+    }
+    assert _cdk_modules("from aws_cdk import Duration\n") == {"aws_cdk"}
+
+
+def test_mypy_reads_every_cdk_module_the_code_imports() -> None:
+    """mypy skips aws_cdk modules it is not told to read (they become Any): a module imported
+    without being named in pyproject.toml would go unchecked."""
+    files, followed = _mypy_followed()
+    imported = {m: f for f in files for m in _cdk_modules(f.read_text())}
+    unread = sorted(
+        f"{m} (imported by {imported[m].relative_to(PACKAGE.parent)})"
+        for m in imported
+        if m not in followed
+    )
+    assert unread == [], "add these to [[tool.mypy.overrides]] follow_imports = 'normal'"
+    assert followed - set(imported) == set(), "modules read by mypy that nothing imports"

@@ -8,6 +8,11 @@ STACKS := MaintenanceAlbExample MaintenanceCloudFrontExample MaintenanceRegional
 CDK := npx --no-install cdk --no-notices
 
 export PATH := $(BIN):$(PATH)
+# Bytecode is written as modules are first imported, so only what runs gets compiled (some of
+# aws-cdk-lib's 430 MB, not all of it: compiling everything at install costs ~50 CPU-seconds).
+# A machine that sets PYTHONDONTWRITEBYTECODE would otherwise recompile every import in every
+# synth subprocess.
+unexport PYTHONDONTWRITEBYTECODE
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
@@ -17,8 +22,7 @@ $(VENV)/.dev-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# uv (from PyPI) resolves and installs in seconds where pip takes ~30 s (aws-cdk-lib is large).
 	$(BIN)/python -m pip install -q uv
-	# Bytecode compiled at install (in parallel), not by every first import during the tests.
-	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -264,6 +264,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium is not installed (.ci/run installs Debian's chromium)"
 )
+SCREENSHOTS = Path(os.environ["SCREENSHOTS"]) if os.environ.get("SCREENSHOTS") else None
+"""A folder for screenshots of the pages the browser tests open (``SCREENSHOTS=/tmp/shots
+make pytest``), for people to look at; none are taken otherwise (each is a browser run)."""
 
 
 WIDTHS = (390, 1280)
@@ -368,10 +371,9 @@ def facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]
         match = re.search(r'data-facts="([^"]*)"', dom)
         assert match, dom[-2000:]
         found[scheme] = json.loads(html.unescape(match.group(1)))
-        # A screenshot of each scheme (every page at both widths) for people to look at;
-        # not committed.
-        _chromium(harness, scheme, f"--screenshot={folder / f'pages-{scheme}.png'}")
-        assert (folder / f"pages-{scheme}.png").stat().st_size > 0
+        if SCREENSHOTS:  # every page at both widths, for people to look at; not committed
+            _chromium(harness, scheme, f"--screenshot={SCREENSHOTS / f'pages-{scheme}.png'}")
+            assert (SCREENSHOTS / f"pages-{scheme}.png").stat().st_size > 0
     return found
 
 
@@ -531,15 +533,18 @@ def served_facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            f"--user-data-dir={folder / ('profile-' + scheme)}",
             "--window-size=1400,3000",
             f"--blink-settings=preferredColorScheme={0 if scheme == 'dark' else 1}",
             "--virtual-time-budget=10000",
         ]
         assert CHROMIUM is not None
-        for extra in ("--dump-dom", f"--screenshot={folder / f'served-{scheme}.png'}"):
+        shots = [f"--screenshot={SCREENSHOTS / f'served-{scheme}.png'}"] if SCREENSHOTS else []
+        for extra in ("--dump-dom", *shots):
+            # A new profile each run: the bypass link's cookie would let a later run's frames
+            # reach the app.
+            profile = f"--user-data-dir={folder / ('profile-' + scheme + extra[2:6])}"
             result = subprocess.run(
-                [CHROMIUM, *flags, extra, f"{origin}/__harness"],
+                [CHROMIUM, *flags, profile, extra, f"{origin}/__harness"],
                 capture_output=True,
                 text=True,
                 timeout=120,
@@ -550,7 +555,7 @@ def served_facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str
                 match = re.search(r'data-facts="([^"]*)"', result.stdout)
                 assert match, result.stdout[-2000:]
                 found[scheme] = json.loads(html.unescape(match.group(1)))
-        assert (folder / f"served-{scheme}.png").stat().st_size > 0  # not committed
+        assert not SCREENSHOTS or (SCREENSHOTS / f"served-{scheme}.png").stat().st_size > 0
     server.shutdown()
     return found
 

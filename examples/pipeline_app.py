@@ -4,7 +4,9 @@
 Put one stage into maintenance by committing a selector to ``examples/cdk.json``
 (``"maintenance": "Prod"``) or, for one synth, ``npx cdk synth -c maintenance=Prod`` from
 ``examples/``. It synthesizes offline: the source is a CodeConnections connection with a
-placeholder ARN, and the accounts are placeholders.
+placeholder ARN, the accounts are placeholders, and ``cdk.context.json`` holds the
+availability zones CDK would otherwise look up for the placeholder account (without them the
+CLI runs the app a second time after the lookup fails).
 """
 
 from __future__ import annotations

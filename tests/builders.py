@@ -140,11 +140,14 @@ needs_cdk_cli = pytest.mark.skipif(
 
 
 def run_cdk(
-    args: Sequence[str], *, cwd: Path, home: Path | None = None
+    args: Sequence[str], *, cwd: Path, home: Path | None = None, validation: bool = False
 ) -> subprocess.CompletedProcess[str]:
     """The pinned CDK CLI (from any folder), finding this interpreter as `python3` (cdk.json
-    runs python3); ``home`` stands in for the user's home folder (``~/.cdk.json``)."""
-    env = {**os.environ, "CDK_VALIDATION": "false"}
+    runs python3); ``home`` stands in for the user's home folder (``~/.cdk.json``). CDK's own
+    template validation (seconds a synth) runs only with ``validation``."""
+    env = {k: v for k, v in os.environ.items() if k != "CDK_VALIDATION"}
+    if not validation:
+        env["CDK_VALIDATION"] = "false"
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     if home is not None:
         env.update(HOME=str(home), **JSII_CACHE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 # Before the jsii kernel starts: CDK's own template validation costs ~2 s per synthesis and is
-# exercised on purpose in tests/test_example_app.py::test_builtin_template_validation.
+# exercised on purpose in tests/test_example_app.py::test_cli_synth_with_cdk_template_validation.
 os.environ.setdefault("CDK_VALIDATION", "false")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 

@@ -291,7 +291,7 @@ class _ElsewhereRedirect(BaseHTTPRequestHandler):
 def _local(handler: type[BaseHTTPRequestHandler]) -> str:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_forever(server)
     return f"http://127.0.0.1:{server.server_address[1]}/"
 
 

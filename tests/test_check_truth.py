@@ -153,7 +153,7 @@ def hand_written() -> Iterator[Callable[[HandWritten], str]]:
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serve_forever(server)
         return _kept(server, servers)
 
     yield start

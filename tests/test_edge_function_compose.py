@@ -425,3 +425,51 @@ def test_when_every_behavior_runs_a_combined_function_the_plain_one_reads_no_sto
     combined = next(f for k, f in functions.items() if k.startswith("MaintenanceWith"))
     assert "KeyValueStoreAssociations" not in plain["Properties"]["FunctionConfig"]
     assert combined["Properties"]["FunctionConfig"]["KeyValueStoreAssociations"]
+
+
+@pytest.mark.parametrize(
+    ("app_bytes", "maintenance", "ways"),
+    [
+        (7000, {}, "To fit, shorten the app's code by 3993 bytes or more; or leave the behavior"),
+        (
+            2000,
+            {"paths": [f"/shop/item-{i}" for i in range(100)]},
+            "To fit, shorten the app's code by 1304 bytes or more; or shrink paths (2178 bytes), "
+            "the largest part of the maintenance code: list the common prefixes of the 100 "
+            "scope paths instead (e.g. '/checkout/*' for every path under it); or leave the "
+            "behavior out (behaviors=[...]).",
+        ),
+    ],
+)
+def test_a_combined_function_over_10_kb_names_each_shrink_that_fits(
+    app_bytes: int, maintenance: dict[str, Any], ways: str
+) -> None:
+    """Only shrinks that could make it fit are offered: the maintenance code's largest part
+    when it is larger than the overshoot, the app's code when it is."""
+    stack = cdk.Stack(cdk.App(), "Site", env=cdk.Environment(region="us-east-1"))
+    big = cloudfront.Function(
+        stack,
+        "Big",
+        code=cloudfront.FunctionCode.from_inline(
+            "var TABLE = '" + "x" * app_bytes + "';\nfunction handler(e) { return e.request; }"
+        ),
+    )
+    cdn = cloudfront.Distribution(
+        stack,
+        "Cdn",
+        default_behavior=cloudfront.BehaviorOptions(
+            origin=origins.HttpOrigin("origin.example.com"),
+            function_associations=[
+                cloudfront.FunctionAssociation(
+                    function=big, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                )
+            ],
+        ),
+    )
+    CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn, **maintenance)
+    with pytest.raises(RuntimeError) as error:
+        Template.from_stack(stack)
+    message = str(error.value)
+    assert f"behaviors: the function Site/Big ({app_bytes + 57} bytes) combined with" in message
+    assert ways in message, message
+    assert ("shrink" in message) is bool(maintenance)

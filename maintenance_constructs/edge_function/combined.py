@@ -18,7 +18,7 @@ from ..errors import MaintenanceConfigError
 from ..shared import FUNCTION_METADATA_TYPE
 from .code_writer import MAX_FUNCTION_CODE_BYTES, function_code
 from .compose import APP_RUNTIMES, compose_code, composed_size_error
-from .size import deploy_time_config
+from .size import deploy_time_config, oversize_parts
 
 __all__ = ["CombinedFunctions", "app_function"]
 
@@ -100,7 +100,11 @@ class CombinedFunctions:
         if total > MAX_FUNCTION_CODE_BYTES:
             raise MaintenanceConfigError(
                 composed_size_error(
-                    name, len(stand_in.encode("utf-8")), len(code.encode("utf-8")), total
+                    name,
+                    len(stand_in.encode("utf-8")),
+                    len(code.encode("utf-8")),
+                    total,
+                    oversize_parts(self.config, total),
                 )
             )
         return combined

@@ -14,6 +14,7 @@ import re
 
 from ..errors import MaintenanceConfigError
 from .code_writer import MAX_FUNCTION_CODE_BYTES
+from .size import OversizeParts
 
 __all__ = ["APP_RUNTIMES", "compose_code", "composed_size_error"]
 
@@ -94,12 +95,22 @@ def compose_code(maintenance: str, name: str, app: str) -> str:
     )
 
 
-def composed_size_error(name: str, maintenance_bytes: int, app_bytes: int, total: int) -> str:
-    """The refusal of a combined function over 10 KB, with both parts' sizes."""
+def composed_size_error(
+    name: str, maintenance_bytes: int, app_bytes: int, total: int, parts: OversizeParts
+) -> str:
+    """The refusal of a combined function over 10 KB: both parts' sizes, the maintenance
+    code's parts, and each shrink that could make it fit."""
+    over = total - MAX_FUNCTION_CODE_BYTES
+    ways = [f"shorten the app's code by {over} bytes or more"] if app_bytes > over else []
+    if parts.largest_bytes > over:
+        ways.append(
+            f"shrink {parts.largest} ({parts.largest_bytes} bytes), the largest part of the "
+            f"maintenance code: {parts.fix[0].lower()}{parts.fix[1:].rstrip('.')}"
+        )
+    ways.append("leave the behavior out (behaviors=[...])")
     return (
         f"behaviors: the function {name} ({app_bytes} bytes) combined with the maintenance "
-        f"code ({maintenance_bytes} bytes at deploy time) would be {total} bytes, over the "
-        f"{MAX_FUNCTION_CODE_BYTES} bytes (10 KB) a CloudFront Function may have. Shorten "
-        "either part (the maintenance responses, allowlist, windows or bypass paths; the app's "
-        "code), or leave the behavior out (behaviors=[...])."
+        f"code ({maintenance_bytes} bytes at deploy time: {parts.listing}; the rest is the "
+        f"function itself) would be {total} bytes, {over} over the {MAX_FUNCTION_CODE_BYTES} "
+        f"bytes (10 KB) a CloudFront Function may have. To fit, {'; or '.join(ways)}."
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import MaintenanceConfigError
@@ -18,7 +19,13 @@ from .code_writer import (
     function_code,
 )
 
-__all__ = ["DEPLOY_TIME_TOKEN_BYTES", "check_code_size", "deploy_time_config"]
+__all__ = [
+    "DEPLOY_TIME_TOKEN_BYTES",
+    "OversizeParts",
+    "check_code_size",
+    "deploy_time_config",
+    "oversize_parts",
+]
 
 DEPLOY_TIME_TOKEN_BYTES = 4 * -(-BYPASS_TOKEN_LENGTHS[1] // 3)
 """The base64 of the longest token a deploy-time value may hold (the function admits none
@@ -97,11 +104,31 @@ def check_code_size(config: Mapping[str, Any]) -> int:
     size = len(function_code(deploy_time_config(config)).encode("utf-8"))
     if size <= MAX_FUNCTION_CODE_BYTES:
         return size
+    parts = oversize_parts(config, size)
+    raise MaintenanceConfigError(
+        f"{parts.largest}: the function's code would be {size} bytes, over the "
+        f"{MAX_FUNCTION_CODE_BYTES} bytes (10 KB) a CloudFront Function may have "
+        f"({parts.listing}; the rest is the function itself). {parts.fix}"
+    )
+
+
+@dataclass(frozen=True)
+class OversizeParts:
+    """What a code over 10 KB is made of: its largest part the user chooses, by parameter."""
+
+    largest: str
+    largest_bytes: int
+    listing: str
+    """Every part's size, in words."""
+    fix: str
+    """How to shrink the largest part."""
+
+
+def oversize_parts(config: Mapping[str, Any], size: int) -> OversizeParts:
+    """The parts of ``config``'s code, ``size`` bytes (over 10 KB), and the largest's fix."""
     parts = _parts(config)
     largest = max(parts, key=lambda name: parts[name])
     listing = ", ".join(f"{name} {count} bytes" for name, count in parts.items() if count > 2)
-    raise MaintenanceConfigError(
-        f"{largest}: the function's code would be {size} bytes, over the "
-        f"{MAX_FUNCTION_CODE_BYTES} bytes (10 KB) a CloudFront Function may have ({listing}; "
-        f"the rest is the function itself). {_fix(largest, config, size, parts[largest])}"
+    return OversizeParts(
+        largest, parts[largest], listing, _fix(largest, config, size, parts[largest])
     )

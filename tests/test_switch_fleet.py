@@ -40,7 +40,7 @@ APP = textwrap.dedent(
     """
     import aws_cdk as cdk
     from aws_cdk import aws_cloudfront as cloudfront, aws_cloudfront_origins as origins
-    from maintenance_constructs import CloudFrontFunctionMaintenance
+    from maintenance_constructs import READ_ONLY, CloudFrontFunctionMaintenance
 
     app = cdk.App()
     env = cdk.Environment(account="123456789012", region="us-east-1")
@@ -54,9 +54,10 @@ APP = textwrap.dedent(
     for name in ("Red", "Blue"):
         CloudFrontFunctionMaintenance(brands, name, distribution=cdn(brands, name + "Cdn"),
                                       store=shared)
-    for name in ("Prod", "Staging"):
+    for name, scope in (("Prod", {}), ("Staging", {"methods": READ_ONLY})):
         stack = cdk.Stack(app, name, env=env)
-        CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn(stack, "Cdn"))
+        CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn(stack, "Cdn"),
+                                      **scope)
     app.synth()
     """
 )
@@ -321,6 +322,9 @@ def test_status_shows_every_door(
     assert lines[2].startswith("Prod/Maintenance: now ON (deploy-time state); deploy-time ON; ")
     assert "no key: the deploy-time state" in lines[2]
     assert "now off unless in a scheduled window" in lines[3] and "(not yet;" in lines[3]
+    # A door that turns away only some requests says which, on its line alone.
+    assert "; while on: writes turned away; reads reach the app; store" in lines[3]
+    assert sum("while on" in line for line in lines) == 1
 
 
 def test_status_that_could_not_read_one_store_says_so_and_exits_2(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MaintenanceConfigError
+from ...scope import EVERY_REQUEST
 from ...shared import STORE_METADATA_TYPE
 from ...toggle_value import parse_toggle_value
 from ..app.assembly import metadata_entries, read_states, synthesize
@@ -50,11 +51,16 @@ def _doors(args: argparse.Namespace) -> list[Door]:
     context = merged_context(cdk_json, context_overrides(args.context))
     with tempfile.TemporaryDirectory(prefix="maintenance-switch-") as outdir:
         synthesize(app, cwd=cdk_json.parent, context=context, outdir=Path(outdir))
-        enabled = {state.path: state.enabled for state in read_states(Path(outdir))}
+        states = {state.path: state for state in read_states(Path(outdir))}
         entries = [(path.lstrip("/"), item) for path, item in metadata_entries(Path(outdir))]
     return sorted(
         (
-            Door(path, StoreLocation.from_metadata(item.get("data")), enabled.get(path, False))
+            Door(
+                path,
+                StoreLocation.from_metadata(item.get("data")),
+                path in states and states[path].enabled,
+                states[path].scope if path in states else EVERY_REQUEST,
+            )
             for path, item in entries
             if item.get("type") == STORE_METADATA_TYPE
         ),
@@ -193,7 +199,9 @@ def _status(args: argparse.Namespace) -> int:
                 if outcome.store
                 else f"store not found: {outcome.error}"
             )
-        print(f"{door.path}: now {state}; deploy-time {deployed}; {store}")
+        # A partial scope says what "on" means for this door.
+        scope = f"; while on: {door.scope.words}" if door.scope.partial else ""
+        print(f"{door.path}: now {state}; deploy-time {deployed}{scope}; {store}")
     return 0 if all(outcome.ok for outcome in found.values()) else 2
 
 

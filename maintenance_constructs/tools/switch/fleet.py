@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ...scope import EVERY_REQUEST, MaintenanceScope
 from .store import StoreError, StoreLocation, Switch, stack_outputs, store_arn_in
 
 __all__ = ["Door", "Outcome", "read_stores", "resolve_stores", "write_stores"]
@@ -30,6 +31,8 @@ class Door:
     path: str
     location: StoreLocation
     enabled: bool = False
+    scope: MaintenanceScope = EVERY_REQUEST
+    """What the door turns away while on (``methods=`` and ``paths=``)."""
 
 
 @dataclass(frozen=True)

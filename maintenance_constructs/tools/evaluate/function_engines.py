@@ -1,9 +1,7 @@
 """Running CloudFrontFunctionMaintenance's function as CloudFront runs it, with a stub of the
 ``cloudfront`` module's ``kvs()``: on Node (what the preview and the local edge use), or on
 ``njs``, nginx's ES5.1-strict interpreter, the nearest offline stand-in for the cloudfront-js
-runtime. One process answers a whole batch of viewer requests; on Node, viewer requests are
-answered by a process kept running for the code (:mod:`.node_workers`), as CloudFront keeps
-a function's instance for request after request."""
+runtime. One process answers a whole batch of viewer requests."""
 
 from __future__ import annotations
 
@@ -17,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MaintenanceConfigError
-from .node_workers import ANSWER_LOOP, WORKERS
 
 __all__ = [
     "ENGINES",
@@ -28,8 +25,6 @@ __all__ = [
     "viewer_request",
 ]
 
-_TIMEOUT = 120.0
-"""Seconds a batch of cases may take."""
 ENGINES = ("node", "njs")
 """The JavaScript engines the function runs on here."""
 IMPORTS = ("import cf from 'cloudfront';", "import crypto from 'crypto';")
@@ -80,7 +75,7 @@ function run(cases, done) {
             return;
         }
         handler(prepare(cases[i])).then(function (result) { out.push(result); step(i + 1); },
-            function (error) { Date.now = realNow; done(null, error); });
+            function (error) { done(null, error); });
     }
     step(0);
 }
@@ -153,42 +148,11 @@ def _engine(engine: str) -> str:
     return found
 
 
-def _kept_running(engine: str, cases: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether a kept Node process answers ``cases``: viewer requests only (timed cases and
-    allowlist lookups, which set the compiled allowlist, each get a process of their own)."""
-    return engine == "node" and not any(
-        "repeat" in case or "v4" in case or case.get("kind") == "allowed" for case in cases
-    )
-
-
 def run_function(
     code: str, cases: Sequence[Mapping[str, Any]], *, engine: str = "node"
 ) -> list[Any]:
     """Each case's result: the request passed on (a dict with ``uri``), or a response."""
     program = _engine(engine)
-    if _kept_running(engine, cases):
-        output, errors = WORKERS.ask(
-            program,
-            _NODE_PRELUDE + _without_imports(code) + _CASE + ANSWER_LOOP,
-            json.dumps({"cases": list(cases)}),
-            timeout=_TIMEOUT,
-        )
-    else:
-        output, errors = _run_once(program, code, cases, engine)
-    if not output or output.startswith("FAILED"):
-        lines = (errors.strip() or output.removeprefix("FAILED ")).splitlines()
-        found = [line.strip() for line in lines if re.search(r"\b\w*Error\b", line)]
-        tail = found[:1] or lines[-1:] or ["(no output)"]
-        raise MaintenanceConfigError(
-            f"preview: the CloudFront Function failed on {engine}: {tail[0]}"
-        )
-    return list(json.loads(output))
-
-
-def _run_once(
-    program: str, code: str, cases: Sequence[Mapping[str, Any]], engine: str
-) -> tuple[str, str]:
-    """The answer and the standard error of one process run for ``cases``."""
     with tempfile.TemporaryDirectory(prefix="maintenance-function-") as folder:
         data = Path(folder) / "cases.json"
         data.write_text(json.dumps({"cases": list(cases)}), encoding="utf-8")
@@ -201,13 +165,17 @@ def _run_once(
             script = Path(folder) / "function.js"
             script.write_text(_njs_runnable(code, data), encoding="utf-8")
             command = [program, "-t", "module", "-p", folder, str(script)]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return "", f"no answer within {_TIMEOUT:g} s"
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
         answers = Path(folder) / "answers.json"  # not stdout: an app's code may log there
         output = (answers.read_text("utf-8") if answers.exists() else done.stdout).strip()
-    return (output if done.returncode == 0 else ""), (done.stderr.strip() or output)
+    if done.returncode != 0 or not output or output.startswith("FAILED"):
+        lines = (done.stderr.strip() or output).splitlines()
+        errors = [line.strip() for line in lines if re.search(r"\b\w*Error\b", line)]
+        tail = errors[:1] or lines[-1:] or ["(no output)"]
+        raise MaintenanceConfigError(
+            f"preview: the CloudFront Function failed on {engine}: {tail[0]}"
+        )
+    return list(json.loads(output))
 
 
 def time_function(

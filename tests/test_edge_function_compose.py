@@ -473,3 +473,28 @@ def test_a_combined_function_over_10_kb_names_each_shrink_that_fits(
     assert f"behaviors: the function Site/Big ({app_bytes + 57} bytes) combined with" in message
     assert ways in message, message
     assert ("shrink" in message) is bool(maintenance)
+
+
+THROWS = """import cf from 'cloudfront';
+import crypto from 'crypto';
+const CONFIG = { store: null, key: 'maintenance' };
+async function handler(event) {
+    if (event.request.uri === '/error') throw new RangeError('boom\\n  at line 2');
+    if (event.request.uri === '/null') throw null;
+    return event.request;
+}
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("uri", "said"), [("/error", "RangeError: boom at line 2"), ("/null", "the handler threw null")]
+)
+def test_code_that_throws_is_one_line_naming_what_it_threw(
+    engine: str, uri: str, said: str
+) -> None:
+    """An app's code that throws (an Error, or a bare value) stops the preview with what it
+    threw, in one line, on either engine."""
+    with pytest.raises(MaintenanceConfigError) as error:
+        run_function(THROWS, [viewer_request(ip="192.0.2.1", uri=uri)], engine=engine)
+    assert str(error.value) == f"preview: the CloudFront Function failed on {engine}: {said}"

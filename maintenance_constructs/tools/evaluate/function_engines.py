@@ -25,6 +25,8 @@ __all__ = [
     "viewer_request",
 ]
 
+_TIMEOUT = 120
+"""Seconds a batch of cases may take."""
 ENGINES = ("node", "njs")
 """The JavaScript engines the function runs on here."""
 IMPORTS = ("import cf from 'cloudfront';", "import crypto from 'crypto';")
@@ -56,6 +58,11 @@ function timed(event, count, clock, done) {
     }
     again();
 }
+function failure(error) {
+    // What the handler threw or rejected with, in one line (a bare `throw null` too).
+    var text = error instanceof Error ? String(error) : 'the handler threw ' + String(error);
+    return text.replace(/\\s+/g, ' ');
+}
 function run(cases, done) {
     var out = [], realNow = Date.now;
     function step(i) {
@@ -75,7 +82,7 @@ function run(cases, done) {
             return;
         }
         handler(prepare(cases[i])).then(function (result) { out.push(result); step(i + 1); },
-            function (error) { done(null, error); });
+            function (error) { done(null, failure(error)); });
     }
     step(0);
 }
@@ -87,7 +94,7 @@ _NODE = (
     + """
 const input = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
 run(input.cases, function (text, error) {
-    if (error) { console.error(String(error)); process.exit(1); }
+    if (text === null) { console.error(error); process.exit(1); }
     require('fs').writeFileSync(process.argv[3], text);
 });
 """
@@ -99,7 +106,7 @@ _NJS = (
 var KVS = cf.state;
 var input = JSON.parse(fs.readFileSync(INPUT));
 run(input.cases, function (text, error) {
-    fs.writeFileSync(OUTPUT, error ? 'FAILED ' + String(error) : text);
+    fs.writeFileSync(OUTPUT, text === null ? 'FAILED ' + error : text);
 });
 """
 )
@@ -165,11 +172,17 @@ def run_function(
             script = Path(folder) / "function.js"
             script.write_text(_njs_runnable(code, data), encoding="utf-8")
             command = [program, "-t", "module", "-p", folder, str(script)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise MaintenanceConfigError(
+                f"preview: the CloudFront Function gave no answer on {engine} within "
+                f"{_TIMEOUT:g} s (does the handler always return?)"
+            ) from None
         answers = Path(folder) / "answers.json"  # not stdout: an app's code may log there
         output = (answers.read_text("utf-8") if answers.exists() else done.stdout).strip()
     if done.returncode != 0 or not output or output.startswith("FAILED"):
-        lines = (done.stderr.strip() or output).splitlines()
+        lines = (done.stderr.strip() or output.removeprefix("FAILED ")).splitlines()
         errors = [line.strip() for line in lines if re.search(r"\b\w*Error\b", line)]
         tail = errors[:1] or lines[-1:] or ["(no output)"]
         raise MaintenanceConfigError(

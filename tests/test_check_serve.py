@@ -12,6 +12,7 @@ import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,12 @@ from maintenance_constructs.tools.app.assembly import StackTemplate
 from maintenance_constructs.tools.app.resource_types import WEB_ACL
 from maintenance_constructs.tools.cli import edge_commands, main, parser
 from maintenance_constructs.tools.cli.edge_commands import _expected_state
-from maintenance_constructs.tools.edge import http_fetch
+from maintenance_constructs.tools.edge import http_fetch, local_edge
 from maintenance_constructs.tools.edge.check import render, run_check
 from maintenance_constructs.tools.edge.local_edge import LocalEdge, load_edges
 from maintenance_constructs.tools.edge.probes import link_prefix
 from maintenance_constructs.tools.edge.serve import LOCAL_HEADER, make_server, serve_forever
-from maintenance_constructs.tools.model import FrontDoor
+from maintenance_constructs.tools.model import FrontDoor, Request
 
 TOKEN = "literal-token-0123456789"
 OUTSIDE, OFFICE = "192.0.2.1", "203.0.113.5"
@@ -407,3 +408,17 @@ def test_the_waf_link_prefix_is_what_precedes_the_token(
     door = FrontDoor("WAF web ACL", "Edge/Maintenance/WebAcl", "Edge", ())
     edge = LocalEdge((), (StackTemplate("Edge", template),), (), door, secrets)
     assert link_prefix(edge) == prefix
+
+
+def test_a_long_running_edge_remembers_only_the_latest_answers(
+    edges: dict[str, LocalEdge], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each distinct request's answer is kept for the next (a function door runs Node for
+    each), up to a bound: the oldest go first, and a forgotten one is worked out again."""
+    monkeypatch.setattr(local_edge, "_REMEMBERED", 3)
+    edge = replace(edges["waf"], _answers={})
+    paths = [f"/page-{n}" for n in range(5)]
+    first = [edge.answer(Request(edge.host, OUTSIDE, path), state="on") for path in paths]
+    kept = [repr(Request(edge.host, OUTSIDE, path)) for path in paths[2:]]
+    assert list(edge._answers) == kept
+    assert edge.answer(Request(edge.host, OUTSIDE, paths[0]), state="on") == first[0]

@@ -26,6 +26,9 @@ from ..model import ANY_HOST, Answer, DoorKind, FrontDoor, Request, Row
 
 __all__ = ["LocalEdge", "constructs_behind", "load_edge", "load_edges", "with_token"]
 
+_REMEMBERED = 1000
+"""Answers a door keeps (each distinct request's; a URI may be kilobytes long)."""
+
 
 @dataclass(frozen=True)
 class LocalEdge:
@@ -76,6 +79,8 @@ class LocalEdge:
             [row] = self.rows([request])
             self._answers[key] = (row.off, row.on)
         off, on = self._answers[key]
+        while len(self._answers) > _REMEMBERED:  # a long-running serve: the oldest go first
+            del self._answers[next(iter(self._answers))]
         return on if state == "on" else off
 
 

@@ -454,18 +454,7 @@ def test_a_combined_function_over_10_kb_names_each_shrink_that_fits(
             "var TABLE = '" + "x" * app_bytes + "';\nfunction handler(e) { return e.request; }"
         ),
     )
-    cdn = cloudfront.Distribution(
-        stack,
-        "Cdn",
-        default_behavior=cloudfront.BehaviorOptions(
-            origin=origins.HttpOrigin("origin.example.com"),
-            function_associations=[
-                cloudfront.FunctionAssociation(
-                    function=big, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
-                )
-            ],
-        ),
-    )
+    cdn = _distribution_running(stack, big)
     CloudFrontFunctionMaintenance(stack, "Maintenance", distribution=cdn, **maintenance)
     with pytest.raises(RuntimeError) as error:
         Template.from_stack(stack)

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import MaintenanceConfigError
-from ...scope import EVERY_REQUEST
 from ...shared import STORE_METADATA_TYPE
 from ...toggle_value import parse_toggle_value
-from ..app.assembly import metadata_entries, read_states, synthesize
+from ..app.assembly import ConstructState, metadata_entries, read_states, synthesize
 from ..app.context import add_app_options, app_command, context_overrides, merged_context
 from ..switch import (
     Door,
@@ -55,17 +54,19 @@ def _doors(args: argparse.Namespace) -> list[Door]:
         entries = [(path.lstrip("/"), item) for path, item in metadata_entries(Path(outdir))]
     return sorted(
         (
-            Door(
-                path,
-                StoreLocation.from_metadata(item.get("data")),
-                path in states and states[path].enabled,
-                states[path].scope if path in states else EVERY_REQUEST,
-            )
+            _door(path, StoreLocation.from_metadata(item.get("data")), states.get(path))
             for path, item in entries
             if item.get("type") == STORE_METADATA_TYPE
         ),
         key=lambda door: door.path,
     )
+
+
+def _door(path: str, location: StoreLocation, state: ConstructState | None) -> Door:
+    """The door, on and scoped as its construct records (off, every request, without)."""
+    if state is None:
+        return Door(path, location)
+    return Door(path, location, state.enabled, state.scope)
 
 
 def _under(path: str, prefix: str) -> bool:

@@ -69,18 +69,18 @@ class LocalEdge:
             if (door.kind, door.name) == (self.door.kind, self.door.name):
                 for row in door.rows:  # a batch answered once serves each request after
                     self._answers.setdefault(repr(row.request), (row.off, row.on))
+                while len(self._answers) > _REMEMBERED:  # a long-running serve: oldest first
+                    del self._answers[next(iter(self._answers))]
                 return door.rows
         raise AssertionError("the door disappeared")  # pragma: no cover
 
     def answer(self, request: Request, *, state: str) -> Answer:
         """What the door answers to ``request`` with maintenance ``state`` ("on" or "off")."""
-        key = repr(request)
-        if key not in self._answers:
+        remembered = self._answers.get(repr(request))
+        if remembered is None:
             [row] = self.rows([request])
-            self._answers[key] = (row.off, row.on)
-        off, on = self._answers[key]
-        while len(self._answers) > _REMEMBERED:  # a long-running serve: the oldest go first
-            del self._answers[next(iter(self._answers))]
+            remembered = (row.off, row.on)
+        off, on = remembered
         return on if state == "on" else off
 
 
